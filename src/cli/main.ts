@@ -4,13 +4,21 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isBreachwatchError } from '../model/index.js';
+import { registerHunt } from './hunt.js';
+import { registerScope } from './scope.js';
+import { registerSimulate } from './simulate.js';
+import { registerDemo } from './demo.js';
+import { registerSigma } from './sigma.js';
+
+/** Error codes that mean bad usage or unreadable input (exit 2). */
+const USAGE_CODES = new Set<string>(['ERR_USAGE', 'ERR_INPUT_UNREADABLE', 'ERR_INPUT_INVALID', 'ERR_CONFIG', 'ERR_STRICT_BAD_LINE', 'ERR_SIGMA_RULE', 'ERR_SIGMA_UNSUPPORTED']);
 
 /** Maps an error to the contract's exit status and prints it. */
 export function exitCodeFor(e: unknown): number {
   if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
   if (isBreachwatchError(e)) {
     console.error(`breachwatch: ${e.message}`);
-    return e.code === 'ERR_USAGE' || e.code === 'ERR_INPUT_UNREADABLE' || e.code === 'ERR_CONFIG' || e.code === 'ERR_STRICT_BAD_LINE' ? 2 : 1;
+    return USAGE_CODES.has(e.code) ? 2 : 1;
   }
   console.error(`breachwatch: ${e instanceof Error ? e.message : String(e)}`);
   return 1;
@@ -22,6 +30,11 @@ export function buildProgram(): Command {
     .description('Catch forged-token breaches and personal-data harvesting; scope who was affected.')
     .exitOverride()
     .showHelpAfterError();
+  registerHunt(program);
+  registerScope(program);
+  registerSimulate(program);
+  registerDemo(program);
+  registerSigma(program);
   return program;
 }
 

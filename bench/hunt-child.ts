@@ -1,0 +1,55 @@
+/**
+ * Child process of the hunt benchmark: runs one measured job in a fresh process so that its
+ * peak memory is its own. Prints one JSON line.
+ *   tsx bench/hunt-child.ts baseline FILE...
+ *   tsx bench/hunt-child.ts hunt SIMDIR DB
+ */
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { hunt } from '../src/pipeline/hunt.js';
+
+/** The baseline: read the files and JSON.parse every line, nothing else. */
+async function baseline(files: readonly string[]): Promise<number> {
+  let n = 0;
+  for (const f of files) {
+    let rest = '';
+    for await (const chunk of createReadStream(f, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+      const text = rest + (chunk as string);
+      let start = 0;
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
+        if (i > start) { JSON.parse(text.slice(start, i)); n++; }
+        start = i + 1;
+      }
+      rest = text.slice(start);
+    }
+    if (rest.length > 0) { JSON.parse(rest); n++; }
+  }
+  return n;
+}
+
+async function files(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((f) => f.endsWith('.ndjson')).sort().map((f) => join(dir, f));
+}
+
+const [mode, a, b] = process.argv.slice(2);
+const t0 = performance.now();
+if (mode === 'baseline') {
+  const n = await baseline(await files(a!));
+  const s = (performance.now() - t0) / 1000;
+  console.log(JSON.stringify({ mode, events: n, seconds: s, rate: n / s, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+} else if (mode === 'hunt') {
+  const sim = a!;
+  const r = await hunt({
+    access: await files(join(sim, 'access')), ledger: await files(join(sim, 'ledger')),
+    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'), db: b!,
+  });
+  const s = (performance.now() - t0) / 1000;
+  console.log(JSON.stringify({
+    mode, events: r.totals.accepted, seconds: s, rate: r.totals.accepted / s, stateBytes: r.stateBytes,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024, alerts: r.alerts.total,
+  }));
+} else {
+  console.error('usage: hunt-child.ts baseline DIR | hunt SIMDIR DB');
+  process.exitCode = 2;
+}

@@ -1,0 +1,45 @@
+/**
+ * Hunt benchmark: throughput of `hunt` (all detectors, store loading, both cores) over
+ * uncompressed NDJSON, next to a baseline measured in the same run that only reads the same
+ * files and JSON.parses every line; and peak memory / state bytes per account.
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { simulate } from '../src/sim/index.js';
+
+const run = promisify(execFile);
+
+interface ChildResult { events: number; seconds: number; rate: number; maxRssBytes: number; stateBytes?: number; alerts?: number }
+
+async function child(args: string[]): Promise<ChildResult> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'hunt-child.ts'), ...args],
+    { maxBuffer: 1 << 24 });
+  const last = stdout.trim().split('\n').pop()!;
+  return JSON.parse(last) as ChildResult;
+}
+
+/** Simulates `accounts` × `days` (cached under bench/.data), then times baseline and hunt. */
+export async function benchHunt(opts: { accounts: number; days: number; scenario?: string }): Promise<void> {
+  const scenario = opts.scenario ?? 'forged-token';
+  const dir = join(import.meta.dirname, '.data', `hunt-${scenario}-${opts.accounts}-${opts.days}`);
+  if (!existsSync(join(dir, 'truth.json'))) {
+    console.log(`simulating ${scenario}: ${opts.accounts} accounts × ${opts.days} days → ${dir}`);
+    await simulate({ scenario: scenario as 'forged-token', accounts: opts.accounts, days: opts.days, seed: 1, out: dir });
+  }
+  const base = await child(['baseline', join(dir, 'access')]);
+  const h = await child(['hunt', dir, join(dir, 'bench.duckdb')]);
+  const base2 = await child(['baseline', join(dir, 'access')]);
+  const baseRate = Math.max(base.rate, base2.rate);
+  const mib = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;
+  console.log(`hunt benchmark (${scenario}, ${opts.accounts} accounts × ${opts.days} days)`);
+  console.log(`  baseline (read + JSON.parse only): ${Math.round(baseRate).toLocaleString('en-US')} lines/s ` +
+    `(best of 2 runs: ${Math.round(base.rate)}, ${Math.round(base2.rate)}; ${base.events} lines)`);
+  console.log(`  hunt (all detectors + store):      ${Math.round(h.rate).toLocaleString('en-US')} events/s ` +
+    `(${h.events} events, ${h.seconds.toFixed(1)} s, ${h.alerts ?? 0} alerts)`);
+  console.log(`  ratio hunt / baseline:             ${(100 * h.rate / baseRate).toFixed(1)}%  (aim ≥ 50%)`);
+  console.log(`  peak RSS: hunt ${mib(h.maxRssBytes)}, baseline ${mib(base.maxRssBytes)}  (aim ≤ 1 GiB)`);
+  console.log(`  detector state: ${mib(h.stateBytes ?? 0)} = ${((h.stateBytes ?? 0) / opts.accounts).toFixed(1)} bytes/account; ` +
+    `peak RSS per account ${(h.maxRssBytes / opts.accounts).toFixed(0)} bytes`);
+}

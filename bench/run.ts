@@ -1,0 +1,27 @@
+/**
+ * Benchmark runner: `npm run bench -- [hunt|scope|sigma|all] [--accounts N] [--days D] [--events N]`.
+ * Every figure is printed next to a baseline measured in the same run.
+ */
+import { parseArgs } from 'node:util';
+import { benchHunt } from './hunt.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { accounts: { type: 'string' }, days: { type: 'string' }, events: { type: 'string' }, scenario: { type: 'string' } },
+});
+const which = positionals[0] ?? 'all';
+
+if (which === 'hunt' || which === 'all') {
+  await benchHunt({
+    accounts: Number(values.accounts ?? 1_000_000), days: Number(values.days ?? 3),
+    ...(values.scenario !== undefined && { scenario: values.scenario }),
+  });
+}
+if (which === 'scope' || which === 'all') {
+  const { benchScope } = await import('./scope.js');
+  await benchScope({ events: Number(values.events ?? 50_000_000), dir: new URL('.data/', import.meta.url).pathname });
+}
+if (which === 'sigma' || which === 'all') {
+  const { benchSigma } = await import('./sigma.js');
+  await benchSigma();
+}

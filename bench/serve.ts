@@ -1,0 +1,117 @@
+/**
+ * Benchmarks of `breachwatch serve` (the server and the load generator run as separate
+ * processes on loopback; detection on):
+ *  - {@link benchServeIngest}: sustained HTTP ingest of a simulation's files, events/s, next to
+ *    `hunt`'s offline rate over the same files measured in the same run;
+ *  - {@link benchServeSteady}: a steady live feed (default 20 000 events/s) with forged tokens:
+ *    time from posting a forged-token request to the alert counting it through the API
+ *    (p50/p99), and the server's memory at start, middle and end of the run.
+ * Run: npx tsx bench/serve.ts [ingest|steady|all] [--accounts N] [--seconds S] [--rate R]
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs, promisify } from 'node:util';
+import { simulate } from '../src/sim/index.js';
+import { startChild, type ChildService } from '../test/server/child.js';
+import { makeKeys, testConfig, writeConfig } from '../test/server/harness.js';
+
+const run = promisify(execFile);
+
+async function tsxChild(script: string, args: string[]): Promise<Record<string, number>> {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', join(import.meta.dirname, script), ...args], { maxBuffer: 1 << 26 });
+  return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as Record<string, number>;
+}
+
+/** Resident and peak memory of a process, from /proc (Linux). */
+async function memory(pid: number): Promise<{ rss: number; hwm: number }> {
+  const s = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string): number => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(s)?.[1] ?? 0) * 1024;
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+async function server(dir: string, extra: Record<string, unknown>): Promise<{ child: ChildService; keys: ReturnType<typeof makeKeys>['keys'] }> {
+  const k = makeKeys();
+  const cfg = testConfig(dir, k.config, { log: { level: 'warn' }, checkpoint: { interval_s: 30 }, ...extra });
+  return { child: await startChild(await writeConfig(dir, cfg)), keys: k.keys };
+}
+
+async function stop(c: ChildService): Promise<void> {
+  c.proc.kill('SIGTERM');
+  await c.exited;
+}
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const mib = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;
+
+/** Options of {@link benchServeIngest}. */
+export interface ServeIngestOptions { accounts?: number; days?: number; batch?: number; concurrency?: number }
+
+/** Sustained HTTP ingest vs offline hunt over the same simulated files; prints and returns figures. */
+export async function benchServeIngest(o: ServeIngestOptions = {}): Promise<{ serveRate: number; huntRate: number }> {
+  const accounts = o.accounts ?? 200_000;
+  const days = o.days ?? 1;
+  const sim = join(import.meta.dirname, '.data', `serve-forged-token-${accounts}-${days}`);
+  if (!existsSync(join(sim, 'truth.json'))) await simulate({ scenario: 'forged-token', accounts, days, seed: 3, out: sim });
+  const dir = await mkdtemp(join(tmpdir(), 'bw-bench-serve-'));
+  try {
+    const h = await tsxChild('hunt-child.ts', ['hunt', sim, join(dir, 'hunt.duckdb')]);
+    const ref = { keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml') };
+    const { child, keys } = await server(dir, { reference: ref, detect: { allowed_lateness_ms: 30_000, source_idle_ms: 600_000 }, queue: { max_events: 400_000, max_batch_events: 100_000, retry_after_s: 1 } });
+    const l = await tsxChild('serve-loadgen.ts', ['files', JSON.stringify({ url: child.url, key: keys.ingest, dir: sim, batch: o.batch ?? 5000, concurrency: o.concurrency ?? 8 })]);
+    const mem = await memory(child.proc.pid as number);
+    await stop(child);
+    const serveRate = l['rate'] ?? 0;
+    const huntRate = h['rate'] ?? 0;
+    console.log(`serve ingest benchmark (forged-token, ${accounts} accounts × ${days} day; server and load generator in separate processes)`);
+    console.log(`  hunt offline (same files):        ${fmt(huntRate)} events/s (${fmt(h['events'] ?? 0)} events)`);
+    console.log(`  serve over HTTP, detection on:    ${fmt(serveRate)} events/s (${fmt(l['events'] ?? 0)} events acknowledged in ${(l['seconds'] ?? 0).toFixed(1)} s, batch ${o.batch ?? 5000}, ${o.concurrency ?? 8} connections)`);
+    console.log(`  ratio serve / hunt:               ${(100 * serveRate / huntRate).toFixed(1)}%  (aim ≥ 50%)`);
+    console.log(`  server peak RSS:                  ${mib(mem.hwm)}`);
+    return { serveRate, huntRate };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Options of {@link benchServeSteady}. */
+export interface ServeSteadyOptions { rate?: number; seconds?: number; forgedEveryMs?: number; latenessMs?: number }
+
+/** Steady live feed: forged-token alert latency p50/p99 and server memory over time. */
+export async function benchServeSteady(o: ServeSteadyOptions = {}): Promise<Record<string, number>> {
+  const rate = o.rate ?? 20_000;
+  const seconds = o.seconds ?? 600;
+  const lateness = o.latenessMs ?? 500;
+  const dir = await mkdtemp(join(tmpdir(), 'bw-bench-steady-'));
+  try {
+    const { child, keys } = await server(dir, { detect: { allowed_lateness_ms: lateness, source_idle_ms: 5000 } });
+    const pid = child.proc.pid as number;
+    const samples: { t: number; rss: number }[] = [];
+    const started = Date.now();
+    const sampler = setInterval(() => { memory(pid).then((m) => samples.push({ t: Date.now() - started, rss: m.rss }), () => undefined); }, 1000);
+    const l = await tsxChild('serve-loadgen.ts', ['steady', JSON.stringify({ url: child.url, key: keys.ingest, analystKey: keys.analyst, rate, seconds, forgedEveryMs: o.forgedEveryMs ?? 250 })]);
+    clearInterval(sampler);
+    const mem = await memory(pid);
+    await stop(child);
+    const at = (f: number): number => samples[Math.min(samples.length - 1, Math.floor(f * (samples.length - 1)))]?.rss ?? 0;
+    console.log(`serve steady-feed benchmark (${fmt(rate)} events/s target for ${seconds} s, allowed lateness ${lateness} ms)`);
+    console.log(`  achieved: ${fmt(l['rate'] ?? 0)} events/s (${fmt(l['sent'] ?? 0)} events)`);
+    console.log(`  forged token posted → alert counts it via the API: p50 ${fmt(l['p50Ms'] ?? 0)} ms, p99 ${fmt(l['p99Ms'] ?? 0)} ms, max ${fmt(l['maxMs'] ?? 0)} ms ` +
+      `(${l['caught']}/${l['forged']} tokens; includes the ${lateness} ms allowed lateness; aim p99 ≤ 2 s)`);
+    console.log(`  server RSS: start ${mib(at(0.02))}, middle ${mib(at(0.5))}, end ${mib(at(1))}; peak ${mib(mem.hwm)}`);
+    return { ...l, rssStart: at(0.02), rssMiddle: at(0.5), rssEnd: at(1), rssPeak: mem.hwm };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { accounts: { type: 'string' }, seconds: { type: 'string' }, rate: { type: 'string' } } });
+  const which = positionals[0] ?? 'all';
+  if (which === 'ingest' || which === 'all') await benchServeIngest({ ...(values.accounts !== undefined && { accounts: Number(values.accounts) }) });
+  if (which === 'steady' || which === 'all') {
+    await benchServeSteady({ ...(values.seconds !== undefined && { seconds: Number(values.seconds) }), ...(values.rate !== undefined && { rate: Number(values.rate) }) });
+  }
+}

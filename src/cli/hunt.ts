@@ -1,0 +1,56 @@
+/**
+ * `breachwatch hunt`: one pass over access and ledger files → alerts, a store for `scope`.
+ */
+import type { Command } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { hunt } from '../pipeline/hunt.js';
+import { renderSummary } from '../pipeline/summary.js';
+import { terminalProgress } from '../pipeline/progress.js';
+import { expandInputs, intOption } from './files.js';
+
+interface HuntFlags {
+  access: string[]; ledger?: string[]; keys?: string; staff?: string; catalog?: string; db: string;
+  alerts?: string; quarantine?: string; sigma?: string[]; strict?: boolean; append?: boolean;
+  lateness?: string; reorder?: string; summary?: string; json?: boolean;
+}
+
+/** Adds `hunt` to the program. */
+export function registerHunt(program: Command): void {
+  program.command('hunt')
+    .description('read access events and the issuance ledger, detect, store, write alerts')
+    .requiredOption('--access <files...>', 'access-event NDJSON files (.gz, - for stdin, or directories)')
+    .option('--ledger <files...>', 'issuance-ledger NDJSON files (or directories)')
+    .option('--keys <file>', 'key registry JSON')
+    .option('--staff <file>', 'staff roster (JSON or CSV)')
+    .option('--catalog <file>', 'API catalog (JSON or YAML)')
+    .option('--db <path>', 'DuckDB store to write (replaced unless --append)', 'breachwatch.duckdb')
+    .option('--append', 'add to an existing store instead of replacing it')
+    .option('--alerts <file>', 'write alerts as NDJSON here')
+    .option('--quarantine <file>', 'where bad lines go (default: <db>.quarantine.ndjson)')
+    .option('--sigma <paths...>', 'Sigma rule files or directories to run as detectors')
+    .option('--strict', 'stop at the first unreadable line')
+    .option('--lateness <seconds>', 'allowed lateness of the ledger before a token is unissued', '30')
+    .option('--reorder <seconds>', 'bound of the reorder buffer for out-of-order events', '60')
+    .option('--summary <file>', 'also write the run summary as JSON')
+    .option('--json', 'print the summary as JSON instead of text')
+    .action(async (f: HuntFlags) => {
+      const summary = await hunt({
+        access: await expandInputs(f.access, '--access'),
+        ledger: await expandInputs(f.ledger ?? [], '--ledger'),
+        db: f.db,
+        ...(f.keys !== undefined && { keys: f.keys }),
+        ...(f.staff !== undefined && { staff: f.staff }),
+        ...(f.catalog !== undefined && { catalog: f.catalog }),
+        ...(f.alerts !== undefined && { alerts: f.alerts }),
+        ...(f.quarantine !== undefined && { quarantine: f.quarantine }),
+        ...(f.sigma !== undefined && { sigma: f.sigma }),
+        strict: f.strict === true,
+        append: f.append === true,
+        reorderBoundMs: intOption('--reorder', f.reorder, 60, 0) * 1000,
+        settings: { allowedLatenessMs: intOption('--lateness', f.lateness, 30, 0) * 1000 },
+        progress: terminalProgress(),
+      });
+      if (f.summary !== undefined) await writeFile(f.summary, JSON.stringify(summary, null, 2));
+      console.log(f.json === true ? JSON.stringify(summary, null, 2) : renderSummary(summary));
+    });
+}

@@ -1,0 +1,191 @@
+/**
+ * Folds detector findings into contract alerts: one alert per (detector, entity), with a
+ * stable id, growing as later findings arrive (severity max, window widened, counts = latest
+ * running totals, detected_at fixed at the first finding), plus the indicators behind it.
+ */
+import { SEVERITIES, toRfc3339 } from '../model/index.js';
+import type { Alert, Entity, Finding, Indicator, Severity } from '../model/index.js';
+import { alertId } from './alert-id.js';
+import { isSuppressed, type Suppression } from './suppression.js';
+
+const MAX_EVIDENCE = 20;
+
+/** An indicator tied to its alert (the store's `StoredIndicator`). */
+export interface AlertIndicator extends Indicator {
+  readonly alert_id: string;
+}
+
+interface AlertState {
+  id: string; detector: string; severity: Severity; title: string; entity: Entity;
+  first: number; last: number; at: number; events: number; accounts: number;
+  evidence: string[]; details: Record<string, unknown>;
+}
+
+interface IndState { type: Indicator['type']; value: string; first: number; last: number }
+
+/** JSON form of an {@link AlertManager}. */
+export interface AlertManagerState {
+  readonly alerts: AlertState[];
+  readonly indicators: [string, IndState[]][];
+  readonly changed: string[];
+  readonly changedInd: string[];
+}
+
+const sevRank = (s: Severity): number => SEVERITIES.length - SEVERITIES.indexOf(s);
+
+/** Builds and holds alerts from findings. */
+export class AlertManager {
+  private readonly byId = new Map<string, AlertState>();
+  private readonly inds = new Map<string, Map<string, IndState>>();
+  private changed = new Set<string>();
+  private changedInd = new Set<string>();
+
+  constructor(
+    private readonly suppressions: readonly Suppression[] = [],
+    private readonly onAlert?: (a: Alert) => void,
+  ) {}
+
+  /** Folds one finding in (dropped when suppressed). */
+  add(f: Finding): void {
+    if (this.suppressions.length > 0 && isSuppressed(f, this.suppressions)) return;
+    const id = alertId(f.detector, f.entity);
+    let a = this.byId.get(id);
+    let notify = false;
+    if (a === undefined) {
+      a = {
+        id, detector: f.detector, severity: f.severity, title: f.title, entity: { type: f.entity.type, id: f.entity.id },
+        first: f.first_seen, last: f.last_seen, at: f.at, events: f.events, accounts: f.accounts,
+        evidence: [], details: f.details ?? {},
+      };
+      this.byId.set(id, a);
+      notify = true;
+    } else {
+      if (sevRank(f.severity) > sevRank(a.severity)) {
+        a.severity = f.severity;
+        a.title = f.title;
+        notify = true;
+      }
+      a.first = Math.min(a.first, f.first_seen);
+      a.last = Math.max(a.last, f.last_seen);
+      a.events = Math.max(a.events, f.events);
+      a.accounts = Math.max(a.accounts, f.accounts);
+      if (f.details !== undefined) a.details = f.details;
+    }
+    if (f.evidence !== undefined) {
+      for (const r of f.evidence) {
+        if (a.evidence.length >= MAX_EVIDENCE) break;
+        if (!a.evidence.includes(r)) a.evidence.push(r);
+      }
+    }
+    if (f.indicators !== undefined) this.addIndicators(id, f.indicators);
+    this.changed.add(id);
+    if (notify && this.onAlert !== undefined) this.onAlert(toAlert(a));
+  }
+
+  /** All alerts, sorted by detected_at then alert_id. */
+  alerts(): Alert[] {
+    return sortStates([...this.byId.values()]).map(toAlert);
+  }
+
+  /** Alerts created or updated since the previous call. */
+  drainChanged(): Alert[] {
+    const out: AlertState[] = [];
+    for (const id of this.changed) {
+      const a = this.byId.get(id);
+      if (a !== undefined) out.push(a);
+    }
+    this.changed = new Set();
+    return sortStates(out).map(toAlert);
+  }
+
+  /** Indicators added or widened since the previous call (full current window each). */
+  drainIndicators(): AlertIndicator[] {
+    const out: AlertIndicator[] = [];
+    for (const k of this.changedInd) {
+      const nl = k.indexOf('\n');
+      const id = k.slice(0, nl);
+      const s = this.inds.get(id)?.get(k.slice(nl + 1));
+      if (s !== undefined) out.push(toInd(id, s));
+    }
+    this.changedInd = new Set();
+    return out;
+  }
+
+  /** Every indicator of one alert (or of all alerts), sorted by type then value. */
+  indicators(alertId?: string): AlertIndicator[] {
+    const out: AlertIndicator[] = [];
+    for (const [id, m] of this.inds) {
+      if (alertId !== undefined && id !== alertId) continue;
+      for (const s of m.values()) out.push(toInd(id, s));
+    }
+    return out.sort((a, b) => cmp(a.alert_id, b.alert_id) || cmp(a.type, b.type) || cmp(a.value, b.value));
+  }
+
+  /** Approximate bytes held. */
+  bytes(): number {
+    let b = this.byId.size * 600;
+    for (const m of this.inds.values()) b += m.size * 120;
+    return b;
+  }
+
+  snapshot(): AlertManagerState {
+    return {
+      alerts: [...this.byId.values()],
+      indicators: [...this.inds].map(([id, m]) => [id, [...m.values()]]),
+      changed: [...this.changed],
+      changedInd: [...this.changedInd],
+    };
+  }
+
+  restore(s: AlertManagerState): void {
+    this.byId.clear();
+    this.inds.clear();
+    for (const a of s.alerts) this.byId.set(a.id, { ...a, evidence: [...a.evidence] });
+    for (const [id, list] of s.indicators) {
+      this.inds.set(id, new Map(list.map((i) => [`${i.type}\n${i.value}`, { ...i }])));
+    }
+    this.changed = new Set(s.changed);
+    this.changedInd = new Set(s.changedInd);
+  }
+
+  private addIndicators(id: string, list: readonly Indicator[]): void {
+    let m = this.inds.get(id);
+    if (m === undefined) {
+      m = new Map();
+      this.inds.set(id, m);
+    }
+    for (const i of list) {
+      const k = `${i.type}\n${i.value}`;
+      const s = m.get(k);
+      if (s === undefined) {
+        m.set(k, { type: i.type, value: i.value, first: i.first_seen, last: i.last_seen });
+      } else if (i.first_seen < s.first || i.last_seen > s.last) {
+        s.first = Math.min(s.first, i.first_seen);
+        s.last = Math.max(s.last, i.last_seen);
+      } else {
+        continue;
+      }
+      this.changedInd.add(`${id}\n${k}`);
+    }
+  }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortStates(list: AlertState[]): AlertState[] {
+  return list.sort((a, b) => a.at - b.at || cmp(a.id, b.id));
+}
+
+function toInd(alert_id: string, s: IndState): AlertIndicator {
+  return { alert_id, type: s.type, value: s.value, first_seen: s.first, last_seen: s.last };
+}
+
+function toAlert(a: AlertState): Alert {
+  return {
+    alert_id: a.id, detector: a.detector, severity: a.severity, title: a.title, entity: a.entity,
+    first_seen: toRfc3339(a.first), last_seen: toRfc3339(a.last), detected_at: toRfc3339(a.at),
+    events: a.events, accounts: a.accounts, evidence: [...a.evidence], details: a.details,
+  };
+}

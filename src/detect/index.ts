@@ -1,0 +1,82 @@
+/**
+ * The detect stage's public API: the engine, the alert manager's types, the built-in
+ * detectors and `createDetectors`, which builds the default set around one shared ledger.
+ *
+ * @example
+ * const engine = new Engine({ detectors: createDetectors(), ref, settings: { allowedLatenessMs: 60_000 } });
+ * engine.push(batch);            // events in event-time order
+ * store.upsertAlerts(engine.drainChangedAlerts());
+ * store.addIndicators(engine.drainIndicators());
+ * engine.finish();               // end of a hunt
+ */
+import type { ReferenceData } from '../model/index.js';
+import type { Detector, DetectSettings } from './detector.js';
+import { DEFAULT_DETECT_SETTINGS } from './detector.js';
+import { KeyCustodyDetector } from './detectors/key-custody.js';
+import { KeyStateDetector } from './detectors/key-state.js';
+import { ManyAccountsDetector, type ManyAccountsOptions } from './detectors/many-accounts.js';
+import { PersonalDataVolumeDetector, type VolumeOptions } from './detectors/personal-data-volume.js';
+import { TokenBindingDetector } from './detectors/token-binding.js';
+import { UnissuedTokenDetector } from './detectors/unissued-token.js';
+import { LedgerIndex } from './ledger.js';
+
+export { Engine, type EngineOptions, type EngineSnapshot, type DeadlineAware } from './engine.js';
+export { AlertManager, type AlertIndicator, type AlertManagerState } from './alert-manager.js';
+export { alertId } from './alert-id.js';
+export { type Suppression, isSuppressed } from './suppression.js';
+export { RouteTable, type RouteInfo } from './context.js';
+export { LedgerIndex, LedgerRecord, EPOCH_S, type LedgerOptions } from './ledger.js';
+export { CampaignBook, type CampaignOptions } from './campaign.js';
+export { hash32, hash30 } from './hash.js';
+export { DistinctCounter } from './sketch/distinct-counter.js';
+export { SlidingHll } from './sketch/sliding-hll.js';
+export { UnissuedTokenDetector, type UnissuedTokenOptions } from './detectors/unissued-token.js';
+export { KeyStateDetector } from './detectors/key-state.js';
+export { KeyCustodyDetector, auditKeys, type CustodyVerdict } from './detectors/key-custody.js';
+export { TokenBindingDetector, type TokenBindingOptions } from './detectors/token-binding.js';
+export { ManyAccountsDetector, type ManyAccountsOptions } from './detectors/many-accounts.js';
+export { PersonalDataVolumeDetector, type VolumeOptions } from './detectors/personal-data-volume.js';
+export { DEFAULT_DETECT_SETTINGS, type Detector, type DetectContext, type DetectSettings } from './detector.js';
+
+/** Names of the built-in detectors, in the order `createDetectors` runs them. */
+export const BUILTIN_DETECTORS = [
+  'unissued-token', 'key-state', 'key-custody', 'token-binding', 'many-accounts-per-source', 'personal-data-volume',
+] as const;
+
+/** Options for {@link createDetectors}. */
+export interface CreateDetectorsOptions {
+  /**
+   * Overrides; detectors otherwise read the engine's settings from their context at start.
+   * Only `allowedLatenessMs` is read here (it sizes the shared ledger's retention).
+   */
+  readonly settings?: Partial<DetectSettings>;
+  /** Accepted for convenience; detectors read reference data from the engine's context. */
+  readonly ref?: ReferenceData;
+  /** Build only these detectors (default: all built-ins). */
+  readonly only?: readonly string[];
+  readonly manyAccounts?: Omit<ManyAccountsOptions, 'ledger'>;
+  readonly volume?: VolumeOptions;
+}
+
+/**
+ * Builds the default detector set. `unissued-token` owns one ledger index that
+ * `token-binding` and `many-accounts-per-source` read (when it is part of the set).
+ */
+export function createDetectors(opts: CreateDetectorsOptions = {}): Detector[] {
+  const lateness = opts.settings?.allowedLatenessMs;
+  const ledgerLateness = lateness ?? DEFAULT_DETECT_SETTINGS.allowedLatenessMs;
+  const want = (n: string): boolean => opts.only === undefined || opts.only.includes(n);
+  const out: Detector[] = [];
+  let ledger: LedgerIndex | undefined;
+  if (want('unissued-token')) {
+    ledger = new LedgerIndex({ allowedLatenessMs: ledgerLateness });
+    out.push(new UnissuedTokenDetector({ ledger, ...(lateness !== undefined && { allowedLatenessMs: lateness }) }));
+  }
+  const shared = ledger === undefined ? {} : { ledger };
+  if (want('key-state')) out.push(new KeyStateDetector());
+  if (want('key-custody')) out.push(new KeyCustodyDetector());
+  if (want('token-binding')) out.push(new TokenBindingDetector({ ...shared, allowedLatenessMs: ledgerLateness }));
+  if (want('many-accounts-per-source')) out.push(new ManyAccountsDetector({ ...opts.manyAccounts, ...shared }));
+  if (want('personal-data-volume')) out.push(new PersonalDataVolumeDetector(opts.volume));
+  return out;
+}

@@ -1,0 +1,199 @@
+/**
+ * One input file inside an event stream: reads its lines in batches, parses them, quarantines
+ * bad ones, waits for the batch's JWT signature checks, and holds events in a bounded reorder
+ * buffer sorted by event time. An event is released once the file's greatest time seen minus
+ * the reorder bound reaches it (or at end of file).
+ */
+import type { PipelineEvent, SourceRef } from '../model/index.js';
+import { BreachwatchError } from '../model/index.js';
+import { parseAccessLine } from './access.js';
+import type { AccessParseOptions } from './access.js';
+import type { JwtChecker } from './jwt.js';
+import { parseLedgerLine } from './ledger.js';
+import { readLines } from './lines.js';
+import type { LineBatch } from './lines.js';
+import type { QuarantineWriter } from './quarantine.js';
+import { peekLineTime } from './event-time.js';
+import { isSorted, mergeInto, sortByTime, upperBound } from './sorted.js';
+import { newFileStats } from './stats.js';
+import type { FileStats } from './stats.js';
+
+/** What every file of a stream shares. */
+export interface SourceContext {
+  readonly parse: AccessParseOptions & { readonly jwt: JwtChecker };
+  readonly quarantine: QuarantineWriter;
+  readonly strict: boolean;
+  readonly reorderBoundMs: number;
+  readonly maxLineBytes: number;
+}
+
+const COMPACT_AT = 1 << 16;
+
+/** A line is blank when it holds only whitespace. */
+function isBlank(s: string): boolean {
+  return s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim().length === 0);
+}
+
+/**
+ * A line waiting in the reorder buffer. Lines whose time can be read without parsing
+ * (`{"time":"…`) wait as text and are parsed only when released, so the buffer holds small
+ * strings rather than parsed events (far less GC work); other lines wait parsed.
+ */
+interface Pending {
+  readonly t: number;
+  readonly line: number;
+  readonly text: string;
+  readonly ev: PipelineEvent | undefined;
+}
+
+/** One file's reader and reorder buffer. */
+export class FileSource {
+  readonly stats: FileStats;
+  bytesRead = 0;
+  /** Released events, in order; consumed from `readyPos`. */
+  ready: PipelineEvent[] = [];
+  readyPos = 0;
+  private eof = false;
+  private maxSeen = -Infinity;
+  private buf: Pending[] = [];
+  private head = 0;
+  private readonly lines: AsyncIterator<LineBatch>;
+
+  constructor(readonly index: number, readonly file: string, readonly kind: 'access' | 'ledger', private readonly ctx: SourceContext) {
+    this.stats = newFileStats(file);
+    this.lines = readLines(file, { maxLineBytes: ctx.maxLineBytes });
+  }
+
+  /** True when nothing is left to read or release. */
+  get done(): boolean {
+    return this.eof && this.readyPos >= this.ready.length && this.head >= this.buf.length;
+  }
+
+  /** True when a released event is waiting. */
+  get hasReady(): boolean {
+    return this.readyPos < this.ready.length;
+  }
+
+  /** Stops reading (closes the file). */
+  async close(): Promise<void> {
+    await this.lines.return?.(undefined);
+  }
+
+  /**
+   * Records a bad line, or throws in strict mode. The thrown message names only the place,
+   * reason and field (`file:line: reason (path)`): it may reach a log, the line's data may not.
+   */
+  reject(line: number, reason: string, message: string, excerpt: string, path?: string): void {
+    if (this.ctx.strict) {
+      const where = path === undefined || path === '$' ? '' : ` (${path})`;
+      throw new BreachwatchError('ERR_STRICT_BAD_LINE', `${this.file}:${line}: ${reason}${where}`);
+    }
+    this.stats.quarantined++;
+    this.stats.byReason[reason] = (this.stats.byReason[reason] ?? 0) + 1;
+    this.ctx.quarantine.write({ file: this.file, line, reason, message, excerpt: excerpt.slice(0, 200) });
+  }
+
+  /**
+   * Reads one batch. Lines older than `lastEmitted` (the stream's output time) can no longer
+   * be placed in order: they are parsed at once and go to `late`. The rest enter the reorder
+   * buffer; what is ripe is parsed (JWT signatures awaited) and released to `ready`.
+   */
+  async pull(lastEmitted: number, late: PipelineEvent[]): Promise<void> {
+    const r = await this.lines.next();
+    let inLate: Pending[] = [];
+    if (r.done === true) this.eof = true;
+    else inLate = this.accept(r.value, lastEmitted);
+    const n = this.ripe();
+    const released: PipelineEvent[] = [];
+    for (const p of inLate) this.finish(p, late);
+    for (let i = this.head; i < n; i++) this.finish(this.buf[i]!, released);
+    this.head = n;
+    this.compact();
+    if (this.ctx.parse.jwt.pendingCount > 0) await this.ctx.parse.jwt.settle();
+    if (released.length > 0) {
+      this.ready = this.readyPos < this.ready.length ? this.ready.slice(this.readyPos).concat(released) : released;
+      this.readyPos = 0;
+    }
+  }
+
+  /** Sorts a batch's lines into the buffer; returns those already too late to be ordered. */
+  private accept(batch: LineBatch, lastEmitted: number): Pending[] {
+    this.bytesRead = batch.bytesRead;
+    const inc: Pending[] = [];
+    const late: Pending[] = [];
+    const { texts, bad } = batch;
+    let b = 0;
+    let max = this.maxSeen;
+    for (let i = 0; i < texts.length; i++) {
+      const line = batch.firstLine + i;
+      const text = texts[i]!;
+      this.stats.lines++;
+      const badLine = bad[b];
+      if (badLine !== undefined && badLine.line === line) {
+        b++;
+        this.reject(line, badLine.reason, badLine.message, badLine.excerpt);
+        continue;
+      }
+      if (isBlank(text)) {
+        this.stats.blank++;
+        continue;
+      }
+      // Strict mode parses at once, so that the first bad line is the one reported.
+      let t = this.ctx.strict ? undefined : peekLineTime(text);
+      let ev: PipelineEvent | undefined;
+      if (t === undefined) {
+        ev = this.parse(text, line, undefined);
+        if (ev === undefined) continue;
+        t = ev.t;
+      }
+      if (t > max) max = t;
+      (t < lastEmitted ? late : inc).push({ t, line, text, ev });
+    }
+    this.maxSeen = max;
+    // Stable sort: equal times keep line order.
+    if (!isSorted(inc)) sortByTime(inc);
+    mergeInto(this.buf, this.head, inc);
+    return late;
+  }
+
+  /** Parses a line; a bad one is quarantined and gives `undefined`. */
+  private parse(text: string, line: number, peeked: number | undefined): PipelineEvent | undefined {
+    const ref: SourceRef = { file: this.file, line };
+    const res = this.kind === 'access' ? parseAccessLine(text, ref, this.ctx.parse) : parseLedgerLine(text, ref);
+    if (!res.ok) {
+      const msg = res.issues.map((x) => (x.path === undefined || x.path === '$' ? x.message : `${x.path}: ${x.message}`)).join('; ');
+      const first = res.issues[0];
+      this.reject(line, first?.code ?? 'invalid', msg, text, first?.path);
+      return undefined;
+    }
+    if (peeked !== undefined && res.value.t !== peeked) {
+      // Only a line with two different `time` keys can get here.
+      this.reject(line, 'bad_time', 'time is given more than once, with different values', text);
+      return undefined;
+    }
+    this.stats.accepted++;
+    return res.value;
+  }
+
+  /** Parses (if needed) a released line and appends its event to `out`. */
+  private finish(p: Pending, out: PipelineEvent[]): void {
+    const ev = p.ev ?? this.parse(p.text, p.line, p.t);
+    if (ev !== undefined) out.push(ev);
+  }
+
+  /** Index in the buffer up to which lines are ripe for release. */
+  private ripe(): number {
+    const wm = this.eof ? Infinity : this.maxSeen - this.ctx.reorderBoundMs;
+    return upperBound(this.buf, wm, this.head);
+  }
+
+  private compact(): void {
+    if (this.head === this.buf.length) {
+      this.buf = [];
+      this.head = 0;
+    } else if (this.head >= COMPACT_AT && this.head * 2 >= this.buf.length) {
+      this.buf = this.buf.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Checkpoints of the live pipeline: the engine's snapshot, the reorder buffer, the dedup set and
+ * the journal position (`seq`) they cover, written atomically (temporary file, fsync, rename,
+ * fsync of the folder) so a crash leaves either the old checkpoint or the new one.
+ */
+import { open, readFile, rename } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { BreachwatchError } from '../model/index.js';
+import type { EngineSnapshot } from '../detect/index.js';
+import type { RecentIdsState } from './recent-ids.js';
+import type { ReorderState } from './reorder.js';
+
+/** What a checkpoint holds. */
+export interface Checkpoint {
+  readonly v: 1;
+  /** Every journal record up to this seq is reflected here. */
+  readonly seq: number;
+  /** Access rows in the store at the checkpoint. */
+  readonly accessRows: number;
+  readonly engine: EngineSnapshot;
+  readonly reorder: ReorderState;
+  readonly dedup: RecentIdsState;
+  /** Wall-clock time written (for operators only). */
+  readonly written: string;
+}
+
+/** Writes `cp` to `path` atomically. */
+export async function writeCheckpoint(path: string, cp: Checkpoint): Promise<void> {
+  const tmp = `${path}.tmp`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(JSON.stringify(cp));
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+  const dir = await open(dirname(path), 'r');
+  try { await dir.sync(); } finally { await dir.close(); }
+}
+
+/** Reads the checkpoint at `path`, or `undefined` when there is none. */
+export async function readCheckpoint(path: string): Promise<Checkpoint | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new BreachwatchError('ERR_STATE', `cannot read checkpoint ${path}`, { cause: e });
+  }
+  const cp = JSON.parse(text) as Checkpoint;
+  if (cp.v !== 1) throw new BreachwatchError('ERR_STATE', `unknown checkpoint version in ${path}`);
+  return cp;
+}
+
+/** Where the checkpoint of a state folder lives. */
+export function checkpointPath(stateDir: string): string {
+  return join(stateDir, 'checkpoint.json');
+}

@@ -1,0 +1,302 @@
+/**
+ * The live pipeline of `breachwatch serve`: channels offer parsed events to a bounded queue;
+ * one committer takes what is waiting, drops request_ids already stored, appends the group to
+ * the journal (fsync), writes it to the store (durable), and only then resolves every entry —
+ * one group commit for many concurrent requests. Committed events go through the per-source
+ * reorder buffer into the same {@link Engine} as `hunt`; changed alerts are upserted into the
+ * store and handed to the sinks. Checkpoints (engine snapshot + reorder buffer + dedup set +
+ * journal position) are written every `checkpointMs` and at close; {@link LivePipeline.open}
+ * restores the last one and replays only the journal's tail (see `recover.ts`).
+ */
+import { mkdir } from 'node:fs/promises';
+import type { AccessEvent, Alert, LedgerEvent, ReferenceData } from '../model/index.js';
+import { BreachwatchError } from '../model/index.js';
+import { Engine } from '../detect/index.js';
+import type { Detector, DetectSettings } from '../detect/index.js';
+import type { Store } from '../store/index.js';
+import { checkpointPath, writeCheckpoint } from './checkpoint.js';
+import { IngestQueue, type CommitOutcome, type QueueEntry } from './ingest-queue.js';
+import { Journal, type CommitGroup } from './journal.js';
+import { RecentIds } from './recent-ids.js';
+import { recover } from './recover.js';
+import { Reorder } from './reorder.js';
+
+/** Logger the pipeline uses (pino fits). */
+export interface LiveLog {
+  info(o: object, msg?: string): void;
+  warn(o: object, msg?: string): void;
+  error(o: object, msg?: string): void;
+}
+
+/** How to build a {@link LivePipeline}. */
+export interface LiveOptions {
+  readonly store: Store;
+  readonly stateDir: string;
+  readonly ref: ReferenceData;
+  readonly detectors: readonly Detector[];
+  readonly settings?: Partial<DetectSettings>;
+  readonly maxQueueEvents: number;
+  readonly maxQueueBytes?: number;
+  readonly maxBatchEvents: number;
+  readonly dedupHorizonMs: number;
+  readonly checkpointMs: number;
+  readonly sourceIdleMs: number;
+  readonly reorderMaxEvents: number;
+  /** Channels expected to deliver (see {@link Reorder.expect}). */
+  readonly expectSources?: readonly string[];
+  readonly onAlert?: (a: Alert) => void;
+  readonly log?: LiveLog;
+}
+
+/** Counters for metrics and health. */
+export interface LiveStats {
+  committed: Record<string, number>;
+  duplicates: number;
+  commits: number;
+  checkpoints: number;
+  rejectedBusy: number;
+  queueDepth: number;
+  reorderSize: number;
+  watermark: number | null;
+  sourceWatermarks: Record<string, number>;
+  alertsChanged: number;
+}
+
+const silent: LiveLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+/** Per commit: keeps each store load one INSERT statement (atomic), below the loader's limits. */
+const MAX_COMMIT_BYTES = 32 * 1024 * 1024;
+
+/** See file header. */
+export class LivePipeline {
+  readonly engine: Engine;
+  readonly queue: IngestQueue;
+  readonly reorder: Reorder;
+  readonly dedup: RecentIds;
+  private readonly journal: Journal;
+  private readonly log: LiveLog;
+  private seq = 0;
+  private accessRows = 0;
+  private lastCheckpoint = Date.now();
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private failure: unknown;
+  private readonly counters: LiveStats;
+
+  private constructor(private readonly opts: LiveOptions) {
+    this.log = opts.log ?? silent;
+    this.engine = new Engine({
+      detectors: opts.detectors, ref: opts.ref,
+      ...(opts.settings !== undefined && { settings: opts.settings }),
+      ...(opts.onAlert !== undefined && { onAlert: opts.onAlert }),
+    });
+    this.queue = new IngestQueue({ maxEvents: opts.maxQueueEvents, maxBytes: opts.maxQueueBytes ?? 512 * 1024 * 1024 });
+    this.reorder = new Reorder({ idleMs: opts.sourceIdleMs, maxEvents: opts.reorderMaxEvents });
+    this.dedup = new RecentIds(opts.dedupHorizonMs);
+    this.journal = new Journal(opts.stateDir);
+    this.counters = {
+      committed: {}, duplicates: 0, commits: 0, checkpoints: 0, rejectedBusy: 0, queueDepth: 0,
+      reorderSize: 0, watermark: null, sourceWatermarks: {}, alertsChanged: 0,
+    };
+  }
+
+  /** Opens the pipeline: restores the last checkpoint, replays the journal's tail, starts committing. */
+  static async open(opts: LiveOptions): Promise<LivePipeline> {
+    await mkdir(opts.stateDir, { recursive: true });
+    const p = new LivePipeline(opts);
+    const r = await recover({
+      store: opts.store, journal: p.journal, cpPath: checkpointPath(opts.stateDir),
+      engine: p.engine, reorder: p.reorder, dedup: p.dedup, log: p.log,
+    });
+    for (const s of opts.expectSources ?? []) p.reorder.expect(s);
+    p.seq = r.seq;
+    p.accessRows = r.accessRows;
+    p.advance();
+    await p.drainAlerts();
+    await p.checkpoint();
+    p.loop = p.run();
+    return p;
+  }
+
+  /** True when the store failed: the service must be restarted (readiness reports it). */
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /** True when channels should hold back (HTTP 429, JetStream stops pulling). */
+  get busy(): boolean {
+    return this.queue.full;
+  }
+
+  /**
+   * Offers one delivery's events. Resolves after they are durably stored; `undefined` when the
+   * queue is full (nothing was taken). Rejects with ERR_STORE when the commit failed.
+   */
+  submit(source: string, access: readonly AccessEvent[], ledger: readonly LedgerEvent[], bytes: number, key?: string): Promise<CommitOutcome> | undefined {
+    if (this.failure !== undefined) return Promise.reject(new BreachwatchError('ERR_STORE', 'the store failed; restart the service'));
+    if (this.stopping) return undefined;
+    let entry: QueueEntry | undefined;
+    const done = new Promise<CommitOutcome>((resolve, reject) => {
+      entry = { source, access, ledger, bytes, resolve, reject, ...(key !== undefined && { key }) };
+    });
+    if (!this.queue.offer(entry as unknown as QueueEntry)) {
+      this.counters.rejectedBusy++;
+      return undefined;
+    }
+    return done;
+  }
+
+  /** Current counters. */
+  stats(): LiveStats {
+    const c = this.counters;
+    c.queueDepth = this.queue.depth;
+    c.reorderSize = this.reorder.size;
+    c.watermark = this.engine.watermark ?? null;
+    c.sourceWatermarks = Object.fromEntries(this.reorder.watermarks());
+    return c;
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      if (this.queue.empty) {
+        if (this.stopping) break;
+        await this.queue.wait(200);
+      }
+      const entries = this.queue.take(this.opts.maxBatchEvents, MAX_COMMIT_BYTES);
+      if (entries.length > 0) await this.commit(entries);
+      if (this.failure !== undefined) continue;
+      try {
+        this.advance();
+        await this.drainAlerts();
+        if (Date.now() - this.lastCheckpoint >= this.opts.checkpointMs) await this.checkpoint();
+      } catch (e) {
+        this.fail(e);
+      }
+    }
+  }
+
+  private fail(e: unknown): void {
+    this.failure ??= e;
+    this.log.error({ err: e instanceof Error ? { message: e.message, code: (e as { code?: unknown }).code } : String(e) }, 'live pipeline failed');
+  }
+
+  private async commit(entries: QueueEntry[]): Promise<void> {
+    if (this.failure !== undefined) {
+      for (const e of entries) e.reject(new BreachwatchError('ERR_STORE', 'the store failed; restart the service'));
+      return;
+    }
+    const seen = new Set<string>();
+    const dups: number[] = [];
+    const groups: CommitGroup[] = entries.map((en) => {
+      if (en.key !== undefined) {
+        if (seen.has(en.key) || this.dedup.has(en.key, maxTime(en))) {
+          dups.push(en.access.length + en.ledger.length);
+          return { source: en.source, access: [], ledger: [] };
+        }
+        seen.add(en.key);
+      }
+      let d = 0;
+      const access: AccessEvent[] = [];
+      for (const e of en.access) {
+        const id = e.request_id;
+        if (id !== undefined) {
+          if (seen.has(id) || this.dedup.has(id, e.t)) { d++; continue; }
+          seen.add(id);
+        }
+        access.push(e);
+      }
+      dups.push(d);
+      return { source: en.source, access, ledger: en.ledger, ...(en.key !== undefined && { key: en.key }) };
+    });
+    const all = { access: groups.flatMap((g) => g.access), ledger: groups.flatMap((g) => g.ledger) };
+    try {
+      await this.journal.append({ seq: this.seq + 1, ab: this.accessRows, groups });
+      await writeGroup(this.opts.store, all.access, all.ledger);
+    } catch (e) {
+      this.fail(e);
+      for (const en of entries) en.reject(new BreachwatchError('ERR_STORE', 'commit failed', { cause: e }));
+      return;
+    }
+    this.seq++;
+    this.accessRows += all.access.length;
+    this.counters.commits++;
+    for (const g of groups) rememberIds(this.dedup, g);
+    entries.forEach((en, i) => {
+      const g = groups[i] as CommitGroup;
+      const n = g.access.length + g.ledger.length;
+      this.counters.committed[en.source] = (this.counters.committed[en.source] ?? 0) + n;
+      this.counters.duplicates += dups[i] ?? 0;
+      this.reorder.push(g.source, [...g.access, ...g.ledger]);
+      en.resolve({ stored: n, duplicates: dups[i] ?? 0 });
+    });
+  }
+
+  /** Releases what the source watermarks allow into the engine. */
+  private advance(): void {
+    const ready = this.reorder.release();
+    if (ready.length > 0) this.engine.push(ready);
+  }
+
+  private async drainAlerts(): Promise<void> {
+    const changed = this.engine.drainChangedAlerts();
+    if (changed.length > 0) {
+      this.counters.alertsChanged += changed.length;
+      await this.opts.store.upsertAlerts(changed);
+    }
+    const ind = this.engine.drainIndicators();
+    if (ind.length > 0) await this.opts.store.addIndicators(ind);
+  }
+
+  /** Writes a checkpoint covering every commit so far, then trims the journal. */
+  async checkpoint(): Promise<void> {
+    await writeCheckpoint(checkpointPath(this.opts.stateDir), {
+      v: 1, seq: this.seq, accessRows: this.accessRows, engine: this.engine.snapshot(),
+      reorder: this.reorder.snapshot(), dedup: this.dedup.snapshot(), written: new Date().toISOString(),
+    });
+    await this.journal.rotate(this.seq + 1);
+    this.lastCheckpoint = Date.now();
+    this.counters.checkpoints++;
+  }
+
+  /**
+   * Graceful stop: refuses new deliveries, commits what is queued, hands every buffered event
+   * to the engine (no `finish`: a live service has no end of input), stores the alerts and
+   * writes a final checkpoint. The store stays open (its owner closes it).
+   */
+  async close(): Promise<void> {
+    this.stopping = true;
+    await this.loop;
+    if (this.failure === undefined) {
+      const rest = this.reorder.releaseAll();
+      if (rest.length > 0) this.engine.push(rest);
+      await this.drainAlerts();
+      await this.checkpoint();
+    }
+    await this.journal.close();
+  }
+}
+
+/** Latest event time of an entry (the time its delivery id is remembered at). */
+function maxTime(g: { access: readonly AccessEvent[]; ledger: readonly LedgerEvent[] }): number {
+  let t = -Infinity;
+  for (const e of g.access) if (e.t > t) t = e.t;
+  for (const e of g.ledger) if (e.t > t) t = e.t;
+  return t === -Infinity ? 0 : t;
+}
+
+/** Remembers a committed group's request ids and delivery id. */
+export function rememberIds(dedup: RecentIds, g: CommitGroup): void {
+  for (const e of g.access) if (e.request_id !== undefined) dedup.add(e.request_id, e.t);
+  if (g.key !== undefined && g.access.length + g.ledger.length > 0) dedup.add(g.key, maxTime(g));
+}
+
+/** Ledger first, then access: when the access rows of a commit are in the store, so is its ledger. */
+export async function writeGroup(store: Store, access: readonly AccessEvent[], ledger: readonly LedgerEvent[]): Promise<void> {
+  if (ledger.length > 0) {
+    await store.appendLedger(ledger);
+    await store.flush();
+  }
+  if (access.length > 0) {
+    await store.appendAccess(access);
+    await store.flush();
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * `hunt`: ingest → detect → store, in one pass over the files, in event time.
+ *
+ * Reference data is loaded first (key-custody runs as a start-up audit), then every access and
+ * ledger file is merged in event time and fed, batch by batch, to the detection engine and the
+ * store. Alerts and their indicators go to the store (for `scope`) and to an NDJSON file.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import type { AccessEvent, Alert, LedgerEvent, ReferenceData } from '../model/index.js';
+import { BreachwatchError } from '../model/index.js';
+import { Catalog, QuarantineWriter, loadReference, openEventStream } from '../ingest/index.js';
+import { Engine, createDetectors } from '../detect/index.js';
+import type { Detector, DetectSettings } from '../detect/detector.js';
+import type { Store } from '../store/store.js';
+import { openDuckDbStore } from '../store/index.js';
+import { loadSigmaRules, createSigmaDetector } from '../sigma/index.js';
+import type { Progress } from './progress.js';
+import { fmtCount } from './progress.js';
+import { summarizeRun, type HuntSummary } from './summary.js';
+
+/** Everything `hunt` takes (the CLI maps its flags onto this). */
+export interface HuntOptions {
+  readonly access: readonly string[];
+  readonly ledger: readonly string[];
+  readonly keys?: string;
+  readonly staff?: string;
+  readonly catalog?: string;
+  /** DuckDB file; replaced unless `append`. */
+  readonly db: string;
+  readonly append?: boolean;
+  readonly alerts?: string;
+  readonly quarantine?: string;
+  readonly sigma?: readonly string[];
+  readonly strict?: boolean;
+  readonly reorderBoundMs?: number;
+  readonly settings?: Partial<DetectSettings>;
+  readonly progress?: Progress;
+}
+
+const STORE_BATCH = 65_536;
+
+/** Runs a hunt and returns its summary (counts add up: lines = blank + accepted + quarantined). */
+export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
+  if (opts.access.length === 0) throw new BreachwatchError('ERR_USAGE', 'hunt needs at least one --access file');
+  const started = performance.now();
+  const ref = await loadReference({
+    ...(opts.keys !== undefined && { keys: opts.keys }),
+    ...(opts.staff !== undefined && { staff: opts.staff }),
+    ...(opts.catalog !== undefined && { catalog: opts.catalog }),
+  });
+  const detectors = await buildDetectors(ref, opts);
+  const store = await openStore(opts);
+  const quarantinePath = resolve(opts.quarantine ?? `${opts.db}.quarantine.ndjson`);
+  const quarantine = new QuarantineWriter(quarantinePath);
+  try {
+    await store.putKeys(ref.keys);
+    await store.putCatalog(ref.catalog);
+    const engine = new Engine({ detectors, ref, ...(opts.settings !== undefined && { settings: opts.settings }) });
+    const stream = openEventStream({
+      access: [...opts.access],
+      ledger: [...opts.ledger],
+      catalog: new Catalog(ref.catalog),
+      keys: ref.keys,
+      reorderBoundMs: opts.reorderBoundMs ?? 60_000,
+      strict: opts.strict ?? false,
+      quarantine,
+      ...(opts.progress !== undefined && { onProgress: progressReporter(opts.progress) }),
+    });
+    let firstT: number | undefined;
+    let lastT: number | undefined;
+    let access: AccessEvent[] = [];
+    let ledger: LedgerEvent[] = [];
+    for await (const batch of stream) {
+      if (batch.length === 0) continue;
+      if (firstT === undefined) {
+        firstT = batch[0]!.t;
+        engine.start(firstT);
+      }
+      lastT = batch[batch.length - 1]!.t;
+      engine.push(batch);
+      for (const e of batch) {
+        if (e.kind === 'access') access.push(e);
+        else ledger.push(e);
+      }
+      if (access.length >= STORE_BATCH) { await store.appendAccess(access); access = []; }
+      if (ledger.length >= STORE_BATCH) { await store.appendLedger(ledger); ledger = []; }
+      await drainToStore(engine, store);
+    }
+    if (firstT === undefined) engine.start(undefined);
+    engine.finish();
+    if (access.length > 0) await store.appendAccess(access);
+    if (ledger.length > 0) await store.appendLedger(ledger);
+    await drainToStore(engine, store);
+    await store.flush();
+    const alerts = engine.alerts();
+    await quarantine.close();
+    if (opts.alerts !== undefined) await writeAlerts(opts.alerts, alerts);
+    opts.progress?.done();
+    return summarizeRun({
+      stats: stream.stats(), alerts, quarantinePath, db: resolve(opts.db),
+      ...(opts.alerts !== undefined && { alertsPath: resolve(opts.alerts) }),
+      window: firstT === undefined || lastT === undefined ? null : { from: firstT, to: lastT },
+      seconds: (performance.now() - started) / 1000,
+      stateBytes: engine.stateBytes(),
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+async function buildDetectors(ref: ReferenceData, opts: HuntOptions): Promise<Detector[]> {
+  const detectors: Detector[] = createDetectors({ ref });
+  if (opts.sigma !== undefined && opts.sigma.length > 0) {
+    const loaded = await loadSigmaRules([...opts.sigma]);
+    if (loaded.refused.length > 0) {
+      const first = loaded.refused[0]!;
+      throw new BreachwatchError('ERR_CONFIG',
+        `${loaded.refused.length} Sigma rule(s) refused; first: ${first.file}:${first.line}:${first.column}: ${first.reason} (run 'breachwatch sigma check' for all)`);
+    }
+    detectors.push(createSigmaDetector(loaded));
+  }
+  return detectors;
+}
+
+async function openStore(opts: HuntOptions): Promise<Store> {
+  const db = resolve(opts.db);
+  await mkdir(dirname(db), { recursive: true });
+  if (opts.append !== true) {
+    await rm(db, { force: true });
+    await rm(`${db}.wal`, { force: true });
+  }
+  const store = await openDuckDbStore(db);
+  await store.init();
+  return store;
+}
+
+async function drainToStore(engine: Engine, store: Store): Promise<void> {
+  const changed = engine.drainChangedAlerts();
+  if (changed.length > 0) await store.upsertAlerts(changed);
+  const indicators = engine.drainIndicators();
+  if (indicators.length > 0) await store.addIndicators(indicators);
+}
+
+async function writeAlerts(path: string, alerts: readonly Alert[]): Promise<void> {
+  await mkdir(dirname(resolve(path)), { recursive: true });
+  const out = createWriteStream(path);
+  for (const a of alerts) out.write(`${JSON.stringify(a)}\n`);
+  await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
+}
+
+function progressReporter(p: Progress): (x: { bytesRead: number; bytesTotal: number; events: number }) => void {
+  return (x) => {
+    const pct = x.bytesTotal > 0 ? ` ${((100 * x.bytesRead) / x.bytesTotal).toFixed(1)}%` : '';
+    p.update(`hunt:${pct} ${fmtCount(x.events)} events`);
+  };
+}

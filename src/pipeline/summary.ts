@@ -1,0 +1,101 @@
+/**
+ * The run summary of `hunt`: what was read, what was quarantined and why, what fired.
+ * Rendered as text for people and written as JSON for scripts.
+ */
+import type { Alert, Severity } from '../model/index.js';
+import { SEVERITIES, toRfc3339 } from '../model/index.js';
+import { fmtCount, fmtDuration } from './progress.js';
+
+/** Per-file ingest counts (lines = blank + accepted + quarantined). */
+export interface FileCounts {
+  readonly file: string;
+  readonly lines: number;
+  readonly blank: number;
+  readonly accepted: number;
+  readonly quarantined: number;
+  readonly byReason: Readonly<Record<string, number>>;
+}
+
+/** What ingest reports at the end of a stream. */
+export interface IngestStatsLike {
+  readonly files: readonly FileCounts[];
+  readonly late: number;
+}
+
+export interface HuntSummary {
+  readonly files: readonly FileCounts[];
+  readonly totals: { lines: number; blank: number; accepted: number; quarantined: number; late: number };
+  readonly quarantinedByReason: Record<string, number>;
+  readonly quarantine: string;
+  readonly db: string;
+  readonly alertsFile?: string;
+  readonly window: { from: string; to: string } | null;
+  readonly alerts: { total: number; bySeverity: Record<Severity, number>; byDetector: Record<string, number> };
+  /** Earliest alert of the most severe level: when it fired and how long after its first event. */
+  readonly firstCritical?: { alert_id: string; detector: string; first_seen: string; detected_at: string; time_to_detect_ms: number };
+  readonly seconds: number;
+  readonly eventsPerSecond: number;
+  readonly stateBytes: number;
+}
+
+/** Builds the summary from the parts of a finished run. */
+export function summarizeRun(x: {
+  stats: IngestStatsLike; alerts: readonly Alert[]; quarantinePath: string; db: string; alertsPath?: string;
+  window: { from: number; to: number } | null; seconds: number; stateBytes: number;
+}): HuntSummary {
+  const totals = { lines: 0, blank: 0, accepted: 0, quarantined: 0, late: x.stats.late };
+  const byReason: Record<string, number> = {};
+  for (const f of x.stats.files) {
+    totals.lines += f.lines; totals.blank += f.blank; totals.accepted += f.accepted; totals.quarantined += f.quarantined;
+    for (const [k, v] of Object.entries(f.byReason)) byReason[k] = (byReason[k] ?? 0) + v;
+  }
+  const bySeverity = { critical: 0, high: 0, medium: 0, low: 0 } as Record<Severity, number>;
+  const byDetector: Record<string, number> = {};
+  for (const a of x.alerts) {
+    bySeverity[a.severity]++;
+    byDetector[a.detector] = (byDetector[a.detector] ?? 0) + 1;
+  }
+  const critical = x.alerts
+    .filter((a) => a.severity === 'critical' && a.events > 0)
+    .sort((a, b) => a.detected_at.localeCompare(b.detected_at))[0];
+  return {
+    files: x.stats.files, totals, quarantinedByReason: byReason, quarantine: x.quarantinePath, db: x.db,
+    ...(x.alertsPath !== undefined && { alertsFile: x.alertsPath }),
+    window: x.window && { from: toRfc3339(x.window.from), to: toRfc3339(x.window.to) },
+    alerts: { total: x.alerts.length, bySeverity, byDetector },
+    ...(critical !== undefined && {
+      firstCritical: {
+        alert_id: critical.alert_id, detector: critical.detector, first_seen: critical.first_seen,
+        detected_at: critical.detected_at,
+        time_to_detect_ms: Date.parse(critical.detected_at) - Date.parse(critical.first_seen),
+      },
+    }),
+    seconds: x.seconds,
+    eventsPerSecond: x.seconds > 0 ? totals.accepted / x.seconds : 0,
+    stateBytes: x.stateBytes,
+  };
+}
+
+/** Renders a summary for a person. */
+export function renderSummary(s: HuntSummary): string {
+  const t = s.totals;
+  const lines = [
+    `read ${fmtCount(t.lines)} lines in ${s.files.length} files: ${fmtCount(t.accepted)} accepted, ` +
+      `${fmtCount(t.quarantined)} quarantined, ${fmtCount(t.blank)} blank` + (t.late > 0 ? `, ${fmtCount(t.late)} late (processed)` : ''),
+  ];
+  if (t.quarantined > 0) {
+    const reasons = Object.entries(s.quarantinedByReason).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${fmtCount(v)}`);
+    lines.push(`quarantined lines (${reasons.join(', ')}) → ${s.quarantine}`);
+  }
+  if (s.window) lines.push(`event time ${s.window.from} → ${s.window.to}`);
+  const sev = SEVERITIES.map((k) => `${s.alerts.bySeverity[k]} ${k}`).join(', ');
+  lines.push(`alerts: ${s.alerts.total} (${sev})`);
+  for (const [d, n] of Object.entries(s.alerts.byDetector).sort()) lines.push(`  ${d}: ${n}`);
+  if (s.firstCritical) {
+    lines.push(`first critical: ${s.firstCritical.detector} detected at ${s.firstCritical.detected_at}, ` +
+      `${fmtDuration(s.firstCritical.time_to_detect_ms)} (event time) after its first event ${s.firstCritical.first_seen}`);
+  }
+  lines.push(`store: ${s.db}` + (s.alertsFile ? `; alerts: ${s.alertsFile}` : ''));
+  lines.push(`${fmtCount(s.eventsPerSecond)} events/s over ${s.seconds.toFixed(1)} s; detector state ${fmtCount(s.stateBytes / 1024)} KiB`);
+  return lines.join('\n');
+}

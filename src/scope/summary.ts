@@ -1,0 +1,37 @@
+/**
+ * Builds `summary.json` (contract shape) from the store's aggregates and the chosen alerts
+ * and indicators. Pure: no I/O, times formatted as RFC 3339.
+ */
+import { toRfc3339 } from '../model/index.js';
+import type { Alert, Indicator } from '../model/index.js';
+import type { ScopeAggregates } from '../store/index.js';
+
+/** The contract's summary.json. */
+export interface ScopeSummary {
+  readonly window: { from: string | null; to: string | null };
+  readonly accounts_affected: number;
+  readonly by_field: Record<string, number>;
+  readonly by_day: readonly { day: string; requests: number; accounts: number }[];
+  readonly sources: readonly {
+    ip: string; country?: string; asn?: string; requests: number; accounts: number; first: string; last: string;
+  }[];
+  readonly indicators: { ips: string[]; kids: string[]; tokens: number };
+}
+
+const uniqSorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
+
+/** Summary of one scope run. `kids` are the entity ids of the chosen `key` alerts. */
+export function buildSummary(agg: ScopeAggregates, alerts: readonly Alert[], indicators: readonly Indicator[]): ScopeSummary {
+  return {
+    window: agg.window === null ? { from: null, to: null } : { from: toRfc3339(agg.window.from), to: toRfc3339(agg.window.to) },
+    accounts_affected: agg.accounts_affected,
+    by_field: agg.by_field,
+    by_day: agg.by_day,
+    sources: agg.sources.map((s) => ({ ...s, first: toRfc3339(s.first), last: toRfc3339(s.last) })),
+    indicators: {
+      ips: uniqSorted(indicators.filter((i) => i.type === 'ip').map((i) => i.value)),
+      kids: uniqSorted(alerts.filter((a) => a.entity.type === 'key').map((a) => a.entity.id)),
+      tokens: new Set(indicators.filter((i) => i.type === 'token').map((i) => i.value)).size,
+    },
+  };
+}

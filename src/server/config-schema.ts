@@ -1,0 +1,100 @@
+/**
+ * The shape of `breachwatch serve`'s one YAML config file, as a zod schema with defaults.
+ * Every setting has a default except the API keys a deployment must choose; see
+ * `docs/serve.example.yaml` for a commented example.
+ */
+import { z } from 'zod';
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/i, 'expected 64 hex digits (sha256 of the key)');
+
+/** One API key, stored as the sha256 of the secret, with its role. */
+const apiKey = z.object({
+  name: z.string().min(1),
+  role: z.enum(['ingest', 'analyst', 'admin']),
+  sha256: sha256Hex,
+}).strict();
+
+const webhookSink = z.object({
+  type: z.literal('webhook'),
+  url: z.url(),
+  /** HMAC-SHA256 secret for `X-Breachwatch-Signature`; or name an environment variable. */
+  secret: z.string().min(1).optional(),
+  secret_env: z.string().min(1).optional(),
+  min_severity: z.enum(['critical', 'high', 'medium', 'low']).default('low'),
+  max_retries: z.number().int().min(0).max(20).default(5),
+  backoff_ms: z.number().int().min(1).default(500),
+  timeout_ms: z.number().int().min(1).default(5000),
+  queue_max: z.number().int().min(1).default(10_000),
+}).strict();
+
+const slackSink = webhookSink.omit({ type: true, secret: true, secret_env: true }).extend({
+  type: z.literal('slack'),
+}).strict();
+
+const fileSink = z.object({
+  type: z.literal('file'),
+  path: z.string().min(1),
+  min_severity: z.enum(['critical', 'high', 'medium', 'low']).default('low'),
+  queue_max: z.number().int().min(1).default(100_000),
+}).strict();
+
+/** The whole config file. */
+export const configSchema = z.object({
+  http: z.object({
+    host: z.string().default('127.0.0.1'),
+    port: z.number().int().min(0).max(65535).default(8080),
+    body_limit_bytes: z.number().int().min(1024).default(16 * 1024 * 1024),
+  }).strict().default({ host: '127.0.0.1', port: 8080, body_limit_bytes: 16 * 1024 * 1024 }),
+  store: z.object({ path: z.string().min(1).default('breachwatch.duckdb') }).strict().default({ path: 'breachwatch.duckdb' }),
+  /** Checkpoints, journal, audit log and quarantine live here unless named otherwise. */
+  state_dir: z.string().min(1).default('breachwatch-state'),
+  reference: z.object({
+    keys: z.string().optional(),
+    staff: z.string().optional(),
+    catalog: z.string().optional(),
+  }).strict().default({}),
+  detect: z.object({
+    allowed_lateness_ms: z.number().int().min(0).default(30_000),
+    max_key_age_days: z.number().int().min(1).default(365),
+    /** A source silent this long (wall clock) no longer holds back the watermark. */
+    source_idle_ms: z.number().int().min(1).default(30_000),
+    /** Events held for reordering before the oldest are released regardless. */
+    reorder_max_events: z.number().int().min(1).default(500_000),
+    sigma: z.array(z.string()).default([]),
+  }).strict().default({ allowed_lateness_ms: 30_000, max_key_age_days: 365, source_idle_ms: 30_000, reorder_max_events: 500_000, sigma: [] }),
+  checkpoint: z.object({ interval_s: z.number().min(0.1).default(30) }).strict().default({ interval_s: 30 }),
+  dedup: z.object({ horizon_ms: z.number().int().min(1).default(120_000) }).strict().default({ horizon_ms: 120_000 }),
+  queue: z.object({
+    max_events: z.number().int().min(1).default(200_000),
+    max_batch_events: z.number().int().min(1).default(50_000),
+    retry_after_s: z.number().int().min(1).default(1),
+  }).strict().default({ max_events: 200_000, max_batch_events: 50_000, retry_after_s: 1 }),
+  api_keys: z.array(apiKey).min(1, 'at least one API key is required'),
+  sinks: z.array(z.discriminatedUnion('type', [webhookSink, slackSink, fileSink])).default([]),
+  nats: z.object({
+    servers: z.array(z.string()).min(1),
+    stream: z.string().min(1),
+    subjects: z.object({
+      access: z.array(z.string()).default([]),
+      ledger: z.array(z.string()).default([]),
+    }).strict(),
+    durable: z.string().min(1).default('breachwatch'),
+    batch: z.number().int().min(1).default(256),
+  }).strict().optional(),
+  audit: z.object({ path: z.string().optional() }).strict().default({}),
+  quarantine: z.object({ path: z.string().optional() }).strict().default({}),
+  log: z.object({
+    level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    file: z.string().optional(),
+  }).strict().default({ level: 'info' }),
+  dashboard: z.object({ dir: z.string().default('web/dist') }).strict().default({ dir: 'web/dist' }),
+}).strict();
+
+/** A validated config (paths already resolved against the config file's folder). */
+export type ServeConfig = z.infer<typeof configSchema>;
+/** One configured API key. */
+export type ApiKeyConfig = z.infer<typeof apiKey>;
+/** One configured alert sink. */
+export type SinkConfig = ServeConfig['sinks'][number];
+/** Roles, least to most privileged. */
+export type Role = ApiKeyConfig['role'];

@@ -1,0 +1,57 @@
+/**
+ * Scope API: start a job (202 `{job_id}`), read its status and summary, download its
+ * affected-accounts CSV (customers' data: audit-logged).
+ */
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { SEVERITIES, type Severity } from '../model/index.js';
+import type { AppContext } from './context.js';
+import { HttpError } from './http-error.js';
+
+const startBody = z.object({
+  min_severity: z.enum(SEVERITIES as unknown as [Severity, ...Severity[]]).optional(),
+  alert_ids: z.array(z.string().min(1)).max(10_000).optional(),
+}).strict();
+
+/** Registers `/api/v1/scope*`. */
+export function registerScope(app: FastifyInstance, ctx: AppContext): void {
+  app.post('/api/v1/scope', async (req: FastifyRequest, reply: FastifyReply) => {
+    const who = ctx.keys.require(req, 'analyst');
+    let raw: unknown = {};
+    if (Buffer.isBuffer(req.body) && req.body.length > 0) {
+      try { raw = JSON.parse(req.body.toString('utf8')) as unknown; } catch { throw new HttpError('ERR_BAD_REQUEST', 'body must be JSON'); }
+    }
+    const b = startBody.safeParse(raw);
+    if (!b.success) throw new HttpError('ERR_BAD_REQUEST', b.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    const job = ctx.scope.start(who.name, {
+      ...(b.data.min_severity !== undefined && { minSeverity: b.data.min_severity }),
+      ...(b.data.alert_ids !== undefined && { alertIds: b.data.alert_ids }),
+    });
+    await ctx.audit.write(who, 'run_scope', job.job_id, { ip: req.ip, detail: { ...b.data } });
+    return reply.status(202).send({ job_id: job.job_id });
+  });
+
+  app.get('/api/v1/scope/:job', (req: FastifyRequest<{ Params: { job: string } }>, reply: FastifyReply) => {
+    ctx.keys.require(req, 'analyst');
+    const job = ctx.scope.get(req.params.job);
+    if (job === undefined) throw new HttpError('ERR_NOT_FOUND', 'no such scope job');
+    return reply.send({
+      job_id: job.job_id, status: job.status,
+      ...(job.result !== undefined && { result: job.result }), ...(job.error !== undefined && { error: job.error }),
+    });
+  });
+
+  app.get('/api/v1/scope/:job/affected_accounts.csv', async (req: FastifyRequest<{ Params: { job: string } }>, reply: FastifyReply) => {
+    const who = ctx.keys.require(req, 'analyst');
+    const job = ctx.scope.get(req.params.job);
+    if (job === undefined) throw new HttpError('ERR_NOT_FOUND', 'no such scope job');
+    if (job.status !== 'done') throw new HttpError('ERR_NOT_FOUND', `scope job is ${job.status}`);
+    const accounts = (job.result as { accounts_affected?: number } | undefined)?.accounts_affected;
+    await ctx.audit.write(who, 'download_affected_accounts', job.job_id, { ip: req.ip, detail: { accounts: accounts ?? null } });
+    return reply.type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="affected_accounts-${job.job_id}.csv"`)
+      .send(createReadStream(join(job.dir, 'affected_accounts.csv')));
+  });
+}

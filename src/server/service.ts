@@ -1,0 +1,127 @@
+/**
+ * The composition root of `breachwatch serve`: loads reference data, opens the store, builds
+ * the same detectors as `hunt`, restores the live pipeline, starts the sinks, the HTTP server
+ * and (when configured) the JetStream consumer; `close()` stops them in the safe order
+ * (stop taking input → finish in-flight commits → final checkpoint → close the store).
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { BreachwatchError, type ReferenceData } from '../model/index.js';
+import { Catalog, JwtChecker, QuarantineWriter, loadReference } from '../ingest/index.js';
+import { createDetectors, type Detector } from '../detect/index.js';
+import { openDuckDbStore, type Store } from '../store/index.js';
+import { createSigmaDetector, loadSigmaRules } from '../sigma/index.js';
+import { JwtSettler, LivePipeline, Sinks } from '../live/index.js';
+import { startJetStream, type JetStreamConsumer } from '../live/nats.js';
+import { buildApp, type AppState } from './app.js';
+import { AuditLog } from './audit-log.js';
+import { ApiKeys } from './auth.js';
+import type { ServeConfig } from './config-schema.js';
+import type { AppContext } from './context.js';
+import { loggerOptions } from './logger.js';
+import { ServiceMetrics } from './metrics.js';
+import { ScopeJobs } from './scope-jobs.js';
+
+/** A running service. */
+export interface Service {
+  /** `http://host:port` actually bound (port 0 picks a free one). */
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly pipeline: LivePipeline;
+  readonly store: Store;
+  readonly logger: Logger;
+  /** Graceful stop; safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Options beyond the config (tests capture logs). */
+export interface ServiceOptions {
+  readonly logDestination?: DestinationStream;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Wraps the opened store (tests slow it down to fill the queue). */
+  readonly wrapStore?: (s: Store) => Store;
+}
+
+async function detectorsFor(config: ServeConfig, ref: ReferenceData): Promise<Detector[]> {
+  const settings = { allowedLatenessMs: config.detect.allowed_lateness_ms, maxKeyAgeDays: config.detect.max_key_age_days };
+  const detectors = createDetectors({ ref, settings });
+  if (config.detect.sigma.length > 0) {
+    const loaded = await loadSigmaRules([...config.detect.sigma]);
+    const bad = loaded.refused[0];
+    if (bad !== undefined) throw new BreachwatchError('ERR_CONFIG', `Sigma rule refused: ${bad.file}:${bad.line}:${bad.column}: ${bad.reason}`);
+    detectors.push(createSigmaDetector(loaded));
+  }
+  return detectors;
+}
+
+/** Starts the service described by `config`. */
+export async function startService(config: ServeConfig, opts: ServiceOptions = {}): Promise<Service> {
+  const logger = pino(loggerOptions(config.log.level), opts.logDestination ?? pino.destination(config.log.file ?? 1));
+  const r = config.reference;
+  const ref = await loadReference({
+    ...(r.keys !== undefined && { keys: r.keys }), ...(r.staff !== undefined && { staff: r.staff }),
+    ...(r.catalog !== undefined && { catalog: r.catalog }),
+  });
+  await mkdir(config.state_dir, { recursive: true });
+  const detectors = await detectorsFor(config, ref);
+  const sinks = new Sinks(config.sinks, opts.env ?? process.env);
+  const opened = await openDuckDbStore(config.store.path);
+  const store = opts.wrapStore?.(opened) ?? opened;
+  let pipeline: LivePipeline;
+  try {
+    await store.putKeys(ref.keys);
+    await store.putCatalog(ref.catalog);
+    pipeline = await LivePipeline.open({
+      store, stateDir: join(config.state_dir, 'live'), ref, detectors,
+      settings: { allowedLatenessMs: config.detect.allowed_lateness_ms, maxKeyAgeDays: config.detect.max_key_age_days },
+      maxQueueEvents: config.queue.max_events, maxBatchEvents: config.queue.max_batch_events,
+      dedupHorizonMs: config.dedup.horizon_ms, checkpointMs: config.checkpoint.interval_s * 1000,
+      sourceIdleMs: config.detect.source_idle_ms, reorderMaxEvents: config.detect.reorder_max_events,
+      expectSources: ['http-access', 'http-ledger', ...(config.nats === undefined ? [] : ['nats-access', 'nats-ledger'])],
+      onAlert: (a) => sinks.publish(a), log: logger,
+    });
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  const stamp = new Date().toISOString().replaceAll(':', '').replace(/\.\d+Z$/, 'Z');
+  const quarantine = new QuarantineWriter(config.quarantine.path ?? join(config.state_dir, `quarantine-${stamp}.ndjson`));
+  const drainTimer = setInterval(() => { quarantine.drain().catch(() => undefined); }, 1000);
+  drainTimer.unref();
+  const jwt = new JwtChecker(ref.keys);
+  const ctx: AppContext = {
+    config, keys: new ApiKeys(config.api_keys), pipeline, store, ref,
+    parse: { catalog: new Catalog(ref.catalog), jwt, quarantine }, settler: new JwtSettler(jwt),
+    audit: new AuditLog(config.audit.path ?? join(config.state_dir, 'audit.ndjson')),
+    metrics: new ServiceMetrics(pipeline, sinks), scope: new ScopeJobs(store, join(config.state_dir, 'scope')),
+  };
+  const state: AppState = { closing: false };
+  const app = await buildApp(ctx, logger, state);
+  const address = await app.listen({ host: config.http.host, port: config.http.port });
+  let nats: JetStreamConsumer | undefined;
+  if (config.nats !== undefined) {
+    nats = await startJetStream(config.nats, {
+      pipeline, parse: ctx.parse, settler: ctx.settler,
+      onQuarantine: (source, reasons) => ctx.metrics.countQuarantine(source, reasons),
+    }, logger);
+  }
+  logger.info({ url: address, nats: config.nats !== undefined }, 'breachwatch serve listening');
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= (async () => {
+    state.closing = true;
+    await nats?.close();
+    await app.close();
+    await pipeline.close();
+    await ctx.scope.idle();
+    await sinks.close();
+    clearInterval(drainTimer);
+    await quarantine.close();
+    await ctx.audit.close();
+    await store.close();
+    logger.info('breachwatch serve stopped');
+    logger.flush?.();
+  })());
+  return { url: address, app, pipeline, store, logger, close };
+}

@@ -1,0 +1,94 @@
+/**
+ * Turns simulated requests and issuances into contract lines (hand-built JSON: every value
+ * is plain ASCII without quotes, so no escaping is needed) and drops them on the timelines.
+ */
+import type { AttackTracker } from './attack-tracker.js';
+import { IsoTime } from './iso-time.js';
+import type { SimRoute } from './catalog.js';
+import type { RequestIds } from './request-id.js';
+import { hex8, type Rng } from './rng.js';
+import type { Timeline } from './timeline.js';
+
+/** Where a request comes from, prebuilt as JSON fragments. */
+export interface Source {
+  readonly ip: string;
+  /** `"src_ip":…,"user_agent":…[,"device_id":…]` */
+  readonly frag: string;
+  /** `"country":…,"asn":…` */
+  readonly geo: string;
+}
+
+/** Builds a {@link Source}. */
+export function source(ip: string, ua: string, device: string | undefined, country: string, asn: string): Source {
+  const dev = device === undefined ? '' : `,"device_id":"${device}"`;
+  return { ip, frag: `"src_ip":"${ip}","user_agent":"${ua}"${dev}`, geo: `"country":"${country}","asn":"${asn}"` };
+}
+
+/** The `account_id` + `token` fragment of an authenticated request. */
+export function authFrag(account: string, tokenJson: string): string {
+  return `,"account_id":"${account}","token":${tokenJson}`;
+}
+
+/** Verified token claims as JSON. */
+export function tokenJson(jti: string, kid: string, sub: string, iat: number, exp: number, client: string): string {
+  return `{"jti":"${jti}","kid":"${kid}","sub":"${sub}","iat":${iat},"exp":${exp},"client_id":"${client}"}`;
+}
+
+/** A random (version 4 shaped) UUID. */
+export function uuid(rng: Rng): string {
+  const a = hex8(rng.u32());
+  const b = hex8(rng.u32());
+  const c = hex8(rng.u32());
+  const d = hex8(rng.u32());
+  const v = '89ab'[rng.int(4)] ?? '8';
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${v}${c.slice(1, 4)}-${c.slice(4)}${d}`;
+}
+
+/** Marker for a benign request in {@link Emitter.access}. */
+export const BENIGN = -2;
+/** Marker for an attacker request that exposed no one's data. */
+export const ATTACKER = -1;
+
+/** Writes access and ledger lines. */
+export class Emitter {
+  private readonly iso = new IsoTime();
+
+  constructor(
+    private readonly access_: Timeline,
+    private readonly ledger_: Timeline,
+    private readonly ids: RequestIds,
+    private readonly rng: Rng,
+    private readonly tracker: AttackTracker | null,
+  ) {}
+
+  /**
+   * One request. `who` is {@link BENIGN}, {@link ATTACKER}, or the victim's account index
+   * for an attacker request that may expose that account's data.
+   */
+  access(t: number, src: Source, route: SimRoute, status: number, records: number, auth: string, who = BENIGN): boolean {
+    const attacker = who !== BENIGN;
+    const ok = status < 300;
+    const personal = ok && route.bit !== 0;
+    const recs = personal ? records : 0;
+    const bytes = ok ? route.base + recs * route.perRecord + this.rng.int(route.base >>> 2) : 90 + this.rng.int(60);
+    const line =
+      `{"time":"${this.iso.format(t)}","request_id":"${this.ids.next(attacker)}",${src.frag},${route.frag},"status":${status},"bytes":${bytes}` +
+      (personal ? `,"records":${recs}` : '') + auth + `,${src.geo}}`;
+    const pushed = this.access_.push(t, line);
+    if (pushed && attacker && this.tracker !== null) this.tracker.record(t, src.ip, who, personal ? route.bit : 0);
+    return pushed;
+  }
+
+  /** An issuance record. */
+  issue(t: number, jti: string, kid: string, sub: string, exp: number, client: string, grant: string, ip: string, device: string): boolean {
+    return this.ledger_.push(
+      t,
+      `{"time":"${this.iso.format(t)}","jti":"${jti}","kid":"${kid}","sub":"${sub}","exp":${exp},"client_id":"${client}","grant":"${grant}","src_ip":"${ip}","device_id":"${device}"}`,
+    );
+  }
+
+  /** A revocation record. */
+  revoke(t: number, jti: string): boolean {
+    return this.ledger_.push(t, `{"time":"${this.iso.format(t)}","type":"revoke","jti":"${jti}"}`);
+  }
+}

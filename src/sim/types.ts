@@ -1,0 +1,60 @@
+/**
+ * Public types of the simulator: scenario names, options, progress and the run report.
+ */
+
+/** Every scenario the simulator can play. */
+export const SCENARIOS = [
+  'benign',
+  'forged-token',
+  'forged-token-swarm',
+  'token-replay',
+  'credential-stuffing',
+  'insider-console',
+] as const;
+
+/** One of {@link SCENARIOS}. */
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** Progress after each simulated day. */
+export interface SimProgress {
+  /** Days finished so far (1-based). */
+  readonly day: number;
+  readonly days: number;
+  /** Access events written so far. */
+  readonly events: number;
+}
+
+/** Options of {@link simulate}. */
+export interface SimOptions {
+  readonly scenario: ScenarioName;
+  /** Number of customer accounts (1 … 5,000,000 tested up to 1M). */
+  readonly accounts: number;
+  /** Number of simulated days (≥ 1). */
+  readonly days: number;
+  /** Same seed → byte-identical output. */
+  readonly seed: number;
+  /** Output folder (created if missing). */
+  readonly out: string;
+  /** UTC midnight the run starts at, RFC 3339 (or a bare `YYYY-MM-DD`); default `2025-06-01T00:00:00Z`. */
+  readonly start?: string;
+  /** Write access files as `.ndjson.gz`. */
+  readonly gzip?: boolean;
+  readonly onProgress?: (p: SimProgress) => void;
+}
+
+/** What a run produced. */
+export interface SimReport {
+  readonly scenario: ScenarioName;
+  /** Access events written. */
+  readonly events: number;
+  /** Ledger records written. */
+  readonly ledgerRecords: number;
+  /** Files written, relative to `out`, sorted. */
+  readonly files: string[];
+  /** RFC 3339 time of the first attacker request (absent for `benign`). */
+  readonly attackFirstRequest?: string;
+  /** Accounts whose personal data reached the attacker. */
+  readonly affected: number;
+  /** Attacker requests among `events`. */
+  readonly attackRequests: number;
+}

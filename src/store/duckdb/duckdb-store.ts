@@ -1,0 +1,172 @@
+/**
+ * The embedded {@link Store}: one DuckDB database (file or in-memory). Access and ledger
+ * events load in the background through {@link StagedLoader}; everything else is small and
+ * written at once. Reads first wait for pending loads, so they see everything appended.
+ */
+import { rm } from 'node:fs/promises';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { AccessEvent, Alert, CatalogRoute, KeyRecord, LedgerEvent } from '../../model/index.js';
+import type {
+  AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoredIndicator,
+} from '../store.js';
+import * as alerts from './alerts.js';
+import { accessLine, insertAccessSql, insertLedgerSql, ledgerLine } from './access-staging.js';
+import { putCatalog, putKeys } from './reference.js';
+import { MACROS_SQL, TABLES_SQL } from './schema.js';
+import { affectedSql, aggregates, buildHits } from './scope-sql.js';
+import type { ScopeHits } from './scope-sql.js';
+import { streamAffected } from './stream-affected.js';
+import { StagedLoader } from './staged-loader.js';
+
+/** How many scope queries' materialized hits stay cached. */
+const KEEP_HITS = 2;
+
+/** DuckDB-backed store; create with `openDuckDbStore`. */
+export class DuckDbStore implements Store {
+  readonly backend = 'duckdb';
+  private readonly access: StagedLoader;
+  private readonly ledger: StagedLoader;
+  private generation = 0;
+  private hits = new WeakMap<ScopeQuery, { gen: number; hits: Promise<ScopeHits> }>();
+  private scratchSeq = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly streams = new Set<DuckDBConnection>();
+  private closed = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly conn: DuckDBConnection,
+    private readonly loaderConns: readonly DuckDBConnection[],
+    private readonly dir: string,
+    private readonly ownDirs: readonly string[],
+    private readonly onClose: () => void = () => undefined,
+    batchLines?: number,
+  ) {
+    const batch = batchLines === undefined ? {} : { batchLines };
+    // Each loader owns its connections: one connection never runs two loads at once.
+    const [ledgerConn, ...accessConns] = loaderConns;
+    this.access = new StagedLoader({ dir, name: 'access', connections: accessConns, insertSql: insertAccessSql, ...batch });
+    this.ledger = new StagedLoader({ dir, name: 'ledger', connections: ledgerConn === undefined ? [] : [ledgerConn], insertSql: insertLedgerSql, ...batch });
+  }
+
+  /** Runs `fn` on the main connection, one at a time. */
+  private serial<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const next = this.queue.then(() => fn(this.conn));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async init(): Promise<void> {
+    await this.serial(async (c) => {
+      await c.run(`ATTACH IF NOT EXISTS ':memory:' AS bw_scratch`);
+      // Without ICU, DuckDB has no time zones and is UTC already.
+      await c.run(`SET GLOBAL TimeZone = 'UTC'`).catch(() => undefined);
+      for (const sql of [...MACROS_SQL, ...TABLES_SQL]) await c.run(sql);
+    });
+  }
+
+  async appendAccess(batch: readonly AccessEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    this.generation++;
+    for (const ev of batch) this.access.push(accessLine(ev));
+    await this.access.maybeLoad();
+  }
+
+  async appendLedger(batch: readonly LedgerEvent[]): Promise<void> {
+    if (batch.length === 0) return;
+    this.generation++;
+    for (const ev of batch) this.ledger.push(ledgerLine(ev));
+    await this.ledger.maybeLoad();
+  }
+
+  putKeys(keys: readonly KeyRecord[]): Promise<void> {
+    return this.serial((c) => putKeys(c, this.dir, keys));
+  }
+
+  putCatalog(routes: readonly CatalogRoute[]): Promise<void> {
+    this.generation++;
+    return this.serial((c) => putCatalog(c, this.dir, routes));
+  }
+
+  upsertAlerts(list: readonly Alert[]): Promise<void> {
+    return this.serial((c) => alerts.upsertAlerts(c, this.dir, list));
+  }
+
+  addIndicators(rows: readonly StoredIndicator[]): Promise<void> {
+    return this.serial((c) => alerts.addIndicators(c, this.dir, rows));
+  }
+
+  async flush(): Promise<void> {
+    await this.access.flush();
+    await this.ledger.flush();
+  }
+
+  listAlerts(filter?: AlertFilter): Promise<Alert[]> {
+    return this.serial((c) => alerts.listAlerts(c, filter));
+  }
+
+  listIndicators(alertIds: readonly string[]): Promise<StoredIndicator[]> {
+    return this.serial((c) => alerts.listIndicators(c, this.dir, alertIds));
+  }
+
+  async countAccess(): Promise<number> {
+    await this.flush();
+    return this.serial(async (c) => Number((await c.runAndReadAll('SELECT count(*)::DOUBLE FROM access')).getRows()[0]?.[0] ?? 0));
+  }
+
+  /** The hits of `q`, built once per query object and data generation. */
+  private async scopeHits(q: ScopeQuery): Promise<ScopeHits> {
+    await this.flush();
+    const cached = this.hits.get(q);
+    if (cached !== undefined && cached.gen === this.generation) return cached.hits;
+    const name = `hits_${this.scratchSeq++}`;
+    // Keep the last few scopes' hits in memory; older ones are dropped.
+    const stale = this.scratchSeq > KEEP_HITS ? `hits_${this.scratchSeq - 1 - KEEP_HITS}` : undefined;
+    const hits = this.serial(async (c) => {
+      if (stale !== undefined) await c.run(`DROP TABLE IF EXISTS bw_scratch.${stale}`);
+      return buildHits(c, this.dir, name, q.indicators);
+    });
+    this.hits.set(q, { gen: this.generation, hits });
+    return hits;
+  }
+
+  async *affectedAccounts(q: ScopeQuery): AsyncIterable<AffectedAccount> {
+    const h = await this.scopeHits(q);
+    if (h.empty) return;
+    // A stream holds its connection until drained: give it its own.
+    const conn = await this.instance.connect();
+    this.streams.add(conn);
+    try {
+      yield* streamAffected(conn, affectedSql(h));
+    } finally {
+      this.streams.delete(conn);
+      conn.closeSync();
+    }
+  }
+
+  async scopeAggregates(q: ScopeQuery): Promise<ScopeAggregates> {
+    const h = await this.scopeHits(q);
+    return this.serial((c) => aggregates(c, h));
+  }
+
+  /**
+   * Loads what is pending and closes every connection before the database itself: a
+   * connection left open keeps the database alive, and a second instance on the same file
+   * in one process would corrupt it.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.flush();
+    } finally {
+      await this.queue;
+      this.hits = new WeakMap();
+      for (const c of [...this.streams, ...this.loaderConns, this.conn]) c.closeSync();
+      this.streams.clear();
+      this.instance.closeSync();
+      this.onClose();
+      for (const d of this.ownDirs) await rm(d, { recursive: true, force: true });
+    }
+  }
+}

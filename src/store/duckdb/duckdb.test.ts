@@ -1,0 +1,106 @@
+/**
+ * The DuckDB backend against the shared store contract, in memory and on disk, plus what
+ * only a file store can show: data survives a reopen.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { runStoreContract } from '../store.contract.js';
+import { openDuckDbStore } from './open.js';
+import { CATALOG, EVENTS, HOUR, T0 } from '../../../test/fixtures/store/scope-events.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'bw-duckdb-test-'));
+let n = 0;
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+runStoreContract('duckdb :memory:', () => openDuckDbStore(':memory:'));
+runStoreContract('duckdb file', () => openDuckDbStore(join(dir, `contract-${n++}.duckdb`)));
+
+describe('DuckDB file store', () => {
+  it('keeps events, alerts and indicators across a reopen', async () => {
+    const path = join(dir, 'reopen.duckdb');
+    const a = await openDuckDbStore(path);
+    await a.putCatalog(CATALOG);
+    await a.appendAccess(EVENTS);
+    await a.addIndicators([{ alert_id: 'x', type: 'token', value: 'forged-1', first_seen: T0, last_seen: T0 + 48 * HOUR }]);
+    await a.close();
+    const b = await openDuckDbStore(path);
+    try {
+      expect(await b.countAccess()).toBe(EVENTS.length);
+      const inds = await b.listIndicators(['x']);
+      expect(inds).toHaveLength(1);
+      const rows = [];
+      for await (const r of b.affectedAccounts({ indicators: inds })) rows.push(r.account_id);
+      expect(rows).toEqual(['m-1', 'm-10', 'm-11']);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('writes ledger, keys and catalog rows as given (read back with plain SQL)', async () => {
+    const path = join(dir, 'reference.duckdb');
+    const s = await openDuckDbStore(path);
+    const ref = { file: 'ledger.ndjson', line: 7 };
+    await s.appendLedger([
+      { kind: 'ledger', t: T0, type: 'issue', jti: 'j1', kid: 'k1', sub: 'm-1', exp: 1719190800, grant: 'password', ref },
+      { kind: 'ledger', t: T0 + HOUR, type: 'revoke', jti: 'j1', ref },
+    ]);
+    const key = { kid: 'k1', alg: 'ES256', created: T0, activated: null, retired: null, revoked: null,
+      storage: 'file' as const, max_token_ttl_s: 3600, custodians: ['s-1', 's-2'] };
+    await s.putKeys([key, { ...key, storage: 'hsm' }]);
+    await s.putCatalog(CATALOG);
+    await s.close();
+    const db = await DuckDBInstance.create(path);
+    const c = await db.connect();
+    try {
+      const ledger = (await c.runAndReadAll(`SELECT epoch_ms(t)::DOUBLE, type, jti, kid, sub, "grant", file, line::INTEGER
+        FROM ledger ORDER BY t`)).getRows();
+      expect(ledger).toEqual([[T0, 'issue', 'j1', 'k1', 'm-1', 'password', 'ledger.ndjson', 7],
+        [T0 + HOUR, 'revoke', 'j1', null, null, null, 'ledger.ndjson', 7]]);
+      const keys = (await c.runAndReadAll(`SELECT kid, storage, array_to_string(custodians, ',') FROM keys`)).getRows();
+      expect(keys).toEqual([['k1', 'hsm', 's-1,s-2']]);
+      const personal = (await c.runAndReadAll(`SELECT count(*)::INTEGER FROM catalog WHERE kind = 'personal'`)).getRows();
+      expect(personal).toEqual([[3]]);
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
+  });
+
+  it('refuses to open one file twice in a process (that would corrupt it)', async () => {
+    const path = join(dir, 'twice.duckdb');
+    const a = await openDuckDbStore(path);
+    try {
+      await expect(openDuckDbStore(path)).rejects.toMatchObject({ code: 'ERR_STORE' });
+    } finally {
+      await a.close();
+    }
+    const b = await openDuckDbStore(path);
+    await b.close();
+  });
+
+  it('reports a failed background load as ERR_STORE', async () => {
+    const s = await openDuckDbStore(':memory:', { batchLines: 1 });
+    try {
+      const bad = { ...EVENTS[1]!, raw: '{"time":"2025-06-24T00:00:00Z","src_ip":"1.2.3.4","status":"not a number"}' };
+      await s.appendAccess([bad]);
+      await expect(s.flush()).rejects.toMatchObject({ code: 'ERR_STORE' });
+    } finally {
+      await s.close().catch(() => undefined);
+    }
+  });
+
+  it('loads in several background batches when appends outgrow one batch', async () => {
+    const s = await openDuckDbStore(':memory:', { batchLines: 1000 });
+    try {
+      const many = [];
+      for (let i = 0; i < 1000; i++) many.push(...EVENTS);
+      for (let i = 0; i < many.length; i += 997) await s.appendAccess(many.slice(i, i + 997));
+      expect(await s.countAccess()).toBe(many.length);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * Opens the embedded DuckDB store. Staging files live in a private temporary folder (on
+ * /dev/shm when there is one, so staging costs no disk I/O); time zone is UTC for every
+ * connection so that day boundaries and time parsing never depend on the host.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { BreachwatchError } from '../../model/index.js';
+import type { Store } from '../store.js';
+import { DuckDbStore } from './duckdb-store.js';
+
+/** Files open in this process: DuckDB must not attach one file twice in a process. */
+const openFiles = new Set<string>();
+
+/** Background load connections: one for the ledger, the rest for access events (at most 2 loads in flight). */
+const LOADERS = 3;
+
+/** Tuning; the defaults suit bulk loads. */
+export interface DuckDbStoreOptions {
+  /** Events per background load (default 400 000). */
+  readonly batchLines?: number;
+}
+
+/**
+ * Opens (creating if needed) a DuckDB store at `path`, or an in-memory one, with tables created.
+ *
+ * @example
+ * const store = await openDuckDbStore('breachwatch.duckdb');
+ * await store.appendAccess(events);
+ * await store.flush();
+ */
+export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {}): Promise<Store> {
+  const key = path === ':memory:' ? undefined : resolve(path);
+  if (key !== undefined && openFiles.has(key)) {
+    throw new BreachwatchError('ERR_STORE', `DuckDB store ${path} is already open in this process`);
+  }
+  if (key !== undefined) openFiles.add(key);
+  try {
+    const stagingRoot = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+    const dir = await mkdtemp(join(stagingRoot, 'bw-store-'));
+    // A file database spills next to itself (DuckDB's default); an in-memory one to tmpdir.
+    const spill = path === ':memory:' ? join(tmpdir(), `${basename(dir)}-spill`) : undefined;
+    const instance = await DuckDBInstance.create(path, spill === undefined ? {} : { temp_directory: spill });
+    const conn = await instance.connect();
+    const loaders = [];
+    for (let i = 0; i < LOADERS; i++) loaders.push(await instance.connect());
+    const store = new DuckDbStore(instance, conn, loaders, dir, spill === undefined ? [dir] : [dir, spill],
+      () => key !== undefined && openFiles.delete(key), opts.batchLines);
+    await store.init();
+    return store;
+  } catch (e) {
+    if (key !== undefined) openFiles.delete(key);
+    throw new BreachwatchError('ERR_STORE', `cannot open DuckDB store at ${path}`, { cause: e });
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * The store stage: one {@link Store} interface, the embedded DuckDB backend.
+ */
+export type {
+  AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoredIndicator,
+} from './store.js';
+export { openDuckDbStore } from './duckdb/open.js';
+export type { DuckDbStoreOptions } from './duckdb/open.js';

@@ -1,0 +1,185 @@
+/**
+ * The contract every {@link Store} backend passes (DuckDB now, ClickHouse later): call
+ * `runStoreContract(name, open)` from a backend's test file. `open` must return a fresh,
+ * empty, initialized store each time. Only the `Store` interface is used here.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Alert, Indicator, Severity } from '../model/index.js';
+import type { AffectedAccount, Store } from './store.js';
+import {
+  CATALOG, EVENTS, HOUR, PRODUCT, PROFILE, T0, access,
+} from '../../test/fixtures/store/scope-events.js';
+
+/** Collects an async iterable. */
+async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+function alert(id: string, severity: Severity, detector = 'unissued-token'): Alert {
+  return {
+    alert_id: id, detector, severity, title: `alert ${id}`, entity: { type: 'token', id: `jti-${id}` },
+    first_seen: '2025-06-24T01:00:00.000Z', last_seen: '2025-06-24T02:00:00.000Z',
+    detected_at: '2025-06-24T01:00:00.000Z', events: 3, accounts: 2, evidence: ['r-1', 'r-2'], details: { n: 1 },
+  };
+}
+
+const ind = (type: Indicator['type'], value: string, fromH = 0, toH = 48): Indicator =>
+  ({ type, value, first_seen: T0 + fromH * HOUR, last_seen: T0 + toH * HOUR });
+
+/** Runs the shared store contract suite against one backend. */
+export function runStoreContract(name: string, open: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store | undefined;
+    const fresh = async (): Promise<Store> => {
+      store = await open();
+      return store;
+    };
+    const loaded = async (): Promise<Store> => {
+      const s = await fresh();
+      await s.putCatalog(CATALOG);
+      await s.appendAccess(EVENTS.slice(0, 5));
+      await s.appendAccess(EVENTS.slice(5));
+      await s.flush();
+      return s;
+    };
+    const accounts = async (s: Store, ...inds: Indicator[]): Promise<string[]> =>
+      (await all(s.affectedAccounts({ indicators: inds }))).map((r) => r.account_id);
+
+    afterEach(async () => {
+      await store?.close();
+      store = undefined;
+    });
+
+    it('is empty when new', async () => {
+      const s = await fresh();
+      expect(await s.countAccess()).toBe(0);
+      expect(await s.listAlerts()).toEqual([]);
+      expect(await s.listIndicators(['a'])).toEqual([]);
+      expect(await all(s.affectedAccounts({ indicators: [ind('token', 'forged-1')] }))).toEqual([]);
+      expect(await s.scopeAggregates({ indicators: [ind('token', 'forged-1')] }))
+        .toEqual({ window: null, accounts_affected: 0, by_field: {}, by_day: [], sources: [] });
+    });
+
+    it('counts appended access events after flush', async () => {
+      const s = await loaded();
+      expect(await s.countAccess()).toBe(EVENTS.length);
+      await s.appendAccess([]);
+      await s.appendAccess([access({ h: 1, ip: '192.0.2.9', route: PRODUCT })]);
+      await s.flush();
+      expect(await s.countAccess()).toBe(EVENTS.length + 1);
+    });
+
+    it('accepts ledger records and key registry entries (replaced by kid)', async () => {
+      const s = await fresh();
+      const ref = { file: 'ledger.ndjson', line: 1 };
+      await s.appendLedger([
+        { kind: 'ledger', t: T0, type: 'issue', jti: 'ok-3', kid: 'k1', sub: 'm-3', exp: 1719190800, grant: 'password', ref },
+        { kind: 'ledger', t: T0 + HOUR, type: 'revoke', jti: 'ok-3', ref },
+      ]);
+      const key = { kid: 'k1', alg: 'ES256', created: T0, activated: T0, retired: null, revoked: null,
+        storage: 'file' as const, max_token_ttl_s: 3600, custodians: ['s-1'] };
+      await s.putKeys([key]);
+      await s.putKeys([{ ...key, storage: 'hsm' }]);
+      await s.flush();
+      expect(await s.countAccess()).toBe(0);
+    });
+
+    it('upserts alerts by id and lists them filtered and paged, most severe first', async () => {
+      const s = await fresh();
+      await s.upsertAlerts([alert('b', 'medium'), alert('a', 'high'), alert('c', 'critical', 'key-custody'), alert('d', 'low')]);
+      await s.upsertAlerts([{ ...alert('b', 'critical'), title: 'replaced' }]);
+      const every = await s.listAlerts();
+      expect(every.map((a) => a.alert_id)).toEqual(['b', 'c', 'a', 'd']);
+      expect(every[0]).toEqual({ ...alert('b', 'critical'), title: 'replaced' });
+      expect((await s.listAlerts({ minSeverity: 'high' })).map((a) => a.alert_id)).toEqual(['b', 'c', 'a']);
+      expect((await s.listAlerts({ detector: 'key-custody' })).map((a) => a.alert_id)).toEqual(['c']);
+      expect((await s.listAlerts({ alertIds: ['d', 'a', 'zz'] })).map((a) => a.alert_id)).toEqual(['a', 'd']);
+      expect(await s.listAlerts({ alertIds: [] })).toEqual([]);
+      const p1 = await s.listAlerts({ limit: 2 });
+      const p2 = await s.listAlerts({ limit: 2, offset: 2 });
+      expect([...p1, ...p2].map((a) => a.alert_id)).toEqual(['b', 'c', 'a', 'd']);
+    });
+
+    it('merges indicators with the same alert, type and value to the widest window', async () => {
+      const s = await fresh();
+      await s.addIndicators([
+        { alert_id: 'a', ...ind('ip', '203.0.113.7', 2, 3) },
+        { alert_id: 'a', ...ind('ip', '203.0.113.7', 1, 2) },
+        { alert_id: 'b', ...ind('token', 'forged-1', 1, 2) },
+      ]);
+      await s.addIndicators([{ alert_id: 'a', ...ind('ip', '203.0.113.7', 2, 5) }]);
+      expect(await s.listIndicators(['a'])).toEqual([{ alert_id: 'a', ...ind('ip', '203.0.113.7', 1, 5) }]);
+      expect((await s.listIndicators(['a', 'b'])).length).toBe(2);
+    });
+
+    it('scopes by token, inside the window bounds (inclusive), 2xx personal reads only', async () => {
+      const s = await loaded();
+      expect(await accounts(s, ind('token', 'forged-1', 1, 10))).toEqual(['m-1', 'm-10']);
+      expect(await accounts(s, ind('token', 'forged-1', 0, 48))).toEqual(['m-1', 'm-10', 'm-11']);
+      expect(await accounts(s, ind('token', 'forged-1', 1.5, 9))).toEqual(['m-1']);
+      expect(await accounts(s, ind('token', 'forged-2'))).toEqual([]);
+    });
+
+    it('scopes by ip, subnet (IPv4 /24 and longer, IPv6 /48), device, user agent and actor', async () => {
+      const s = await loaded();
+      expect(await accounts(s, ind('ip', '203.0.113.7'))).toEqual(['m-1', 'm-10', 'm-11']);
+      expect(await accounts(s, ind('subnet', '203.0.113.0/24'))).toEqual(['m-1', 'm-10', 'm-11', 'm-12', 'm-3']);
+      expect(await accounts(s, ind('subnet', '203.0.113.96/28'))).toEqual(['m-3']);
+      expect(await accounts(s, ind('subnet', '203.0.112.0/23'))).toEqual(['m-1', 'm-10', 'm-11', 'm-12', 'm-3']);
+      expect(await accounts(s, ind('subnet', '2001:db8:abcd::/48'))).toEqual(['m-4']);
+      expect(await accounts(s, ind('subnet', '2001:db8:abce::/48'))).toEqual([]);
+      expect(await accounts(s, ind('subnet', '2001:db8:abcd:12::/64'))).toEqual(['m-4']);
+      expect(await accounts(s, ind('subnet', '2001:db8:abcd:13::/64'))).toEqual([]);
+      expect(await accounts(s, ind('device', 'd-evil'))).toEqual(['m-5']);
+      expect(await accounts(s, ind('user_agent', 'EvilBot/1.0'))).toEqual(['m-6']);
+      expect(await accounts(s, ind('actor', 's-attacker'))).toEqual(['m-7']);
+    });
+
+    it('gives fields, times, counts and sources per account; a request matching twice counts once', async () => {
+      const s = await loaded();
+      const rows = await all(s.affectedAccounts({ indicators: [ind('token', 'forged-1'), ind('ip', '203.0.113.7')] }));
+      expect(rows[0]).toEqual<AffectedAccount>({
+        account_id: 'm-1', fields: ['address', 'email', 'entrance_code', 'name', 'phone'],
+        first_access: T0 + HOUR, last_access: T0 + 2 * HOUR, accesses: 2, src_ips: ['203.0.113.7', '203.0.113.8'],
+      });
+      expect(rows.map((r) => r.accesses)).toEqual([2, 1, 1]);
+    });
+
+    it('counts a request once under overlapping subnets and repeated windows of one token', async () => {
+      const s = await loaded();
+      const rows = await all(s.affectedAccounts({ indicators: [
+        ind('subnet', '203.0.113.0/24'), ind('subnet', '203.0.112.0/23'),
+        ind('token', 'forged-1', 0, 5), ind('token', 'forged-1', 1, 3), ind('token', 'forged-1', 9.5, 10),
+      ] }));
+      expect(rows.map((r) => [r.account_id, r.accesses])).toEqual([['m-1', 2], ['m-10', 1], ['m-11', 1], ['m-12', 1], ['m-3', 1]]);
+      const one = await all(s.affectedAccounts({ indicators: [ind('token', 'forged-1', 0, 5), ind('token', 'forged-1', 1, 3), ind('token', 'forged-1', 9.5, 10)] }));
+      expect(one.map((r) => [r.account_id, r.accesses])).toEqual([['m-1', 2], ['m-10', 1]]);
+    });
+
+    it('drops a route from scope when the catalog no longer calls it personal', async () => {
+      const s = await loaded();
+      await s.putCatalog([{ method: 'GET', route: PROFILE, fields: [], kind: 'browse' }]);
+      const rows = await all(s.affectedAccounts({ indicators: [ind('token', 'forged-1')] }));
+      expect(rows[0]?.accesses).toBe(1);
+    });
+
+    it('returns aggregates that match the rows', async () => {
+      const s = await loaded();
+      const q = { indicators: [ind('subnet', '203.0.113.0/24'), ind('device', 'd-evil')] };
+      const rows = await all(s.affectedAccounts(q));
+      const agg = await s.scopeAggregates(q);
+      const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
+      expect(rows.map((r) => r.account_id)).toEqual([...rows.map((r) => r.account_id)].sort());
+      expect(agg.accounts_affected).toBe(rows.length);
+      expect(agg.window).toEqual({ from: Math.min(...rows.map((r) => r.first_access)), to: Math.max(...rows.map((r) => r.last_access)) });
+      expect(sum(agg.by_day.map((d) => d.requests))).toBe(sum(rows.map((r) => r.accesses)));
+      expect(agg.by_day.map((d) => d.day)).toEqual(['2025-06-24', '2025-06-25']);
+      expect(sum(agg.sources.map((x) => x.requests))).toBe(sum(rows.map((r) => r.accesses)));
+      for (const [field, n] of Object.entries(agg.by_field)) expect(n).toBe(rows.filter((r) => r.fields.includes(field)).length);
+      expect(agg.by_field.entrance_code).toBe(1);
+      expect(agg.sources[0]).toEqual({ ip: '203.0.113.7', country: 'KR', asn: 'AS4766', requests: 3, accounts: 3, first: T0 + HOUR, last: T0 + 10 * HOUR + 1 });
+    });
+  });
+}

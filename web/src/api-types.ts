@@ -1,0 +1,74 @@
+/**
+ * Shapes of the analyst API's answers (docs/API.md). `Alert` and `Severity` come from the
+ * shared model so the dashboard and the server cannot drift apart.
+ */
+import type { Alert, Severity } from '../../src/model/alert.js';
+
+export type { Alert, Severity };
+
+/** `GET /api/v1/alerts`. */
+export interface AlertList {
+  readonly items: readonly Alert[];
+  readonly total: number;
+}
+
+/** One hour of an alert's activity; `hour` is RFC 3339 (or epoch ms). */
+export interface TimelinePoint {
+  readonly hour: string | number;
+  readonly requests: number;
+  readonly accounts: number;
+}
+
+/** One source address behind an alert. */
+export interface Source {
+  readonly ip: string;
+  readonly country?: string;
+  readonly asn?: string | number;
+  readonly requests: number;
+  readonly accounts: number;
+}
+
+/** `GET /api/v1/alerts/:id`. */
+export interface AlertDetail {
+  readonly alert: Alert;
+  readonly timeline: readonly TimelinePoint[];
+  /** The timeline's bucket: hours, or days when the alert spans more than two days. */
+  readonly bucket?: 'hour' | 'day';
+  readonly sources: readonly Source[];
+  readonly tokens: { readonly count: number; readonly sample: readonly string[] };
+  readonly keys: readonly string[];
+}
+
+/** One key in `GET /api/v1/audit/key-custody`. */
+export interface KeyVerdict {
+  readonly kid: string;
+  readonly storage: string;
+  readonly created: string;
+  readonly severity?: Severity;
+  readonly reasons: readonly string[];
+}
+
+/** `GET /api/v1/audit/key-custody`. */
+export interface KeyCustody {
+  /** Event time the audit was judged at. */
+  readonly as_of?: string;
+  readonly keys: readonly KeyVerdict[];
+}
+
+/** The contract's summary.json. */
+export interface ScopeSummary {
+  readonly window: { readonly from: string | null; readonly to: string | null };
+  readonly accounts_affected: number;
+  readonly by_field: Readonly<Record<string, number>>;
+  readonly by_day: readonly { day: string; requests: number; accounts: number }[];
+  readonly sources: readonly (Source & { first: string; last: string })[];
+  readonly indicators: { readonly ips: readonly string[]; readonly kids: readonly string[]; readonly tokens: number };
+}
+
+/** `GET /api/v1/scope/:job`. */
+export interface ScopeJob {
+  readonly job_id: string;
+  readonly status: 'running' | 'done' | 'failed';
+  readonly result?: ScopeSummary;
+  readonly error?: string | { code?: string; message?: string };
+}
