@@ -18,6 +18,7 @@ const START = Date.UTC(2025, 5, 24);
 const SPAN_MS = 30 * 86_400_000;
 const ATTACKER_IPS = 8;
 const FORGED_RUN = 1000;
+const GEN_SLICE = 5_000_000;
 
 const CATALOG = [
   { method: 'GET', route: '/v1/members/{id}/addresses', fields: ['name', 'phone', 'address', 'entrance_code'], kind: 'personal' as const },
@@ -45,7 +46,7 @@ function accountsSql(accounts: number): string {
 }
 
 /** Generates `n` events in SQL: request i is the attacker's when i % 50 = 7. */
-function generateSql(n: number, accounts: number): string {
+function generateSql(n: number, accounts: number, from: number, to: number): string {
   const routes = `['${CATALOG.map((r) => r.route).join("','")}']`;
   const methods = `['${CATALOG.map((r) => r.method).join("','")}']`;
   return `INSERT INTO access
@@ -60,7 +61,7 @@ function generateSql(n: number, accounts: number): string {
     FROM (SELECT range AS i, (hash(range) % 1000)::BIGINT AS h, range % 50 = 7 AS atk,
       (hash(range * 31 + 7) % ${accounts})::BIGINT AS acct,
       (CASE WHEN range % 50 = 7 THEN h % 3 ELSE hash(range + 1) % 6 END)::BIGINT AS r
-      FROM range(${n})) g JOIN bench_acct a USING (acct)`;
+      FROM range(${from}, ${to})) g JOIN bench_acct a USING (acct)`;
 }
 
 /** The hand-written SQL: affected accounts for the forged tokens and the first half of attacker IPs. */
@@ -99,7 +100,10 @@ export async function benchScope(opts: { events: number; dir: string }): Promise
     const conn = await db.connect();
     const accounts = Math.max(1000, Math.floor(opts.events / 50));
     await conn.run(accountsSql(accounts));
-    await conn.run(generateSql(opts.events, accounts));
+    // In slices: one huge INSERT grows superlinearly (memory, compression of a giant transaction).
+    for (let from = 0; from < opts.events; from += GEN_SLICE) {
+      await conn.run(generateSql(opts.events, accounts, from, Math.min(opts.events, from + GEN_SLICE)));
+    }
     await conn.run('CHECKPOINT');
     conn.closeSync();
     db.closeSync();

@@ -34,7 +34,7 @@ async function memory(pid: number): Promise<{ rss: number; hwm: number }> {
 
 async function server(dir: string, extra: Record<string, unknown>): Promise<{ child: ChildService; keys: ReturnType<typeof makeKeys>['keys'] }> {
   const k = makeKeys();
-  const cfg = testConfig(dir, k.config, { log: { level: 'warn' }, checkpoint: { interval_s: 30 }, ...extra });
+  const cfg = testConfig(dir, k.config, { log: { level: 'info' }, checkpoint: { interval_s: 30 }, ...extra });
   return { child: await startChild(await writeConfig(dir, cfg)), keys: k.keys };
 }
 
@@ -94,14 +94,16 @@ export async function benchServeSteady(o: ServeSteadyOptions = {}): Promise<Reco
     const l = await tsxChild('serve-loadgen.ts', ['steady', JSON.stringify({ url: child.url, key: keys.ingest, analystKey: keys.analyst, rate, seconds, forgedEveryMs: o.forgedEveryMs ?? 250 })]);
     clearInterval(sampler);
     const mem = await memory(pid);
+    const metrics = await (await fetch(`${child.url}/metrics`, { headers: { authorization: `Bearer ${keys.analyst}` } })).text();
+    const heap = Number(/^breachwatch_process_nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? 0);
     await stop(child);
     const at = (f: number): number => samples[Math.min(samples.length - 1, Math.floor(f * (samples.length - 1)))]?.rss ?? 0;
     console.log(`serve steady-feed benchmark (${fmt(rate)} events/s target for ${seconds} s, allowed lateness ${lateness} ms)`);
     console.log(`  achieved: ${fmt(l['rate'] ?? 0)} events/s (${fmt(l['sent'] ?? 0)} events)`);
     console.log(`  forged token posted → alert counts it via the API: p50 ${fmt(l['p50Ms'] ?? 0)} ms, p99 ${fmt(l['p99Ms'] ?? 0)} ms, max ${fmt(l['maxMs'] ?? 0)} ms ` +
       `(${l['caught']}/${l['forged']} tokens; includes the ${lateness} ms allowed lateness; aim p99 ≤ 2 s)`);
-    console.log(`  server RSS: start ${mib(at(0.02))}, middle ${mib(at(0.5))}, end ${mib(at(1))}; peak ${mib(mem.hwm)}`);
-    return { ...l, rssStart: at(0.02), rssMiddle: at(0.5), rssEnd: at(1), rssPeak: mem.hwm };
+    console.log(`  server RSS: start ${mib(at(0.02))}, middle ${mib(at(0.5))}, end ${mib(at(1))}; peak ${mib(mem.hwm)}; JS heap used at end ${mib(heap)} (the rest is DuckDB's buffer pool and native memory)`);
+    return { ...l, rssStart: at(0.02), rssMiddle: at(0.5), rssEnd: at(1), rssPeak: mem.hwm, heapEnd: heap };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -5,6 +5,14 @@
  * (JSON.parse of each line) measured in the same run. Then a memory check of the correlation
  * "one source, more than N distinct accounts in 7 days" over a 60-day synthetic stream.
  */
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Engine, ManyAccountsDetector } from '../src/detect/index.js';
+import type { DetectContext, Detector } from '../src/detect/index.js';
+import { Catalog, QuarantineWriter, loadReference, openEventStream } from '../src/ingest/index.js';
+import { simulate } from '../src/sim/index.js';
+import { createSigmaDetector } from '../src/sigma/detector.js';
 import { parseRuleText } from '../src/sigma/document.js';
 import { loadDocs, loadSigmaRules } from '../src/sigma/load.js';
 import type { LoadedRuleSet } from '../src/sigma/load.js';
@@ -194,4 +202,119 @@ export async function benchSigma(opts: { events?: number } = {}): Promise<void> 
   // Expected: the 101st distinct account of the harvester, at day 20 + 100 × 10 min.
   const expected = new Date(start + 20 * DAY + 100 * 600_000).toISOString();
   console.log(`memory check (one source > 100 distinct accounts in 7d, ${days} days, ${fmt(m.events)} events): max live groups ${fmt(m.maxGroups)}, max correlation state ${(m.maxStateBytes / 1048576).toFixed(1)} MiB, max heap growth ${((m.maxHeapBytes - heap0) / 1048576).toFixed(0)} MiB, harvester fired at ${first ? new Date(first.t).toISOString() : 'never'} (expected ${expected}), other firings ${m.firings.length - (first ? 1 : 0)}`);
+}
+
+/** The Sigma rule "one source (c-ip), more than `n` distinct accounts (cs-username) in 7 days" over every access event. */
+export function manyAccountsRule(n: number): string {
+  return `title: Any access event\nname: any_access\nlogsource: {category: webserver}\ndetection: {sel: {c-ip|exists: true}, condition: sel}\n---\n` +
+    `title: One source, more than ${n} distinct accounts in 7 days\nid: one-source-many-accounts-7d\n` +
+    `correlation: {type: value_count, rules: [any_access], group-by: [c-ip], timespan: 7d, condition: {field: cs-username, gt: ${n}}}\nlevel: high\n`;
+}
+
+/** Result of {@link compareSigmaWithBuiltin}. */
+export interface SwarmComparison {
+  events: number;
+  /** Per source IP: detected_at (epoch ms) of the Sigma alert and of the built-in alert. */
+  sigma: Map<string, number>;
+  builtin: Map<string, number>;
+  /** Per source IP: distinct accounts and baseline p99 in the built-in's first finding (it also requires accounts > p99). */
+  builtinFirst: Map<string, { accounts: number; p99: number }>;
+  /** Memory samples (every `sampleDays` of event time) and peaks. */
+  samples: { t: number; events: number; liveGroups: number; stateBytes: number; heapBytes: number }[];
+  peakGroups: number;
+  peakStateBytes: number;
+  peakHeapBytes: number;
+}
+
+/**
+ * Runs a simulator output folder (`access/`, `ledger/`, keys.json, staff.csv, catalog.yaml)
+ * through one detection {@link Engine} holding both the Sigma rule of {@link manyAccountsRule}
+ * and the built-in many-accounts detector configured alike (7-day window only, threshold n + 1
+ * since it fires at "≥", harvest-score gate opened), so both see identical events in event order.
+ */
+export async function compareSigmaWithBuiltin(dir: string, threshold: number, sampleDays = 5): Promise<SwarmComparison> {
+  const ref = await loadReference({ keys: join(dir, 'keys.json'), staff: join(dir, 'staff.csv'), catalog: join(dir, 'catalog.yaml') });
+  const list = async (sub: string): Promise<string[]> => (await readdir(join(dir, sub))).filter((f) => f.includes('.ndjson')).sort().map((f) => join(dir, sub, f));
+  const sigma = createSigmaDetector(fromText(manyAccountsRule(threshold)));
+  const inner = new ManyAccountsDetector({ windows: [7 * 1440], thresholds: [threshold + 1], harvest: { minPersonalShare: 0, minRequests: 0, crowdProvenanceShare: 2 } });
+  const builtinFirst = new Map<string, { accounts: number; p99: number }>();
+  let wctx: DetectContext | undefined;
+  const w = (ctx: DetectContext): DetectContext => (wctx ??= {
+    ...ctx,
+    emit: (f) => {
+      if (f.entity.type === 'ip' && !builtinFirst.has(f.entity.id)) builtinFirst.set(f.entity.id, { accounts: f.accounts, p99: Number(f.details?.['baseline_p99'] ?? 0) });
+      ctx.emit(f);
+    },
+  });
+  // The built-in detector, with its first finding per source recorded on the way to the engine.
+  const builtin: Detector = {
+    name: inner.name,
+    onEvent: (e, ctx) => { inner.onEvent(e, w(ctx)); },
+    onWatermark: (t, ctx) => { inner.onWatermark(t, w(ctx)); },
+    finish: (t, ctx) => { inner.finish(t, w(ctx)); },
+    snapshot: () => inner.snapshot(),
+    restore: (x) => { inner.restore(x); },
+  };
+  const engine = new Engine({ detectors: [sigma, builtin], ref });
+  const stream = openEventStream({ access: await list('access'), ledger: await list('ledger'), catalog: new Catalog(ref.catalog), keys: ref.keys, strict: false, quarantine: new QuarantineWriter() });
+  const out: SwarmComparison = { events: 0, sigma: new Map(), builtin: new Map(), builtinFirst, samples: [], peakGroups: 0, peakStateBytes: 0, peakHeapBytes: 0 };
+  let nextSample = -Infinity, sinceCheck = 0;
+  const sample = (t: number): void => {
+    const s = { t, events: out.events, liveGroups: sigma.liveGroups(), stateBytes: sigma.stateBytes?.() ?? 0, heapBytes: process.memoryUsage().heapUsed };
+    out.samples.push(s);
+    out.peakHeapBytes = Math.max(out.peakHeapBytes, s.heapBytes);
+  };
+  for await (const batch of stream) {
+    engine.push(batch);
+    out.events += batch.length;
+    const t = batch[batch.length - 1]?.t ?? 0;
+    if (nextSample === -Infinity) nextSample = t + sampleDays * DAY;
+    if ((sinceCheck += batch.length) >= 20_000) { // peaks: checked every ~20k events
+      sinceCheck = 0;
+      out.peakGroups = Math.max(out.peakGroups, sigma.liveGroups());
+      out.peakStateBytes = Math.max(out.peakStateBytes, sigma.stateBytes?.() ?? 0);
+    }
+    if (t >= nextSample) { sample(t); nextSample += sampleDays * DAY; }
+  }
+  engine.finish();
+  sample(engine.watermark ?? 0);
+  for (const a of engine.alerts()) {
+    if (a.entity.type !== 'ip') continue;
+    if (a.detector === 'sigma:one-source-many-accounts-7d') out.sigma.set(a.entity.id, Date.parse(a.detected_at));
+    else if (a.detector === 'many-accounts-per-source') out.builtin.set(a.entity.id, Date.parse(a.detected_at));
+  }
+  return out;
+}
+
+/**
+ * The issue's "must show": a `forged-token-swarm` simulation (cached under bench/.data),
+ * Sigma vs built-in detection times per source and the Sigma state's memory over time.
+ */
+export async function benchSigmaSwarm(opts: { accounts?: number; days?: number; threshold?: number } = {}): Promise<SwarmComparison> {
+  const accounts = opts.accounts ?? 50_000, days = opts.days ?? 60, n = opts.threshold ?? 8;
+  const dir = join(import.meta.dirname, '.data', `sigma-swarm-${accounts}-${days}`);
+  if (!existsSync(join(dir, 'truth.json'))) {
+    console.log(`simulating forged-token-swarm: ${accounts} accounts × ${days} days → ${dir}`);
+    await simulate({ scenario: 'forged-token-swarm', accounts, days, seed: 1, out: dir });
+  }
+  const t0 = performance.now();
+  const r = await compareSigmaWithBuiltin(dir, n);
+  const s = (performance.now() - t0) / 1000;
+  const mib = (b: number): string => `${(b / 1048576).toFixed(1)} MiB`;
+  console.log(`sigma vs built-in, forged-token-swarm ${fmt(accounts)} accounts × ${days} d, "one source, more than ${n} distinct accounts in 7 d": ${fmt(r.events)} events in ${s.toFixed(1)} s`);
+  for (const x of r.samples) console.log(`  ${new Date(x.t).toISOString().slice(0, 10)}  events ${fmt(x.events).padStart(10)}  live groups ${fmt(x.liveGroups).padStart(8)}  sigma state ${mib(x.stateBytes).padStart(10)}  heap ${mib(x.heapBytes)}`);
+  console.log(`  peak: live groups ${fmt(r.peakGroups)}, sigma state ${mib(r.peakStateBytes)}, heap ${mib(r.peakHeapBytes)}`);
+  const both = [...r.sigma.keys()].filter((ip) => r.builtin.has(ip));
+  const same = both.filter((ip) => r.sigma.get(ip) === r.builtin.get(ip));
+  console.log(`  sources flagged: sigma ${r.sigma.size}, built-in ${r.builtin.size}, both ${both.length}, same detected_at ${same.length}/${both.length}`);
+  const atN = both.filter((ip) => r.builtinFirst.get(ip)?.accounts === n + 1);
+  console.log(`  of those, built-in fired at the threshold crossing (${n + 1} accounts): ${atN.length}, same detected_at ${atN.filter((ip) => same.includes(ip)).length}/${atN.length}`);
+  for (const ip of both.filter((x) => !same.includes(x))) {
+    const b = r.builtinFirst.get(ip);
+    console.log(`    differs ${ip}: sigma ${new Date(r.sigma.get(ip)!).toISOString()}, built-in ${new Date(r.builtin.get(ip)!).toISOString()} at its ${b?.accounts ?? '?'}th account (baseline p99 gate ${b?.p99 ?? '?'})`);
+  }
+  const only = (a: Map<string, number>, b: Map<string, number>): string => [...a].filter(([ip]) => !b.has(ip)).map(([ip, t]) => `${ip}@${new Date(t).toISOString()}`).join(', ');
+  console.log(`  sigma only: ${only(r.sigma, r.builtin) || '-'}`);
+  console.log(`  built-in only: ${only(r.builtin, r.sigma) || '-'}`);
+  return r;
 }

@@ -4,8 +4,7 @@
  * no new input, in-flight commits finish, a final checkpoint is written, the store closes.
  */
 import type { Command } from 'commander';
-import { loadConfig } from '../server/config-load.js';
-import { startService } from '../server/service.js';
+import { loadConfig, startService } from '../server/index.js';
 
 /** Adds `serve` to the program. */
 export function registerServe(program: Command): void {

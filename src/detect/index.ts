@@ -18,6 +18,7 @@ import { ManyAccountsDetector, type ManyAccountsOptions } from './detectors/many
 import { PersonalDataVolumeDetector, type VolumeOptions } from './detectors/personal-data-volume.js';
 import { TokenBindingDetector } from './detectors/token-binding.js';
 import { UnissuedTokenDetector } from './detectors/unissued-token.js';
+import { CredentialStuffingDetector, type CredentialStuffingOptions } from './detectors/credential-stuffing.js';
 import { LedgerIndex } from './ledger.js';
 
 export { Engine, type EngineOptions, type EngineSnapshot, type DeadlineAware } from './engine.js';
@@ -35,12 +36,14 @@ export { KeyStateDetector } from './detectors/key-state.js';
 export { KeyCustodyDetector, auditKeys, type CustodyVerdict } from './detectors/key-custody.js';
 export { TokenBindingDetector, type TokenBindingOptions } from './detectors/token-binding.js';
 export { ManyAccountsDetector, type ManyAccountsOptions } from './detectors/many-accounts.js';
+export { CredentialStuffingDetector, type CredentialStuffingOptions } from './detectors/credential-stuffing.js';
 export { PersonalDataVolumeDetector, type VolumeOptions } from './detectors/personal-data-volume.js';
 export { DEFAULT_DETECT_SETTINGS, type Detector, type DetectContext, type DetectSettings } from './detector.js';
 
 /** Names of the built-in detectors, in the order `createDetectors` runs them. */
 export const BUILTIN_DETECTORS = [
-  'unissued-token', 'key-state', 'key-custody', 'token-binding', 'many-accounts-per-source', 'personal-data-volume',
+  'unissued-token', 'key-state', 'key-custody', 'token-binding', 'credential-stuffing', 'many-accounts-per-source',
+  'personal-data-volume',
 ] as const;
 
 /** Options for {@link createDetectors}. */
@@ -56,6 +59,7 @@ export interface CreateDetectorsOptions {
   readonly only?: readonly string[];
   readonly manyAccounts?: Omit<ManyAccountsOptions, 'ledger'>;
   readonly volume?: VolumeOptions;
+  readonly credentialStuffing?: CredentialStuffingOptions;
 }
 
 /**
@@ -76,6 +80,7 @@ export function createDetectors(opts: CreateDetectorsOptions = {}): Detector[] {
   if (want('key-state')) out.push(new KeyStateDetector());
   if (want('key-custody')) out.push(new KeyCustodyDetector());
   if (want('token-binding')) out.push(new TokenBindingDetector({ ...shared, allowedLatenessMs: ledgerLateness }));
+  if (want('credential-stuffing')) out.push(new CredentialStuffingDetector(opts.credentialStuffing));
   if (want('many-accounts-per-source')) out.push(new ManyAccountsDetector({ ...opts.manyAccounts, ...shared }));
   if (want('personal-data-volume')) out.push(new PersonalDataVolumeDetector(opts.volume));
   return out;

@@ -10,3 +10,5 @@ export { Sinks, type SinkSpec } from './sinks/build.js';
 export { signBody, slackText } from './sinks/http-sinks.js';
 export { Reorder, type ReorderOptions } from './reorder.js';
 export { RecentIds } from './recent-ids.js';
+export { startJetStream, type JetStreamConsumer, type JetStreamTarget, type NatsSettings } from './nats.js';
+export { type Checkpoint, checkpointPath } from './checkpoint.js';

@@ -79,7 +79,11 @@ export class IngestQueue {
     }
     this.events -= n;
     this.bytes -= b;
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
+    // Taken entries must not stay reachable (they hold their events).
+    if (this.head === this.entries.length) {
+      this.entries = [];
+      this.head = 0;
+    } else if (this.head > 64 && this.head * 2 > this.entries.length) {
       this.entries = this.entries.slice(this.head);
       this.head = 0;
     }

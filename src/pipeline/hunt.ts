@@ -111,7 +111,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
 }
 
 async function buildDetectors(ref: ReferenceData, opts: HuntOptions): Promise<Detector[]> {
-  const detectors: Detector[] = createDetectors({ ref });
+  const detectors: Detector[] = createDetectors({ ref, ...(opts.settings !== undefined && { settings: opts.settings }) });
   if (opts.sigma !== undefined && opts.sigma.length > 0) {
     const loaded = await loadSigmaRules([...opts.sigma]);
     if (loaded.refused.length > 0) {

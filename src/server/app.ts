@@ -67,7 +67,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger, state
   app.addHook('onResponse', async (req, reply) => {
     const route = req.routeOptions.url ?? 'unmatched';
     ctx.metrics.requests.inc({ route, status: String(reply.statusCode) });
-    req.log.info({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   registerIngest(app, ctx);
   registerOtlp(app, ctx);

@@ -57,3 +57,12 @@ describe('serve config', () => {
     expect(problem('api_keys:\n  - [unclosed\n')).toMatch(/config\.yaml:\d+:/);
   });
 });
+
+describe('docs/serve.example.yaml', () => {
+  it('is a valid config', async () => {
+    const { loadConfig } = await import('./config-load.js');
+    const c = await loadConfig(new URL('../../docs/serve.example.yaml', import.meta.url).pathname, {});
+    expect(c.sinks.map((s) => s.type)).toEqual(['webhook', 'slack', 'file']);
+    expect(c.nats?.subjects.access).toEqual(['gw.access.>']);
+  });
+});

@@ -13,8 +13,7 @@ import { Catalog, JwtChecker, QuarantineWriter, loadReference } from '../ingest/
 import { createDetectors, type Detector } from '../detect/index.js';
 import { openDuckDbStore, type Store } from '../store/index.js';
 import { createSigmaDetector, loadSigmaRules } from '../sigma/index.js';
-import { JwtSettler, LivePipeline, Sinks } from '../live/index.js';
-import { startJetStream, type JetStreamConsumer } from '../live/nats.js';
+import { JwtSettler, LivePipeline, Sinks, startJetStream, type JetStreamConsumer } from '../live/index.js';
 import { buildApp, type AppState } from './app.js';
 import { AuditLog } from './audit-log.js';
 import { ApiKeys } from './auth.js';
@@ -79,7 +78,8 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
       maxQueueEvents: config.queue.max_events, maxBatchEvents: config.queue.max_batch_events,
       dedupHorizonMs: config.dedup.horizon_ms, checkpointMs: config.checkpoint.interval_s * 1000,
       sourceIdleMs: config.detect.source_idle_ms, reorderMaxEvents: config.detect.reorder_max_events,
-      expectSources: ['http-access', 'http-ledger', ...(config.nats === undefined ? [] : ['nats-access', 'nats-ledger'])],
+      expectSources: ['http-access', 'http-ledger', ...(['access', 'ledger'] as const)
+        .filter((k) => (config.nats?.subjects[k].length ?? 0) > 0).map((k) => `nats-${k}`)],
       onAlert: (a) => sinks.publish(a), log: logger,
     });
   } catch (e) {

@@ -30,6 +30,12 @@ const GROUP_ENTITY: Record<string, EntityType> = {
 };
 const MAX_ACCOUNTS = 100_000;
 
+/** The Sigma {@link Detector}, with a view of its correlation state. */
+export interface SigmaDetector extends Detector {
+  /** Live correlation groups. */
+  liveGroups(): number;
+}
+
 interface Totals { first: number; last: number; events: number; accounts: Set<string> }
 
 const ruleKey = (r: { id?: string; name?: string; title: string }): string => r.id ?? r.name ?? r.title;
@@ -40,7 +46,7 @@ const ruleKey = (r: { id?: string; name?: string; title: string }): string => r.
  * the findings' detector; otherwise `sigma`.
  * @example engine detectors: [createSigmaDetector(await loadSigmaRules(['rules/']))]
  */
-export function createSigmaDetector(loaded: LoadedRuleSet | LoadResult, opts: SigmaDetectorOptions = {}): Detector {
+export function createSigmaDetector(loaded: LoadedRuleSet | LoadResult, opts: SigmaDetectorOptions = {}): SigmaDetector {
   const set = 'rules' in loaded ? loaded.rules : loaded;
   const make = (): SigmaEngine => new SigmaEngine(set, {
     logsources: opts.ignoreLogsource ? 'all' : opts.logsources ?? ACCESS_LOGSOURCES,
@@ -116,6 +122,7 @@ export function createSigmaDetector(loaded: LoadedRuleSet | LoadResult, opts: Si
       engine.restore(s.engine);
       totals = new Map(s.totals.map(([k, t]) => [k, { ...t, accounts: new Set(t.accounts) }]));
     },
+    liveGroups(): number { return engine.liveGroups(); },
     stateBytes(): number {
       let n = engine.stateBytes();
       for (const t of totals.values()) n += 64 + t.accounts.size * 24;

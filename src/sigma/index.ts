@@ -17,5 +17,5 @@ export { ACCESS_TAXONOMY, fieldGetter, loadFieldMap, parseFieldMap } from './fie
 export type { FieldMap } from './fields.js';
 export { ACCESS_LOGSOURCES, logsourceMatches, parseLogSourceArg } from './logsource.js';
 export { createSigmaDetector } from './detector.js';
-export type { SigmaDetectorOptions } from './detector.js';
+export type { SigmaDetector, SigmaDetectorOptions } from './detector.js';
 export type * from './types.js';

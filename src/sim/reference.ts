@@ -75,8 +75,8 @@ export function staffCsv(rows: readonly StaffRow[]): string {
 /**
  * keys.json object: the never-rotated file key, the KMS key and a retired predecessor.
  * With `hygienic` (the benign scenario: a well-run platform, so that only traffic is judged),
- * the customer key was re-provisioned into KMS in January 2025 under the same kid, with
- * custodians who are still employed; the registry otherwise stays the same.
+ * the customer and console keys were re-provisioned into KMS in January 2025 under the same
+ * kids, with custodians who are still employed; the registry otherwise stays the same.
  */
 export function keyRegistry(hygienic = false): { keys: Record<string, unknown>[] } {
   const customerKey = hygienic
@@ -93,7 +93,8 @@ export function keyRegistry(hygienic = false): { keys: Record<string, unknown>[]
         retired: null, revoked: null, storage: customerKey.storage, max_token_ttl_s: 3600, custodians: customerKey.custodians,
       },
       {
-        kid: CONSOLE_KID, alg: 'ES256', created: '2024-07-08T00:00:00Z', activated: '2024-07-15T00:00:00Z',
+        kid: CONSOLE_KID, alg: 'ES256', created: hygienic ? '2025-01-06T00:00:00Z' : '2024-07-08T00:00:00Z',
+        activated: hygienic ? '2025-01-08T00:00:00Z' : '2024-07-15T00:00:00Z',
         retired: null, revoked: null, storage: 'kms', max_token_ttl_s: 3600, custodians: [CUSTODIAN, 's-0150'],
       },
     ],

@@ -50,7 +50,7 @@ export function testConfig(dir: string, keyConfig: object[], extra: Record<strin
     detect: { allowed_lateness_ms: 1000, source_idle_ms: 10_000 },
     checkpoint: { interval_s: 3600 },
     api_keys: keyConfig,
-    log: { level: 'info' },
+    log: { level: 'debug' },
     dashboard: { dir: join(dir, 'no-dashboard') },
     ...extra,
   };

@@ -1,5 +1,5 @@
 /**
- * `personal-data-volume` (medium/high): platform-wide personal-data reads per hour (sum of
+ * `personal-data-volume` (medium; high only past 5× the baseline and 10× `minReads`): platform-wide personal-data reads per hour (sum of
  * `records`, else 1 per 2xx request on a `personal` route) against the platform's own seasonal
  * baseline — an EWMA mean and variance per hour-of-week slot. A slot needs `minWeeks` (2) of
  * history before it can fire. Fires when the hour exceeds mean + 6σ (σ at least √mean, the
@@ -134,7 +134,7 @@ export class PersonalDataVolumeDetector implements Detector {
       this.firedHour = this.hour;
     }
     ctx.emit({
-      detector: NAME, severity: this.count > 3 * m ? 'high' : 'medium',
+      detector: NAME, severity: this.count > 5 * m && this.count >= 10 * this.o.minReads ? 'high' : 'medium',
       title: `Personal-data reads ${this.count} in hour ${toRfc3339(this.hour * HOUR).slice(0, 13)}h, baseline ${Math.round(m)}`,
       entity: { type: 'platform', id: 'all' }, first_seen: this.first, last_seen: this.last, at,
       events: this.total + this.count, accounts: 0,

@@ -69,6 +69,10 @@ describe('DuckDB file store', () => {
     }
   });
 
+  it('reports a store it cannot open as ERR_STORE', async () => {
+    await expect(openDuckDbStore(join(dir, 'no-such-folder', 'x.duckdb'))).rejects.toMatchObject({ code: 'ERR_STORE' });
+  });
+
   it('refuses to open one file twice in a process (that would corrupt it)', async () => {
     const path = join(dir, 'twice.duckdb');
     const a = await openDuckDbStore(path);

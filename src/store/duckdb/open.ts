@@ -4,7 +4,7 @@
  * connection so that day boundaries and time parsing never depend on the host.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -38,20 +38,25 @@ export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {
     throw new BreachwatchError('ERR_STORE', `DuckDB store ${path} is already open in this process`);
   }
   if (key !== undefined) openFiles.add(key);
+  let dir: string | undefined;
+  let store: DuckDbStore | undefined;
   try {
     const stagingRoot = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-    const dir = await mkdtemp(join(stagingRoot, 'bw-store-'));
+    dir = await mkdtemp(join(stagingRoot, 'bw-store-'));
     // A file database spills next to itself (DuckDB's default); an in-memory one to tmpdir.
     const spill = path === ':memory:' ? join(tmpdir(), `${basename(dir)}-spill`) : undefined;
     const instance = await DuckDBInstance.create(path, spill === undefined ? {} : { temp_directory: spill });
     const conn = await instance.connect();
     const loaders = [];
     for (let i = 0; i < LOADERS; i++) loaders.push(await instance.connect());
-    const store = new DuckDbStore(instance, conn, loaders, dir, spill === undefined ? [dir] : [dir, spill],
+    store = new DuckDbStore(instance, conn, loaders, dir, spill === undefined ? [dir] : [dir, spill],
       () => key !== undefined && openFiles.delete(key), opts.batchLines);
     await store.init();
     return store;
   } catch (e) {
+    // Leave nothing behind: no open database, no staging folder.
+    if (store !== undefined) await store.close().catch(() => undefined);
+    else if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     if (key !== undefined) openFiles.delete(key);
     throw new BreachwatchError('ERR_STORE', `cannot open DuckDB store at ${path}`, { cause: e });
   }

@@ -4,13 +4,6 @@
  * without the `inet` extension, which may be unavailable offline.
  */
 
-/** Columns of the `access` table, in table order (after `t`, before `subnet`). */
-export const ACCESS_COLUMNS = [
-  't', 'src_ip', 'method', 'route', 'status', 'jti', 'kid', 'sub', 'iat', 'exp', 'client_id',
-  'account_id', 'request_id', 'user_agent', 'device_id', 'session_id', 'bytes', 'records',
-  'country', 'asn', 'file', 'line', 'subnet',
-] as const;
-
 /** Macros: `bw_ip6hex` expands an IPv6 text form to 32 hex digits; `bw_subnet` keys /24 and /48. */
 export const MACROS_SQL = [
   `CREATE OR REPLACE MACRO bw_ip6groups(h, t) AS

@@ -1,0 +1,113 @@
+/**
+ * The stable command line, run as a user runs it (the built binary in a child process):
+ * exit statuses, quarantine of bad lines with counts that add up, stdin, strict mode,
+ * hunt → scope over a small simulation, and the contract's output formats.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from './run-cli.js';
+
+const SIM = join(ROOT, 'test/fixtures/sim/forged-token-small');
+const BAD = join(ROOT, 'test/fixtures/e2e/bad-lines.ndjson');
+let dir = '';
+beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), 'bw-cli-')); });
+afterAll(async () => { await rm(dir, { recursive: true, force: true }); });
+
+const refArgs = ['--keys', join(SIM, 'keys.json'), '--staff', join(SIM, 'staff.csv'), '--catalog', join(SIM, 'catalog.yaml')];
+
+describe('breachwatch CLI', () => {
+  it('--help lists the commands and exits 0', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['hunt', 'scope', 'simulate', 'demo', 'sigma']) expect(r.stdout).toContain(c);
+  });
+
+  it('bad usage exits 2: missing --access, unknown scenario, bad severity', async () => {
+    expect((await runCli(['hunt', '--ledger', BAD])).code).toBe(2);
+    const sim = await runCli(['simulate', '--scenario', 'nope', '--out', join(dir, 'x')]);
+    expect(sim.code).toBe(2);
+    expect(sim.stderr).toContain('unknown scenario');
+    expect((await runCli(['scope', '--db', join(dir, 'none.duckdb'), '--out', dir, '--min-severity', 'urgent'])).code).toBe(2);
+  });
+
+  it('unreadable input exits 2 and names the file', async () => {
+    const r = await runCli(['hunt', '--access', join(dir, 'missing.ndjson'), '--db', join(dir, 'm.duckdb')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('missing.ndjson');
+  });
+
+  it('bad lines are quarantined with file, line and reason; the run goes on and the counts add up', async () => {
+    const q = join(dir, 'q.ndjson');
+    const summaryPath = join(dir, 'bad-summary.json');
+    const r = await runCli(['hunt', '--access', BAD, '--db', join(dir, 'bad.duckdb'), '--quarantine', q, '--summary', summaryPath]);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(await readFile(summaryPath, 'utf8')) as { totals: { lines: number; accepted: number; quarantined: number; blank: number } };
+    expect(s.totals).toMatchObject({ lines: 9, accepted: 2, quarantined: 6, blank: 1 });
+    expect(s.totals.accepted + s.totals.quarantined + s.totals.blank).toBe(s.totals.lines);
+    const rows = (await readFile(q, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { file: string; line: number; reason: string });
+    expect(rows.map((x) => x.line).sort((a, b) => a - b)).toEqual([2, 3, 4, 6, 7, 8]);
+    for (const row of rows) {
+      expect(row.file).toContain('bad-lines.ndjson');
+      expect(row.reason).toMatch(/^[a-z_]+$/);
+    }
+    expect(rows.find((x) => x.line === 7)?.reason).toBe('duplicate_request_id');
+    expect(r.stdout).toContain('quarantined');
+  });
+
+  it('--strict stops at the first bad line with exit 2 and its location', async () => {
+    const r = await runCli(['hunt', '--strict', '--access', BAD, '--db', join(dir, 'strict.duckdb')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/bad-lines\.ndjson:2/);
+  });
+
+  it('reads access events from standard input with -', async () => {
+    const text = await readFile(join(SIM, 'access/access-2025-06-02.ndjson'), 'utf8');
+    const r = await runCli(['hunt', '--access', '-', '--ledger', join(SIM, 'ledger'), ...refArgs, '--db', join(dir, 'stdin.duckdb'), '--json'], { stdin: text });
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as { totals: { accepted: number } };
+    expect(s.totals.accepted).toBe(172 + 18);
+  });
+
+  it('hunt then scope over a forged-token simulation finds exactly the affected accounts', async () => {
+    const db = join(dir, 'sim.duckdb');
+    const alertsPath = join(dir, 'alerts.ndjson');
+    const h = await runCli(['hunt', '--access', join(SIM, 'access'), '--ledger', join(SIM, 'ledger'), ...refArgs, '--db', db, '--alerts', alertsPath]);
+    expect(h.code).toBe(0);
+    const alerts = (await readFile(alertsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const forged = alerts.find((a) => a.detector === 'unissued-token');
+    expect(forged).toMatchObject({ severity: 'critical', entity: { type: 'key', id: 'sig-2019-01' } });
+    for (const k of ['alert_id', 'detector', 'severity', 'title', 'entity', 'first_seen', 'last_seen', 'detected_at', 'events', 'accounts', 'evidence', 'details']) {
+      expect(forged).toHaveProperty(k);
+    }
+    const out = join(dir, 'scope');
+    const s = await runCli(['scope', '--db', db, '--out', out]);
+    expect(s.code).toBe(0);
+    const csv = (await readFile(join(out, 'affected_accounts.csv'), 'utf8')).trim().split('\n');
+    expect(csv[0]).toBe('account_id,fields,first_access,last_access,accesses,src_ips');
+    const truth = JSON.parse(await readFile(join(SIM, 'truth.json'), 'utf8')) as { attack: { affected_accounts: string[] } };
+    expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(truth.attack.affected_accounts);
+    const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
+    expect(Object.keys(summary).sort()).toEqual(['accounts_affected', 'by_day', 'by_field', 'indicators', 'sources', 'window']);
+    expect(summary.accounts_affected).toBe(truth.attack.affected_accounts.length);
+  });
+
+  it('the same files hunted twice give the same alert ids (stable ids)', async () => {
+    const ids = async (name: string): Promise<string[]> => {
+      const p = join(dir, `${name}.ndjson`);
+      const r = await runCli(['hunt', '--access', join(SIM, 'access'), '--ledger', join(SIM, 'ledger'), ...refArgs, '--db', join(dir, `${name}.duckdb`), '--alerts', p]);
+      expect(r.code).toBe(0);
+      return (await readFile(p, 'utf8')).trim().split('\n').map((l) => (JSON.parse(l) as { alert_id: string }).alert_id).sort();
+    };
+    expect(await ids('run1')).toEqual(await ids('run2'));
+  });
+
+  it('demo runs end to end and reports detection and agreement with the ground truth', async () => {
+    const r = await runCli(['demo', '--out', join(dir, 'demo'), '--accounts', '2000', '--days', '20']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/attack began\s+2025-/);
+    expect(r.stdout).toMatch(/time to detect: \d+s/);
+    expect(r.stdout).toMatch(/recall 100\.00%/);
+  });
+});
