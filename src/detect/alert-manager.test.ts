@@ -48,6 +48,15 @@ describe('AlertManager', () => {
     expect(m.drainIndicators()[0]?.last_seen).toBe(5);
   });
 
+  it('without retained indicators, drained ones are forgotten and a later widening is drained again', () => {
+    const m = new AlertManager([], undefined, false);
+    m.add(f({ indicators: [{ type: 'token', value: 'j1', first_seen: 1, last_seen: 2 }] }));
+    expect(m.drainIndicators()).toHaveLength(1);
+    expect(m.indicators()).toEqual([]);
+    m.add(f({ indicators: [{ type: 'token', value: 'j1', first_seen: 3, last_seen: 4 }] }));
+    expect(m.drainIndicators().map((i) => [i.first_seen, i.last_seen])).toEqual([[3, 4]]);
+  });
+
   it('suppressions drop matching findings only', () => {
     const m = new AlertManager([{ detector: 'unissued-token', entity_id: 'k1' }, {}]);
     m.add(f({}));

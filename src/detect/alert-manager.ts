@@ -36,6 +36,8 @@ const sevRank = (s: Severity): number => SEVERITIES.length - SEVERITIES.indexOf(
 /** Builds and holds alerts from findings. */
 export class AlertManager {
   private readonly byId = new Map<string, AlertState>();
+  /** alert ids by (detector, entity): hashing once per alert, not once per finding. */
+  private readonly ids = new Map<string, string>();
   private readonly inds = new Map<string, Map<string, IndState>>();
   private changed = new Set<string>();
   private changedInd = new Set<string>();
@@ -43,12 +45,19 @@ export class AlertManager {
   constructor(
     private readonly suppressions: readonly Suppression[] = [],
     private readonly onAlert?: (a: Alert) => void,
+    /** When false, drained indicators are forgotten (their owner stores and merges them). */
+    private readonly retainIndicators = true,
   ) {}
 
   /** Folds one finding in (dropped when suppressed). */
   add(f: Finding): void {
     if (this.suppressions.length > 0 && isSuppressed(f, this.suppressions)) return;
-    const id = alertId(f.detector, f.entity);
+    const memo = `${f.detector}\n${f.entity.type}\n${f.entity.id}`;
+    let id = this.ids.get(memo);
+    if (id === undefined) {
+      id = alertId(f.detector, f.entity);
+      this.ids.set(memo, id);
+    }
     let a = this.byId.get(id);
     let notify = false;
     if (a === undefined) {
@@ -104,8 +113,12 @@ export class AlertManager {
     for (const k of this.changedInd) {
       const nl = k.indexOf('\n');
       const id = k.slice(0, nl);
-      const s = this.inds.get(id)?.get(k.slice(nl + 1));
-      if (s !== undefined) out.push(toInd(id, s));
+      const m = this.inds.get(id);
+      const key = k.slice(nl + 1);
+      const s = m?.get(key);
+      if (s === undefined) continue;
+      out.push(toInd(id, s));
+      if (!this.retainIndicators) m?.delete(key);
     }
     this.changedInd = new Set();
     return out;

@@ -42,6 +42,9 @@ describe('CampaignBook', () => {
     book.evict(5000);
     expect(book.hasToken('j')).toBe(false);
     book.tick(5000, c);
+    // Pending indicators wait for the campaign's regular interval (60 s after its last finding).
+    expect(out).toHaveLength(1);
+    book.tick(61_000, c);
     expect(out[out.length - 1]?.indicators).toEqual([{ type: 'token', value: 'j', first_seen: 1000, last_seen: 1500 }]);
   });
 });

@@ -16,6 +16,9 @@ import { hash30 } from './hash.js';
 import { DistinctCounter, type DistinctCounterState } from './sketch/distinct-counter.js';
 import { TopK } from './sketch/top-k.js';
 
+/** Pending indicators that make a campaign emit before its regular interval. */
+const PENDING_FLUSH = 4096;
+
 /** Campaign book tuning. */
 export interface CampaignOptions {
   readonly detector: string;
@@ -99,14 +102,19 @@ export class CampaignBook {
     if (this.dirty.size === 0) return;
     for (const id of this.dirty) {
       const c = this.camps.get(id);
-      if (c !== undefined && (c.pending.length > 0 || wm - c.lastEmit >= this.emitEveryMs)) this.emit(c, wm, ctx);
+      // New indicators are batched: a finding per second of a busy attack would cost more than
+      // the attack's events. The first finding of a campaign is emitted at once (in hit()).
+      if (c !== undefined && (c.pending.length >= PENDING_FLUSH || wm - c.lastEmit >= this.emitEveryMs)) this.emit(c, wm, ctx);
     }
   }
 
-  /** Forgets tokens past exp + keepMs (flushing their indicators first). */
+  /** Forgets tokens past exp + keepMs (flushing their indicators first), oldest first. */
   evict(wm: number): void {
+    // Tokens are kept in first-use order, which is nearly expiry order: stop at the first one
+    // still live (a rare later-expiring token ahead of it only delays the others' eviction).
     for (const [jti, t] of this.toks) {
-      if (t.exp * 1000 + this.keepMs < wm) this.dropToken(jti, t);
+      if (t.exp * 1000 + this.keepMs >= wm) break;
+      this.dropToken(jti, t);
     }
   }
 

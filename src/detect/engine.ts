@@ -27,6 +27,12 @@ export interface EngineOptions {
   readonly detectors: readonly Detector[];
   readonly ref: ReferenceData;
   readonly settings?: Partial<DetectSettings>;
+  /**
+   * Keep every indicator in memory (default). `false` keeps only those not yet drained: for a
+   * caller (hunt) that drains them into a store, which merges them, so memory stays bounded
+   * however many tokens an attack forges.
+   */
+  readonly retainIndicators?: boolean;
   readonly suppressions?: readonly Suppression[];
   /** Called when an alert is created and whenever its severity rises. */
   readonly onAlert?: (a: Alert) => void;
@@ -64,7 +70,7 @@ export class Engine {
     if (names.size !== this.dets.length) throw new BreachwatchError('ERR_CONFIG', 'two detectors share a name');
     this.timed = this.dets.filter((d): d is Detector & DeadlineAware =>
       typeof (d as Partial<DeadlineAware>).nextDeadline === 'function');
-    this.manager = new AlertManager(opts.suppressions ?? [], opts.onAlert);
+    this.manager = new AlertManager(opts.suppressions ?? [], opts.onAlert, opts.retainIndicators ?? true);
     const mgr = this.manager;
     this.ctx = makeContext(opts.ref, this.settings, (f: Finding) => mgr.add(f));
     this.interval = Math.max(1, Math.min(1000, this.settings.allowedLatenessMs));

@@ -40,6 +40,11 @@ export interface HuntOptions {
 }
 
 const STORE_BATCH = 65_536;
+/**
+ * Alerts and indicators go to the store in large batches: each write is a DuckDB statement
+ * with fixed costs, and `scope` reads them only after the hunt. The engine keeps them meanwhile.
+ */
+const DRAIN_EVERY_EVENTS = 2_000_000;
 
 /** Runs a hunt and returns its summary (counts add up: lines = blank + accepted + quarantined). */
 export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
@@ -57,7 +62,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
   try {
     await store.putKeys(ref.keys);
     await store.putCatalog(ref.catalog);
-    const engine = new Engine({ detectors, ref, ...(opts.settings !== undefined && { settings: opts.settings }) });
+    const engine = new Engine({ detectors, ref, retainIndicators: false, ...(opts.settings !== undefined && { settings: opts.settings }) });
     const stream = openEventStream({
       access: [...opts.access],
       ledger: [...opts.ledger],
@@ -72,6 +77,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
     let lastT: number | undefined;
     let access: AccessEvent[] = [];
     let ledger: LedgerEvent[] = [];
+    let sinceDrain = 0;
     for await (const batch of stream) {
       if (batch.length === 0) continue;
       if (firstT === undefined) {
@@ -86,7 +92,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
       }
       if (access.length >= STORE_BATCH) { await store.appendAccess(access); access = []; }
       if (ledger.length >= STORE_BATCH) { await store.appendLedger(ledger); ledger = []; }
-      await drainToStore(engine, store);
+      sinceDrain += batch.length;
+      if (sinceDrain >= DRAIN_EVERY_EVENTS) { sinceDrain = 0; await drainToStore(engine, store); }
     }
     if (firstT === undefined) engine.start(undefined);
     engine.finish();

@@ -16,6 +16,9 @@ export type DistinctCounterState = { e: number[] } | { r: string };
 export class DistinctCounter {
   private exact: Set<number> | null = new Set<number>();
   private regs: Uint8Array | null = null;
+  /** Σ 2^-register and the number of zero registers, kept as registers change so count() is O(1). */
+  private sum = M;
+  private zeros = M;
 
   /** Adds a 30-bit hash. */
   add(h: number): void {
@@ -31,15 +34,7 @@ export class DistinctCounter {
   /** Current (estimated) count. */
   count(): number {
     if (this.exact !== null) return this.exact.size;
-    const regs = this.regs as Uint8Array;
-    let sum = 0;
-    let zeros = 0;
-    for (let i = 0; i < M; i++) {
-      const r = regs[i] as number;
-      sum += 2 ** -r;
-      if (r === 0) zeros++;
-    }
-    return Math.round(hllEstimate(M, sum, zeros));
+    return Math.round(hllEstimate(M, this.sum, this.zeros));
   }
 
   /** Approximate bytes held. */
@@ -60,6 +55,12 @@ export class DistinctCounter {
     } else {
       c.exact = null;
       c.regs = new Uint8Array(Buffer.from(s.r, 'base64'));
+      c.sum = 0;
+      c.zeros = 0;
+      for (const r of c.regs) {
+        c.sum += 2 ** -r;
+        if (r === 0) c.zeros++;
+      }
     }
     return c;
   }
@@ -74,6 +75,10 @@ export class DistinctCounter {
   private addReg(regs: Uint8Array, h: number): void {
     const idx = h >>> REST_BITS;
     const r = rankOf(h & ((1 << REST_BITS) - 1), REST_BITS);
-    if (r > (regs[idx] as number)) regs[idx] = r;
+    const old = regs[idx] as number;
+    if (r <= old) return;
+    regs[idx] = r;
+    this.sum += 2 ** -r - 2 ** -old;
+    if (old === 0) this.zeros--;
   }
 }
