@@ -43,6 +43,14 @@ describe('parseAccessLine', () => {
     expect(e.raw).toBeUndefined();
   });
 
+  it('keeps path next to a given route (Sigma URI fields read it), and the line stays raw', () => {
+    const line = JSON.stringify({ ...base, path: '/v1/orders?page=2' });
+    const e = ok(parseAccessLine(line, ref, { catalog }));
+    expect(e.route).toBe('/v1/orders');
+    expect(e.path).toBe('/v1/orders?page=2');
+    expect(e.raw).toBe(line);
+  });
+
   it('upper-cases the method (then raw is not exact)', () => {
     const e = ok(parseAccessLine(JSON.stringify({ ...base, method: 'get' }), ref));
     expect(e.method).toBe('GET');

@@ -111,10 +111,11 @@ export function parseAccessLine(text: string, ref: SourceRef, opts: AccessParseO
     else fc.add('bad_type', 'status', 'status must be an integer');
   }
   let route = o.route;
-  let path: string | undefined;
-  if (typeof route !== 'string') {
+  // `path` is kept even when `route` is given: Sigma's URI fields (c-uri, cs-uri-query) need it.
+  const path = fc.optString(o.path, 'path');
+  const routeGiven = typeof route === 'string';
+  if (!routeGiven) {
     if (route !== undefined && route !== null) fc.add('bad_type', 'route', 'route must be a string');
-    path = fc.optString(o.path, 'path');
     route = route === undefined || route === null ? resolve(path, method, opts.catalog) : undefined;
   }
   const checker = opts.jwt ?? noKeys;
@@ -147,6 +148,6 @@ export function parseAccessLine(text: string, ref: SourceRef, opts: AccessParseO
   if (country !== undefined) e.country = country;
   if (typeof asn === 'string') e.asn = asn;
   if (typeof o.jwt === 'string') checker.check(e, o.jwt);
-  else if (path === undefined && method === given) e.raw = text;
+  else if (routeGiven && method === given) e.raw = text;
   return { ok: true, value: e };
 }

@@ -153,6 +153,7 @@ export class SigmaEngine {
       this.stats.matches++;
       if (this.emitRule[ri]) sink.onMatch?.({ rule, t, event: ev });
       const fs = this.feeds[ri]!;
+      if (Number.isNaN(t)) continue; // no event time: correlations cannot place it
       for (let i = 0; i < fs.length; i++) {
         const f = fs[i]!;
         if (f.plan.idx.length === 0) continue;
@@ -204,6 +205,9 @@ export class SigmaEngine {
       ...this.correlations.filter((c) => this.emitCorr.get(c)).map((c) => key(c.rule)),
     ];
   }
+
+  /** Number of correlation windows (correlations aggregating the same thing share one). */
+  windowCount(): number { return this.windows.length; }
 
   /** Live correlation groups (of all windows; correlations sharing a window share its groups). */
   liveGroups(): number {

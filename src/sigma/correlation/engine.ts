@@ -71,14 +71,16 @@ export class CorrelationState {
     return n;
   }
 
-  /** JSON-serializable state (the window's). */
+  /** JSON-serializable state: the window's, held by its first sharer (null for the others). */
   snapshot(): unknown {
+    if (this.bit !== 0) return null;
     const w = this.win;
     return { w: w.watermark, d: w.lateDropped, g: [...w.groups.entries()].map(([k, g]) => [k, groupToJson(g)]) };
   }
 
-  /** Restores {@link snapshot} output (into the window; sharers restore the same state). */
+  /** Restores {@link snapshot} output (into the shared window; null restores nothing). */
   restore(s: unknown): void {
+    if (s === null) return;
     const o = s as { w: number | null; d: number; g: [string, unknown][] };
     const w = this.win;
     w.watermark = o.w ?? -Infinity;

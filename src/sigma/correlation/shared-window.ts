@@ -79,6 +79,7 @@ export class SharedWindow {
    * condition newly holds (`read` is only used there, to report the group).
    */
   occur(p: FeedPlan, t: number, slot: number, v: unknown, read: FieldReader, onHold: OnHold): void {
+    if (Number.isNaN(t)) return; // no event time: nothing a window can place
     const r = this.rule;
     const span = r.timespanMs;
     const tab = this.groups;

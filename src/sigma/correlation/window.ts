@@ -26,6 +26,14 @@ export interface GroupState {
   head: number;
   /** value_count: value → newest time it was seen, oldest first; temporal: rule index → newest time. Used once a group holds two entries. */
   seen: Map<string, number>;
+  /**
+   * value_count/temporal, once `seen` is used: (value, time) in arrival order from `qh` on — the
+   * expiry queue (a value seen again is queued again; its older entry is then stale). Expiry pops
+   * from the front instead of iterating the map, whose deleted entries would be walked again.
+   */
+  qk: string[];
+  qt: number[];
+  qh: number;
   /** value_count/temporal: the only entry while `seen` is empty (undefined: none). */
   k1: string | undefined;
   /** Time of `k1`. */
@@ -50,7 +58,7 @@ export function newGroup(type: CorrelationType, nRules: number, slot = -1, gen =
   return {
     slot, gen, last: -Infinity, firing: 0, head: 0, sum: 0, ooo: false, oldest: -Infinity, k1: undefined, t1: -Infinity,
     times: series ? [] : NONE, vals: series && type !== 'event_count' ? [] : NONE,
-    seen: NO_MAP,
+    seen: NO_MAP, qk: NONE, qt: NONE, qh: 0,
     chain: type === 'temporal_ordered' ? Array<number | null>(nRules).fill(null) : NONE,
   };
 }
@@ -62,6 +70,8 @@ export function resetGroup(g: GroupState, slot: number, gen: number): void {
   if (g.times.length > 0) g.times.length = 0;
   if (g.vals.length > 0) g.vals.length = 0;
   if (g.seen.size > 0) g.seen.clear();
+  if (g.qk.length > 0) { g.qk.length = 0; g.qt.length = 0; }
+  g.qh = 0;
   if (g.chain.length > 0) g.chain.fill(null);
 }
 
@@ -77,13 +87,17 @@ export function groupToJson(g: GroupState): unknown {
 
 /** Inverse of {@link groupToJson}. */
 export function groupFromJson(type: CorrelationType, nRules: number, x: unknown): GroupState {
-  const o = x as { last: number | null; firing: number | boolean; times: number[]; vals: number[]; sum: number; ooo: boolean; chain: (number | null)[]; seen: [string, number][] };
+  const o = x as { last: number | null; firing: number | boolean; times: number[]; vals: number[]; head?: number; sum: number; ooo: boolean; chain: (number | null)[]; seen: [string, number][] };
   const g = newGroup(type, nRules);
   g.last = o.last ?? -Infinity; g.firing = Number(o.firing); g.sum = o.sum; g.ooo = o.ooo;
-  if (g.times !== NONE) g.times = o.times;
-  if (g.vals !== NONE) g.vals = o.vals;
+  const head = o.head ?? 0; // snapshots of earlier versions kept evicted entries before `head`
+  if (g.times !== NONE) g.times = o.times.slice(head);
+  if (g.vals !== NONE) g.vals = o.vals.slice(head);
   if (g.chain !== NONE) g.chain = o.chain.map((c) => c ?? null);
-  if (usesSeen(type) && o.seen.length > 0) g.seen = new Map(o.seen);
+  if (usesSeen(type) && o.seen.length > 0) {
+    g.seen = new Map(o.seen);
+    requeue(g);
+  }
   return g;
 }
 
@@ -93,18 +107,31 @@ function insertAt(a: number[], from: number, t: number): number {
   return lo;
 }
 
-/** Sets `key`'s time to `t` when newer (moving it to the end, so entries stay oldest first). */
+/** Rebuilds the expiry queue from `seen` (time order), dropping stale entries. */
+function requeue(g: GroupState): void {
+  const e = [...g.seen].sort((a, b) => a[1] - b[1]);
+  if (g.qk === NONE) { g.qk = []; g.qt = []; }
+  g.qk.length = 0; g.qt.length = 0; g.qh = 0;
+  for (const [k, t] of e) { g.qk.push(k); g.qt.push(t); }
+}
+
+/** Sets `key`'s time to `t` when newer. */
 function see(g: GroupState, key: string, t: number): void {
   if (g.seen.size === 0) {
     if (g.k1 === undefined) { g.k1 = key; g.t1 = t; return; }
     if (g.k1 === key) { if (t > g.t1) g.t1 = t; return; }
-    if (g.seen === NO_MAP) g.seen = new Map<string, number>();
+    if (g.seen === NO_MAP) { g.seen = new Map<string, number>(); g.qk = []; g.qt = []; }
     g.seen.set(g.k1, g.t1);
+    g.qk.push(g.k1); g.qt.push(g.t1);
     g.k1 = undefined;
   }
   const m = g.seen;
   const prev = m.get(key);
-  if (prev === undefined || t > prev) { m.delete(key); m.set(key, t); }
+  if (prev !== undefined && t <= prev) return;
+  m.set(key, t);
+  g.qk.push(key); g.qt.push(t);
+  // Stale entries (values seen again) are bounded: rebuild when they outnumber live ones 4:1.
+  if (g.qk.length - g.qh > 4 * m.size + 64) requeue(g);
 }
 
 /** Records one occurrence. `value` is the aggregated field's value; `ruleIdx` the positions the event's rule holds. */
@@ -153,8 +180,16 @@ export function evict(type: CorrelationType, g: GroupState, span: number): void 
       if (g.t1 > horizon) g.oldest = g.t1; else g.k1 = undefined;
       return;
     }
-    const m = g.seen;
-    for (const [k, t] of m) { if (t > horizon) { g.oldest = t; break; } m.delete(k); }
+    const m = g.seen, qk = g.qk, qt = g.qt;
+    let h = g.qh;
+    while (h < qt.length && qt[h]! <= horizon) {
+      const k = qk[h]!;
+      if (m.get(k) === qt[h]) m.delete(k);
+      h++;
+    }
+    if (h < qt.length) g.oldest = qt[h]!;
+    if (h > 64 && h * 2 > qt.length) { qk.splice(0, h); qt.splice(0, h); h = 0; }
+    g.qh = h;
     return;
   }
   if (type === 'temporal_ordered') {
@@ -214,5 +249,5 @@ export function windowStart(type: CorrelationType, g: GroupState, span: number, 
 
 /** Approximate bytes held by a group. */
 export function groupBytes(g: GroupState): number {
-  return 112 + (g.times.length - g.head) * 16 + (g.k1 !== undefined ? 16 + g.k1.length * 2 : 0) + g.seen.size * 64 + g.chain.length * 8;
+  return 112 + (g.times.length - g.head) * 16 + (g.qt.length - g.qh) * 16 + (g.k1 !== undefined ? 16 + g.k1.length * 2 : 0) + g.seen.size * 64 + g.chain.length * 8;
 }
