@@ -1,7 +1,7 @@
 /**
  * Child process of the hunt benchmark: runs one measured job in a fresh process so that its
  * peak memory is its own. Prints one JSON line.
- *   tsx bench/hunt-child.ts baseline FILE...
+ *   tsx bench/hunt-child.ts baseline SIMDIR
  *   tsx bench/hunt-child.ts hunt SIMDIR DB
  */
 import { createReadStream } from 'node:fs';
@@ -35,7 +35,8 @@ async function files(dir: string): Promise<string[]> {
 const [mode, a, b] = process.argv.slice(2);
 const t0 = performance.now();
 if (mode === 'baseline') {
-  const n = await baseline(await files(a!));
+  // The same files hunt reads: access and ledger.
+  const n = await baseline([...await files(join(a!, 'access')), ...await files(join(a!, 'ledger'))]);
   const s = (performance.now() - t0) / 1000;
   console.log(JSON.stringify({ mode, events: n, seconds: s, rate: n / s, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
 } else if (mode === 'hunt') {
@@ -47,9 +48,9 @@ if (mode === 'baseline') {
   const s = (performance.now() - t0) / 1000;
   console.log(JSON.stringify({
     mode, events: r.totals.accepted, seconds: s, rate: r.totals.accepted / s, stateBytes: r.stateBytes,
-    maxRssBytes: process.resourceUsage().maxRSS * 1024, alerts: r.alerts.total,
+    maxRssBytes: process.resourceUsage().maxRSS * 1024, alerts: r.alerts.total, memoryAtEnd: process.memoryUsage(),
   }));
 } else {
-  console.error('usage: hunt-child.ts baseline DIR | hunt SIMDIR DB');
+  console.error('usage: hunt-child.ts baseline SIMDIR | hunt SIMDIR DB');
   process.exitCode = 2;
 }

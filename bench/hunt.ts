@@ -28,9 +28,9 @@ export async function benchHunt(opts: { accounts: number; days: number; scenario
     console.log(`simulating ${scenario}: ${opts.accounts} accounts × ${opts.days} days → ${dir}`);
     await simulate({ scenario: scenario as 'forged-token', accounts: opts.accounts, days: opts.days, seed: 1, out: dir });
   }
-  const base = await child(['baseline', join(dir, 'access')]);
+  const base = await child(['baseline', dir]);
   const h = await child(['hunt', dir, join(dir, 'bench.duckdb')]);
-  const base2 = await child(['baseline', join(dir, 'access')]);
+  const base2 = await child(['baseline', dir]);
   const baseRate = Math.max(base.rate, base2.rate);
   const mib = (b: number): string => `${(b / 1048576).toFixed(0)} MiB`;
   console.log(`hunt benchmark (${scenario}, ${opts.accounts} accounts × ${opts.days} days)`);

@@ -20,8 +20,10 @@ const LOADERS = 3;
 
 /** Tuning; the defaults suit bulk loads. */
 export interface DuckDbStoreOptions {
-  /** Events per background load (default 400 000). */
+  /** Events per background load (default 100 000). */
   readonly batchLines?: number;
+  /** DuckDB's memory limit (default 512MB: loads and scope spill to disk past it). */
+  readonly memoryLimit?: string;
 }
 
 /**
@@ -45,7 +47,9 @@ export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {
     dir = await mkdtemp(join(stagingRoot, 'bw-store-'));
     // A file database spills next to itself (DuckDB's default); an in-memory one to tmpdir.
     const spill = path === ':memory:' ? join(tmpdir(), `${basename(dir)}-spill`) : undefined;
-    const instance = await DuckDBInstance.create(path, spill === undefined ? {} : { temp_directory: spill });
+    const config: Record<string, string> = { memory_limit: opts.memoryLimit ?? '512MB' };
+    if (spill !== undefined) config.temp_directory = spill;
+    const instance = await DuckDBInstance.create(path, config);
     const conn = await instance.connect();
     const loaders = [];
     for (let i = 0; i < LOADERS; i++) loaders.push(await instance.connect());

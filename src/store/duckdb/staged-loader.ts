@@ -20,9 +20,9 @@ export interface StagedLoaderOptions {
   readonly connections: readonly DuckDBConnection[];
   /** SQL that loads one staging file (path already SQL-quoted). */
   readonly insertSql: (quotedPath: string) => string;
-  /** Lines per load (default 400k). */
+  /** Lines per load (default 100k). */
   readonly batchLines?: number;
-  /** Characters per load (default 96 Mi). */
+  /** Characters per load (default 32 Mi). */
   readonly batchChars?: number;
 }
 
@@ -41,8 +41,8 @@ export class StagedLoader {
   constructor(private readonly opts: StagedLoaderOptions) {
     if (opts.connections.length === 0) throw new BreachwatchError('ERR_INTERNAL', `${opts.name} loader needs a connection`);
     this.idle = [...opts.connections];
-    this.batchLines = opts.batchLines ?? 400_000;
-    this.batchChars = opts.batchChars ?? 96 * 1024 * 1024;
+    this.batchLines = opts.batchLines ?? 100_000;
+    this.batchChars = opts.batchChars ?? 32 * 1024 * 1024;
   }
 
   /** Adds one NDJSON line (no trailing newline). */
