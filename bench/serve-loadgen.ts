@@ -5,8 +5,8 @@
  *     posts a simulation's ledger then access files as fast as the server acknowledges.
  *   tsx bench/serve-loadgen.ts steady '{"url","key","analystKey","rate","seconds","forgedEveryMs"}'
  *     posts live traffic (event time = now) at a steady rate, every `forgedEveryMs` one request
- *     with a new forged token, and polls the API until each forged token is counted in the
- *     unissued-token alert: the latencies are the figures.
+ *     with a new forged token signed by another registered key (sig-bench-<n>), and polls the
+ *     API until its unissued-token alert is listed: the latencies are the figures.
  */
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -77,9 +77,8 @@ async function steady(a: SteadyArgs): Promise<object> {
   // Poll the API: the alert's details.tokens counts distinct forged tokens caught.
   const poller = (async () => {
     while (!stop || seen.length < posted.length) {
-      const res = await fetch(`${a.url}/api/v1/alerts?detector=unissued-token&limit=5`, { headers: { authorization: `Bearer ${a.analystKey}` } });
-      const body = await res.json() as { items: { details: { tokens?: number } }[] };
-      const caught = body.items.reduce((s, x) => s + (x.details.tokens ?? 0), 0);
+      const res = await fetch(`${a.url}/api/v1/alerts?detector=unissued-token&limit=1`, { headers: { authorization: `Bearer ${a.analystKey}` } });
+      const caught = (await res.json() as { total: number }).total;
       const now = Date.now();
       while (seen.length < Math.min(caught, posted.length)) seen.push(now);
       if (stop && now - t0 > (a.seconds + 30) * 1000) break;
@@ -105,7 +104,10 @@ async function steady(a: SteadyArgs): Promise<object> {
       // No forged token in the last 3 s: event time must still pass their allowed lateness.
       if (now - lastForged >= a.forgedEveryMs && i === perTick - 1 && now - t0 < (a.seconds - 3) * 1000) {
         lastForged = now;
-        token = { jti: `forged-${forgedN++}`, kid: KID, sub: 'm-x', iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + 3600 };
+        // Each forged token is signed with another registered key: its first use opens a new
+        // unissued-token alert (one alert per key), as the first forged request of an attack does.
+        token = { jti: `forged-${forgedN}`, kid: `sig-bench-${forgedN}`, sub: 'm-x', iat: Math.floor(now / 1000), exp: Math.floor(now / 1000) + 3600 };
+        forgedN++;
         ip = '203.0.113.66';
         posted.push(now);
       }

@@ -79,7 +79,7 @@ function resolvePaths(c: ServeConfig, base: string): ServeConfig {
   const ref = c.reference;
   return {
     ...c,
-    store: { path: c.store.path === ':memory:' ? c.store.path : r(c.store.path) },
+    store: { ...c.store, path: c.store.path === ':memory:' ? c.store.path : r(c.store.path) },
     state_dir: r(c.state_dir),
     reference: {
       ...(ref.keys !== undefined && { keys: r(ref.keys) }),

@@ -3,7 +3,11 @@
  * Every setting has a default except the API keys a deployment must choose; see
  * `docs/serve.example.yaml` for a commented example.
  */
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+
+/** The dashboard built with this package (`npm run build`): web/dist at the package root, from src/ or dist/. */
+const PACKAGE_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/i, 'expected 64 hex digits (sha256 of the key)');
 
@@ -45,7 +49,11 @@ export const configSchema = z.object({
     port: z.number().int().min(0).max(65535).default(8080),
     body_limit_bytes: z.number().int().min(1024).default(16 * 1024 * 1024),
   }).strict().default({ host: '127.0.0.1', port: 8080, body_limit_bytes: 16 * 1024 * 1024 }),
-  store: z.object({ path: z.string().min(1).default('breachwatch.duckdb') }).strict().default({ path: 'breachwatch.duckdb' }),
+  store: z.object({
+    path: z.string().min(1).default('breachwatch.duckdb'),
+    /** DuckDB memory limit, e.g. `512MB` (the store's default when absent). */
+    memory_limit: z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size such as 512MB or 2GiB').optional(),
+  }).strict().default({ path: 'breachwatch.duckdb' }),
   /** Checkpoints, journal, audit log and quarantine live here unless named otherwise. */
   state_dir: z.string().min(1).default('breachwatch-state'),
   reference: z.object({
@@ -87,7 +95,8 @@ export const configSchema = z.object({
     level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     file: z.string().optional(),
   }).strict().default({ level: 'info' }),
-  dashboard: z.object({ dir: z.string().default('web/dist') }).strict().default({ dir: 'web/dist' }),
+  /** Dashboard files; by default the `web/dist` built with the package. */
+  dashboard: z.object({ dir: z.string().default(PACKAGE_WEB_DIST) }).strict().default({ dir: PACKAGE_WEB_DIST }),
 }).strict();
 
 /** A validated config (paths already resolved against the config file's folder). */

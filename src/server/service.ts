@@ -66,7 +66,7 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
   await mkdir(config.state_dir, { recursive: true });
   const detectors = await detectorsFor(config, ref);
   const sinks = new Sinks(config.sinks, opts.env ?? process.env);
-  const opened = await openDuckDbStore(config.store.path);
+  const opened = await openDuckDbStore(config.store.path, config.store.memory_limit === undefined ? {} : { memoryLimit: config.store.memory_limit });
   const store = opts.wrapStore?.(opened) ?? opened;
   let pipeline: LivePipeline;
   try {

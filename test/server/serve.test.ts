@@ -1,6 +1,6 @@
 /**
  * End-to-end tests of `serve` over real HTTP on 127.0.0.1: auth and roles, NDJSON/gzip ingest
- * with quarantine counts, 400/413, dedup on retry, a forged token becoming an alert readable
+ * with quarantine counts, 400/413 (gzip bombs included), dedup on retry, a forged token becoming an alert readable
  * through the API, the audit log, scope jobs, metrics, OpenAPI, and log redaction.
  */
 import { readFile } from 'node:fs/promises';
@@ -13,7 +13,7 @@ import { traffic } from './gen.js';
 import { getJson, postLines, startTestService, type TestService } from './harness.js';
 
 let t: TestService;
-const data = traffic({ events: 2000, forgedEvery: 100, forgedTokens: 2, prefix: 'e2e' });
+const data = traffic({ events: 2000, forgedEvery: 100, forgedTokens: 1, prefix: 'e2e' });
 
 async function waitFor<T>(what: () => Promise<T | undefined>): Promise<T> {
   for (;;) {
@@ -85,13 +85,26 @@ describe('serve over HTTP', () => {
     expect(gz.status).toBe(400);
   });
 
+  it('answers 413 over the body limit, also when the limit is crossed only after gzip decoding', async () => {
+    const big = Buffer.alloc(5 * 1024 * 1024, 0x20);
+    const res = await fetch(`${t.url}/v1/events/access`, { method: 'POST', body: big, headers: { authorization: `Bearer ${t.keys.ingest}` } });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: 'ERR_TOO_LARGE' });
+    const bomb = gzipSync(big);
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const gz = await fetch(`${t.url}/v1/events/access`, { method: 'POST', body: bomb, headers: { authorization: `Bearer ${t.keys.ingest}`, 'content-encoding': 'gzip' } });
+    expect(gz.status).toBe(413);
+  });
+
   it('raises the forged-token alert and serves it with timeline, sources, tokens and keys', async () => {
-    const alert = await waitFor(async () => {
+    const { alert, d } = await waitFor(async () => {
       const r = await getJson<{ items: { alert_id: string; detector: string }[]; total: number }>(`${t.url}/api/v1/alerts?detector=unissued-token`, t.keys.analyst);
-      return r.body.items[0];
+      const a = r.body.items[0];
+      if (a === undefined) return undefined;
+      const detail = await getJson<Record<string, unknown>>(`${t.url}/api/v1/alerts/${a.alert_id}`, t.keys.analyst);
+      return (detail.body['tokens'] as { count: number }).count === data.forged.length ? { alert: a, d: detail } : undefined;
     });
     expect(alert.detector).toBe('unissued-token');
-    const d = await getJson<Record<string, unknown>>(`${t.url}/api/v1/alerts/${alert.alert_id}`, t.keys.analyst);
     expect(d.status).toBe(200);
     expect(d.body['keys']).toEqual(['sig-2024-01']);
     const tokens = d.body['tokens'] as { count: number; sample: string[] };
