@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|scope|sigma|all] [--accounts N] [--days D] [--events N]`.
+ * Benchmark runner: `npm run bench -- [hunt|scope|sigma|serve|all] [--accounts N] [--days D] [--events N] [--seconds S]`.
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -7,7 +7,10 @@ import { benchHunt } from './hunt.js';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { accounts: { type: 'string' }, days: { type: 'string' }, events: { type: 'string' }, scenario: { type: 'string' } },
+  options: {
+    accounts: { type: 'string' }, days: { type: 'string' }, events: { type: 'string' }, scenario: { type: 'string' },
+    seconds: { type: 'string' },
+  },
 });
 const which = positionals[0] ?? 'all';
 
@@ -23,5 +26,10 @@ if (which === 'scope' || which === 'all') {
 }
 if (which === 'sigma' || which === 'all') {
   const { benchSigma } = await import('./sigma.js');
-  await benchSigma();
+  await benchSigma(values.events !== undefined ? { events: Number(values.events) } : {});
+}
+if (which === 'serve' || which === 'all') {
+  const { benchServeIngest, benchServeSteady } = await import('./serve.js');
+  await benchServeIngest(values.accounts !== undefined ? { accounts: Number(values.accounts) } : {});
+  await benchServeSteady({ rate: 20_000, seconds: Number(values.seconds ?? 60) });
 }
