@@ -195,13 +195,13 @@ export interface SwarmComparison {
  * Runs a simulator output folder (`access/`, `ledger/`, keys.json, staff.csv, catalog.yaml)
  * through one detection {@link Engine} holding both the Sigma rule of {@link manyAccountsRule}
  * and the built-in many-accounts detector configured alike (7-day window only, threshold n + 1
- * since it fires at "≥", harvest-score gate opened), so both see identical events in event order.
+ * since it fires at "≥", harvest-score and baseline gates opened), so both see identical events in event order.
  */
 export async function compareSigmaWithBuiltin(dir: string, threshold: number, sampleDays = 5): Promise<SwarmComparison> {
   const ref = await loadReference({ keys: join(dir, 'keys.json'), staff: join(dir, 'staff.csv'), catalog: join(dir, 'catalog.yaml') });
   const list = async (sub: string): Promise<string[]> => (await readdir(join(dir, sub))).filter((f) => f.includes('.ndjson')).sort().map((f) => join(dir, sub, f));
   const sigma = createSigmaDetector(fromText(manyAccountsRule(threshold)));
-  const inner = new ManyAccountsDetector({ windows: [7 * 1440], thresholds: [threshold + 1], harvest: { minPersonalShare: 0, minRequests: 0, crowdProvenanceShare: 2 } });
+  const inner = new ManyAccountsDetector({ windows: [7 * 1440], thresholds: [threshold + 1], baselineMinSources: Infinity, harvest: { minPersonalShare: 0, minRequests: 0, crowdProvenanceShare: 2 } });
   const builtinFirst = new Map<string, { accounts: number; p99: number }>();
   let wctx: DetectContext | undefined;
   const w = (ctx: DetectContext): DetectContext => (wctx ??= {

@@ -1,9 +1,9 @@
 /**
  * The Sigma correlation "one source, more than N distinct accounts in 7 days" against the
  * built-in many-accounts detector set to the same 7-day threshold, both inside one detection
- * engine over a small `forged-token-swarm` simulation: for every source both flag, the alerts'
- * detected_at agree, except where the built-in's own baseline gate (distinct accounts must also
- * exceed the per-type 99th percentile) held it back — then it fired at a later account.
+ * engine over a small `forged-token-swarm` simulation. With the built-in's harvest-score and
+ * per-type baseline gates switched off (so "the same threshold" means the same rule), both flag
+ * the same sources at the same event time, each at its (N+1)th account.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -30,20 +30,11 @@ describe(`sigma value_count vs built-in many-accounts (more than ${N} accounts i
     expect([...r.builtin.keys()].filter((ip) => !r.sigma.has(ip))).toEqual([]);
   });
 
-  it('fires at the same event time wherever the built-in fired at the threshold crossing', () => {
-    const atCrossing = [...r.builtin.keys()].filter((ip) => r.builtinFirst.get(ip)?.accounts === N + 1);
-    expect(atCrossing.length).toBeGreaterThan(0);
-    for (const ip of atCrossing) expect([ip, r.sigma.get(ip)]).toEqual([ip, r.builtin.get(ip)]);
-  });
-
-  it('where times differ, the built-in fired later, past its baseline gate', () => {
-    for (const [ip, t] of r.builtin) {
-      if (r.sigma.get(ip) === t) continue;
-      expect(r.sigma.get(ip)).toBeLessThan(t);
-      const first = r.builtinFirst.get(ip)!;
-      expect(first.accounts).toBeGreaterThan(N + 1);
-      expect(first.accounts).toBeGreaterThan(first.p99);
-    }
+  it('with the built-in baseline gate off, both flag the same sources at the same event time', () => {
+    expect(r.builtin.size).toBeGreaterThan(0);
+    const times = (m: Map<string, number>): [string, number][] => [...m].sort((a, b) => a[0].localeCompare(b[0]));
+    expect(times(r.sigma)).toEqual(times(r.builtin));
+    for (const ip of r.builtin.keys()) expect(r.builtinFirst.get(ip)?.accounts).toBe(N + 1);
   });
 
   it('keeps correlation memory bounded by the live groups', () => {

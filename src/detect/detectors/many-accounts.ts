@@ -41,6 +41,11 @@ export interface ManyAccountsOptions {
   readonly refreshMs?: number;
   /** Sources idle this long are forgotten (default 30 d). */
   readonly idleMs?: number;
+  /**
+   * Sources of a type needed before the per-type 99th-percentile gate applies (default 200);
+   * `Infinity` turns the gate off (plain thresholds, e.g. to compare with a Sigma rule).
+   */
+  readonly baselineMinSources?: number;
   /** Read a ledger another detector feeds (for issuance provenance). */
   readonly ledger?: LedgerIndex;
 }
@@ -55,6 +60,7 @@ export class ManyAccountsDetector implements Detector {
   private readonly win: readonly number[];
   private readonly thr: readonly number[];
   private readonly minThr: number;
+  private readonly minSources: number;
   private readonly h: HarvestOptions;
   private readonly actorMin: number;
   private readonly actorFactor: number;
@@ -76,6 +82,7 @@ export class ManyAccountsDetector implements Detector {
   constructor(o: ManyAccountsOptions = {}) {
     const win = o.windows ?? [60, 1440, 10_080, 43_200];
     const thr = o.thresholds ?? [20, 50, 100, 200];
+    this.minSources = o.baselineMinSources ?? 200;
     const order = win.map((_, i) => i).sort((a, b) => (win[a] as number) - (win[b] as number));
     this.win = order.map((i) => win[i] as number);
     this.thr = order.map((i) => thr[i] ?? Infinity);
@@ -323,7 +330,7 @@ export class ManyAccountsDetector implements Detector {
       if (actor) {
         if (this.win[w] !== 1440 || c < this.actorMin) continue;
         if (c <= this.actorFactor * this.peerMedian(key, s, minute, minute - 1440)) continue;
-      } else if (c < (this.thr[w] as number) || c <= this.baseline.p99(type, s.bucket)) {
+      } else if (c < (this.thr[w] as number) || c <= this.baseline.p99(type, s.bucket, this.minSources)) {
         continue;
       }
       const firstMs = Math.max((s.first + BASE_MIN) * 60_000, e.t - (this.win[w] as number) * 60_000);
@@ -360,7 +367,7 @@ export class ManyAccountsDetector implements Detector {
       details: {
         source_type: IND[type], window: win, distinct_accounts: f.accounts, requests: s.req,
         personal_share: round(personalShare(s)), provenance_match: nullableRound(provenanceShare(s, this.h)),
-        baseline_p99: this.baseline.p99(type, s.bucket),
+        baseline_p99: this.baseline.p99(type, s.bucket, this.minSources),
       },
       indicators: [{ type: IND[type] ?? 'ip', value: key, first_seen: f.first, last_seen: f.last }],
     });
