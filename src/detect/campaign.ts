@@ -18,6 +18,8 @@ import { TopK } from './sketch/top-k.js';
 
 /** Pending indicators that make a campaign emit before its regular interval. */
 const PENDING_FLUSH = 4096;
+/** How often (event time) {@link CampaignBook.advance} evicts expired tokens. */
+const EVICT_EVERY_MS = 60_000;
 
 /** Campaign book tuning. */
 export interface CampaignOptions {
@@ -49,6 +51,7 @@ export class CampaignBook {
   private readonly camps = new Map<string, Campaign>();
   private readonly toks = new Map<string, Tok>();
   private dirty = new Set<string>();
+  private lastEvict = -Infinity;
   private readonly refreshMs: number;
   private readonly emitEveryMs: number;
   private readonly keepMs: number;
@@ -108,6 +111,18 @@ export class CampaignBook {
     }
   }
 
+  /**
+   * The watermark moved to `wm`: emits what is due ({@link tick}) and, at most once a minute of
+   * event time, forgets expired tokens ({@link evict}). Detectors call this from onWatermark.
+   */
+  advance(wm: number, ctx: DetectContext): void {
+    this.tick(wm, ctx);
+    if (wm - this.lastEvict >= EVICT_EVERY_MS) {
+      this.lastEvict = wm;
+      this.evict(wm);
+    }
+  }
+
   /** Forgets tokens past exp + keepMs (flushing their indicators first), oldest first. */
   evict(wm: number): void {
     // Tokens are kept in first-use order, which is nearly expiry order: stop at the first one
@@ -141,6 +156,7 @@ export class CampaignBook {
       camps: [...this.camps.values()].map((c) => ({ ...c, accounts: c.accounts.snapshot(), ips: c.ips.snapshot(), lastEmit: c.lastEmit === -Infinity ? null : c.lastEmit })),
       toks: [...this.toks].map(([j, t]) => [j, t.c, t.first, t.last, t.sent, t.exp]),
       dirty: [...this.dirty],
+      lastEvict: Number.isFinite(this.lastEvict) ? this.lastEvict : null,
     };
   }
 
@@ -149,6 +165,7 @@ export class CampaignBook {
       camps: (Omit<Campaign, 'accounts' | 'ips' | 'lastEmit'> & { accounts: DistinctCounterState; ips: [string, number][]; lastEmit: number | null })[];
       toks: [string, string, number, number, number, number][];
       dirty: string[];
+      lastEvict?: number | null;
     };
     this.camps.clear();
     this.toks.clear();
@@ -157,6 +174,7 @@ export class CampaignBook {
     }
     for (const [j, c, first, last, sent, exp] of s.toks) this.toks.set(j, { c, first, last, sent, exp });
     this.dirty = new Set(s.dirty);
+    this.lastEvict = s.lastEvict ?? -Infinity;
   }
 
   private hitToken(c: Campaign, jti: string, exp: number, first: number, last: number): void {

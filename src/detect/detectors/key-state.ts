@@ -17,7 +17,6 @@ const SKEW_MS = 300_000;
 export class KeyStateDetector implements Detector {
   readonly name = NAME;
   private keys: Map<string, KeyRecord> | undefined;
-  private lastEvict = -Infinity;
   private readonly book = new CampaignBook({
     detector: NAME, entityType: 'key',
     title: (kid, r) => `Tokens with key ${kid} break key policy (${Object.keys(r).sort().join(', ')})`,
@@ -61,11 +60,7 @@ export class KeyStateDetector implements Detector {
   }
 
   onWatermark(t: number, ctx: DetectContext): void {
-    this.book.tick(t, ctx);
-    if (t - this.lastEvict >= 60_000) {
-      this.lastEvict = t;
-      this.book.evict(t);
-    }
+    this.book.advance(t, ctx);
   }
 
   finish(t: number, ctx: DetectContext): void {
@@ -73,12 +68,11 @@ export class KeyStateDetector implements Detector {
   }
 
   snapshot(): unknown {
-    return { lastEvict: this.lastEvict === -Infinity ? null : this.lastEvict, book: this.book.snapshot() };
+    return { book: this.book.snapshot() };
   }
 
   restore(state: unknown): void {
-    const s = state as { lastEvict: number | null; book: unknown };
-    this.lastEvict = s.lastEvict ?? -Infinity;
+    const s = state as { book: unknown };
     this.book.restore(s.book);
   }
 

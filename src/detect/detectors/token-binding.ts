@@ -23,7 +23,6 @@ export class TokenBindingDetector implements Detector {
   readonly name = NAME;
   private readonly ledger: LedgerIndex;
   private readonly owns: boolean;
-  private lastEvict = -Infinity;
   private readonly book = new CampaignBook({
     detector: NAME, entityType: 'device', entityIndicator: 'device',
     title: (dev) => `Device ${dev} replays tokens issued to other devices`,
@@ -49,11 +48,7 @@ export class TokenBindingDetector implements Detector {
 
   onWatermark(t: number, ctx: DetectContext): void {
     if (this.owns) this.ledger.sweep(t);
-    this.book.tick(t, ctx);
-    if (t - this.lastEvict >= 60_000) {
-      this.lastEvict = t;
-      this.book.evict(t);
-    }
+    this.book.advance(t, ctx);
   }
 
   finish(t: number, ctx: DetectContext): void {
@@ -62,15 +57,13 @@ export class TokenBindingDetector implements Detector {
 
   snapshot(): unknown {
     return {
-      lastEvict: this.lastEvict === -Infinity ? null : this.lastEvict,
       ledger: this.owns ? this.ledger.snapshot() : null,
       book: this.book.snapshot(),
     };
   }
 
   restore(state: unknown): void {
-    const s = state as { lastEvict: number | null; ledger: Parameters<LedgerIndex['restore']>[0] | null; book: unknown };
-    this.lastEvict = s.lastEvict ?? -Infinity;
+    const s = state as { ledger: Parameters<LedgerIndex['restore']>[0] | null; book: unknown };
     if (this.owns && s.ledger !== null) this.ledger.restore(s.ledger);
     this.book.restore(s.book);
   }

@@ -42,7 +42,6 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
     title: (kid, r) => `Tokens signed with ${kid} that the issuance ledger ${r.unissued !== undefined || r.ledger_mismatch !== undefined ? 'never issued' : 'revoked'} are in use`,
   });
   private lateness: number | undefined;
-  private lastEvict = -Infinity;
 
   constructor(o: UnissuedTokenOptions = {}) {
     this.lateness = o.allowedLatenessMs;
@@ -98,11 +97,7 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
       this.head = 0;
     }
     this.ledger.sweep(t);
-    this.book.tick(t, ctx);
-    if (t - this.lastEvict >= 60_000) {
-      this.lastEvict = t;
-      this.book.evict(t);
-    }
+    this.book.advance(t, ctx);
   }
 
   nextDeadline(): number {
@@ -119,7 +114,6 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
   snapshot(): unknown {
     return {
       lateness: this.lateness ?? null,
-      lastEvict: this.lastEvict === -Infinity ? null : this.lastEvict,
       ledger: this.ledger.snapshot(),
       queue: this.queue.slice(this.head).filter((p) => this.pending.get(p.jti) === p),
       book: this.book.snapshot(),
@@ -127,9 +121,8 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
   }
 
   restore(state: unknown): void {
-    const s = state as { lateness: number | null; lastEvict: number | null; ledger: Parameters<LedgerIndex['restore']>[0]; queue: Pending[]; book: unknown };
+    const s = state as { lateness: number | null; ledger: Parameters<LedgerIndex['restore']>[0]; queue: Pending[]; book: unknown };
     this.lateness = s.lateness ?? undefined;
-    this.lastEvict = s.lastEvict ?? -Infinity;
     this.ledger.restore(s.ledger);
     this.pending.clear();
     this.queue = s.queue.map((p) => ({ ...p }));
