@@ -1,9 +1,9 @@
 /** credential-stuffing: failed logins per source, told apart from a carrier NAT by failure ratio; contract suite. */
 import { describe, expect, it } from 'vitest';
-import { at, ref as baseRef } from '../../../test/fixtures/detect/builders.js';
+import { at, ref as baseRef, runDetector } from '../../../test/fixtures/detect/builders.js';
 import type { AccessEvent, PipelineEvent, ReferenceData } from '../../model/index.js';
 import { runDetectorContract } from '../detector.contract.js';
-import { Engine } from '../engine.js';
+import type { Engine } from '../engine.js';
 import { CredentialStuffingDetector } from './credential-stuffing.js';
 
 const ref: ReferenceData = {
@@ -29,10 +29,7 @@ function fixture(): PipelineEvent[] {
 }
 
 function run(events: PipelineEvent[]): Engine {
-  const e = new Engine({ detectors: [new CredentialStuffingDetector()], ref });
-  e.push(events);
-  e.finish();
-  return e;
+  return runDetector(new CredentialStuffingDetector(), events, ref);
 }
 
 describe('credential-stuffing', () => {

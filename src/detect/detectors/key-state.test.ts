@@ -1,9 +1,9 @@
 /** key-state: unknown/revoked/retired keys, iat before key, TTL, bad signature; contract suite. */
 import { describe, expect, it } from 'vitest';
-import { ref, use } from '../../../test/fixtures/detect/builders.js';
+import { ref, use, runDetector } from '../../../test/fixtures/detect/builders.js';
 import type { AccessEvent, PipelineEvent } from '../../model/index.js';
 import { runDetectorContract } from '../detector.contract.js';
-import { Engine } from '../engine.js';
+import type { Engine } from '../engine.js';
 import { KeyStateDetector } from './key-state.js';
 
 const withClaims = (e: AccessEvent, c: Partial<NonNullable<AccessEvent['token']>>): AccessEvent =>
@@ -20,10 +20,7 @@ export const fixture: PipelineEvent[] = [
 ];
 
 function run(events: PipelineEvent[]): Engine {
-  const e = new Engine({ detectors: [new KeyStateDetector()], ref });
-  e.push(events);
-  e.finish();
-  return e;
+  return runDetector(new KeyStateDetector(), events);
 }
 
 describe('key-state', () => {

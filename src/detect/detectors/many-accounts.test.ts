@@ -1,18 +1,15 @@
 /** many-accounts-per-source: harvesters fire, crowds do not; windows; actors; contract suite. */
 import { describe, expect, it } from 'vitest';
-import { ref } from '../../../test/fixtures/detect/builders.js';
+import { ref, runDetector } from '../../../test/fixtures/detect/builders.js';
 import { fastHarvest, lowAndSlow, natCrowd, provenCrowd, staffActor } from '../../../test/fixtures/detect/crowds.js';
 import type { PipelineEvent } from '../../model/index.js';
 import { runDetectorContract } from '../detector.contract.js';
-import { Engine } from '../engine.js';
+import type { Engine } from '../engine.js';
 import { ManyAccountsDetector } from './many-accounts.js';
 import { subnetOf } from './subnet.js';
 
 function run(events: readonly PipelineEvent[]): Engine {
-  const e = new Engine({ detectors: [new ManyAccountsDetector()], ref });
-  e.push([...events].sort((a, b) => a.t - b.t));
-  e.finish();
-  return e;
+  return runDetector(new ManyAccountsDetector(), [...events].sort((a, b) => a.t - b.t));
 }
 
 describe('many-accounts-per-source', () => {

@@ -1,9 +1,9 @@
 /** personal-data-volume: seasonal baseline, needs two weeks, fires on a surge; contract suite. */
 import { describe, expect, it } from 'vitest';
-import { ref } from '../../../test/fixtures/detect/builders.js';
+import { ref, runDetector } from '../../../test/fixtures/detect/builders.js';
 import { HOUR, type AccessEvent, type PipelineEvent } from '../../model/index.js';
 import { runDetectorContract } from '../detector.contract.js';
-import { Engine } from '../engine.js';
+import type { Engine } from '../engine.js';
 import { PersonalDataVolumeDetector } from './personal-data-volume.js';
 
 const W0 = Date.parse('2025-06-02T00:00:00Z'); // a Monday
@@ -25,10 +25,7 @@ function weeks(n: number, surge?: { week: number; hourOfWeek: number; reads: num
 }
 
 function run(events: PipelineEvent[]): Engine {
-  const e = new Engine({ detectors: [new PersonalDataVolumeDetector()], ref });
-  e.push(events);
-  e.finish();
-  return e;
+  return runDetector(new PersonalDataVolumeDetector(), events);
 }
 
 describe('personal-data-volume', () => {
