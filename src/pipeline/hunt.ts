@@ -39,7 +39,6 @@ export interface HuntOptions {
   readonly progress?: Progress;
 }
 
-const STORE_BATCH = 65_536;
 /**
  * Alerts and indicators go to the store in large batches: each write is a DuckDB statement
  * with fixed costs, and `scope` reads them only after the hunt. The engine keeps them meanwhile.
@@ -75,8 +74,6 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
     });
     let firstT: number | undefined;
     let lastT: number | undefined;
-    let access: AccessEvent[] = [];
-    let ledger: LedgerEvent[] = [];
     let sinceDrain = 0;
     for await (const batch of stream) {
       if (batch.length === 0) continue;
@@ -86,19 +83,21 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
       }
       lastT = batch[batch.length - 1]!.t;
       engine.push(batch);
+      // Straight to the store, which streams each batch into its staging file: holding events
+      // here until a big batch formed would let them outlive V8's young generation (GC cost).
+      const access: AccessEvent[] = [];
+      const ledger: LedgerEvent[] = [];
       for (const e of batch) {
         if (e.kind === 'access') access.push(e);
         else ledger.push(e);
       }
-      if (access.length >= STORE_BATCH) { await store.appendAccess(access); access = []; }
-      if (ledger.length >= STORE_BATCH) { await store.appendLedger(ledger); ledger = []; }
+      if (access.length > 0) await store.appendAccess(access);
+      if (ledger.length > 0) await store.appendLedger(ledger);
       sinceDrain += batch.length;
       if (sinceDrain >= DRAIN_EVERY_EVENTS) { sinceDrain = 0; await drainToStore(engine, store); }
     }
     if (firstT === undefined) engine.start(undefined);
     engine.finish();
-    if (access.length > 0) await store.appendAccess(access);
-    if (ledger.length > 0) await store.appendLedger(ledger);
     await drainToStore(engine, store);
     await store.flush();
     const alerts = engine.alerts();
@@ -138,7 +137,8 @@ async function openStore(opts: HuntOptions): Promise<Store> {
     await rm(db, { force: true });
     await rm(`${db}.wal`, { force: true });
   }
-  const store = await openDuckDbStore(db);
+  // Loading needs little of DuckDB's memory; the rest of the budget goes to detection.
+  const store = await openDuckDbStore(db, { memoryLimit: '256MB' });
   await store.init();
   return store;
 }

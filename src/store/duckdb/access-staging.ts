@@ -20,9 +20,9 @@ function quoteFile(file: string): string {
   return q;
 }
 
-/** The staging line of one access event. */
-export function accessLine(ev: AccessEvent): string {
-  return '{"f":' + quoteFile(ev.ref.file) + ',"l":' + ev.ref.line + ',"t":' + ev.t + ',"e":' + (ev.raw ?? JSON.stringify(ev)) + '}';
+/** Hands the staging line of one access event to `push` in three pieces (no joined copy). */
+export function pushAccessLine(push: (head: string, body: string, tail: string) => void, ev: AccessEvent): void {
+  push('{"f":' + quoteFile(ev.ref.file) + ',"l":' + ev.ref.line + ',"t":' + ev.t + ',"e":', ev.raw ?? JSON.stringify(ev), '}');
 }
 
 /** The staging line of one ledger event. */
@@ -42,7 +42,7 @@ export function insertAccessSql(path: string): string {
       e.token.sub, e.token.iat, e.token."exp", e.token.client_id,
       coalesce(e.account_id, e.token.sub), e.request_id, e.user_agent, e.device_id,
       e.session_id, e.bytes, e.records, e.country, e.asn, f, l, bw_subnet(e.src_ip)
-    FROM read_json(${path}, format = 'newline_delimited', maximum_object_size = 16777216,
+    FROM read_json(${path}, format = 'newline_delimited', maximum_object_size = 4194304,
       columns = {f: 'VARCHAR', l: 'BIGINT', t: 'BIGINT', e: '${EVENT.replaceAll('\n', ' ')}'})`;
 }
 

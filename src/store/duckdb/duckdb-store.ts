@@ -10,7 +10,7 @@ import type {
   AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoredIndicator,
 } from '../store.js';
 import * as alerts from './alerts.js';
-import { accessLine, insertAccessSql, insertLedgerSql, ledgerLine } from './access-staging.js';
+import { pushAccessLine, insertAccessSql, insertLedgerSql, ledgerLine } from './access-staging.js';
 import { putCatalog, putKeys } from './reference.js';
 import { MACROS_SQL, TABLES_SQL } from './schema.js';
 import { affectedSql, aggregates, buildHits } from './scope-sql.js';
@@ -26,6 +26,7 @@ export class DuckDbStore implements Store {
   readonly backend = 'duckdb';
   private readonly access: StagedLoader;
   private readonly ledger: StagedLoader;
+  private readonly pushAccess: (head: string, body: string, tail: string) => void;
   private generation = 0;
   private hits = new WeakMap<ScopeQuery, { gen: number; hits: Promise<ScopeHits> }>();
   private scratchSeq = 0;
@@ -46,6 +47,7 @@ export class DuckDbStore implements Store {
     // Each loader owns its connections: one connection never runs two loads at once.
     const [ledgerConn, ...accessConns] = loaderConns;
     this.access = new StagedLoader({ dir, name: 'access', connections: accessConns, insertSql: insertAccessSql, ...batch });
+    this.pushAccess = (head, body, tail) => this.access.push(head, body, tail);
     this.ledger = new StagedLoader({ dir, name: 'ledger', connections: ledgerConn === undefined ? [] : [ledgerConn], insertSql: insertLedgerSql, ...batch });
   }
 
@@ -68,7 +70,8 @@ export class DuckDbStore implements Store {
   async appendAccess(batch: readonly AccessEvent[]): Promise<void> {
     if (batch.length === 0) return;
     this.generation++;
-    for (const ev of batch) this.access.push(accessLine(ev));
+    const push = this.pushAccess;
+    for (const ev of batch) pushAccessLine(push, ev);
     await this.access.maybeLoad();
   }
 
@@ -160,6 +163,8 @@ export class DuckDbStore implements Store {
     try {
       await this.flush();
     } finally {
+      await this.access.discard();
+      await this.ledger.discard();
       await this.queue;
       this.hits = new WeakMap();
       for (const c of [...this.streams, ...this.loaderConns, this.conn]) c.closeSync();

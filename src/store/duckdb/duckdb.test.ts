@@ -107,4 +107,23 @@ describe('DuckDB file store', () => {
       await s.close();
     }
   });
+
+  it('stages multi-byte text and lines longer than a write chunk byte for byte', async () => {
+    const path = join(dir, 'utf8.duckdb');
+    const s = await openDuckDbStore(path, { batchLines: 2 });
+    const long = '€'.repeat(400_000) + 'ü'; // 1.2 MB of UTF-8: more than one staging chunk
+    const uas = ['Ünïcødé/1.0 (日本語)', long, 'plain', '😀 emoji'];
+    const evs = uas.map((ua, i) => {
+      const raw = JSON.stringify({ time: '2025-06-24T00:00:00Z', src_ip: '1.2.3.4', method: 'GET', route: '/v1/me', status: 200, user_agent: ua, request_id: `u-${i}` });
+      return { ...EVENTS[1]!, user_agent: ua, request_id: `u-${i}`, raw, ref: { file: 'ü.ndjson', line: i + 1 } };
+    });
+    for (const e of evs) await s.appendAccess([e]);
+    await s.close();
+    const inst = await DuckDBInstance.create(path);
+    const c = await inst.connect();
+    const rows = (await (await c.run('SELECT user_agent, file, line FROM access ORDER BY line')).getRows()).map((r) => [r[0], r[1], Number(r[2])]);
+    c.closeSync();
+    inst.closeSync();
+    expect(rows).toEqual(uas.map((ua, i) => [ua, 'ü.ndjson', i + 1]));
+  });
 });
