@@ -57,6 +57,30 @@ export class IdHashSet {
     return !this.find(mix(fnv(id, 0x811c9dc5)), mix(fnv(id, 0x01234567)) | 1, true);
   }
 
+  /**
+   * The held hashes as base64 (8 bytes per id, in slot order): a compact snapshot that
+   * {@link IdHashSet.fromBase64} turns back into an equal set.
+   */
+  toBase64(): string {
+    const out = new Int32Array(this.count * 2);
+    let k = 0;
+    for (let i = 0; i < this.lo.length; i++) {
+      if (this.lo[i] === EMPTY) continue;
+      out[k++] = this.hi[i]!;
+      out[k++] = this.lo[i]!;
+    }
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength).toString('base64');
+  }
+
+  /** The set a {@link IdHashSet.toBase64} snapshot describes. */
+  static fromBase64(b64: string): IdHashSet {
+    const bytes = Buffer.from(b64, 'base64');
+    const pairs = new Int32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.byteLength & ~7)));
+    const set = new IdHashSet(pairs.length / 2);
+    for (let i = 0; i + 1 < pairs.length; i += 2) set.find(pairs[i]!, pairs[i + 1]! | 1, true);
+    return set;
+  }
+
   /** Linear probing; `lo` is never 0 (forced odd), so 0 marks an empty slot. */
   private find(h: number, l: number, insert: boolean): boolean {
     const { hi, lo, mask } = this;

@@ -19,6 +19,7 @@ export type { BadLine, LineBatch, ReadLinesOptions } from './lines.js';
 export { QuarantineWriter } from './quarantine.js';
 export type { QuarantineRecord } from './quarantine.js';
 export { RequestIdDedup, DEFAULT_DEDUP_HORIZON_MS } from './dedup.js';
+export { IdHashSet } from './id-hash-set.js';
 export { openEventStream } from './stream.js';
 export type { EventStream, EventStreamOptions, IngestProgress } from './stream.js';
 export type { FileStats, IngestStats } from './stats.js';

@@ -60,6 +60,8 @@ export interface LiveStats {
   watermark: number | null;
   sourceWatermarks: Record<string, number>;
   alertsChanged: number;
+  /** Wall seconds the last checkpoint took (detection waits meanwhile). */
+  lastCheckpointSeconds: number;
 }
 
 const silent: LiveLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -95,7 +97,7 @@ export class LivePipeline {
     this.journal = new Journal(opts.stateDir);
     this.counters = {
       committed: {}, duplicates: 0, commits: 0, checkpoints: 0, rejectedBusy: 0, queueDepth: 0,
-      reorderSize: 0, watermark: null, sourceWatermarks: {}, alertsChanged: 0,
+      reorderSize: 0, watermark: null, sourceWatermarks: {}, alertsChanged: 0, lastCheckpointSeconds: 0,
     };
   }
 
@@ -248,6 +250,7 @@ export class LivePipeline {
 
   /** Writes a checkpoint covering every commit so far, then trims the journal. */
   async checkpoint(): Promise<void> {
+    const started = performance.now();
     await writeCheckpoint(checkpointPath(this.opts.stateDir), {
       v: 1, seq: this.seq, accessRows: this.accessRows, engine: this.engine.snapshot(),
       reorder: this.reorder.snapshot(), dedup: this.dedup.snapshot(), written: new Date().toISOString(),
@@ -255,6 +258,9 @@ export class LivePipeline {
     await this.journal.rotate(this.seq + 1);
     this.lastCheckpoint = Date.now();
     this.counters.checkpoints++;
+    const seconds = (performance.now() - started) / 1000;
+    this.counters.lastCheckpointSeconds = seconds;
+    if (seconds > 1) this.log.warn({ seconds: Number(seconds.toFixed(2)) }, 'slow checkpoint: alerts wait while it is written');
   }
 
   /**

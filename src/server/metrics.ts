@@ -39,6 +39,7 @@ export class ServiceMetrics {
     gauge('breachwatch_reorder_events', 'Committed events waiting for the source watermarks', () => pipeline.stats().reorderSize);
     gauge('breachwatch_commits', 'Group commits since start', () => pipeline.stats().commits);
     gauge('breachwatch_checkpoints', 'Checkpoints written since start', () => pipeline.stats().checkpoints);
+    gauge('breachwatch_checkpoint_seconds', 'Wall seconds the last checkpoint took', () => pipeline.stats().lastCheckpointSeconds);
     gauge('breachwatch_engine_lag_seconds', 'Event time between the newest source watermark and the engine watermark', () => {
       const s = pipeline.stats();
       const wms = Object.values(s.sourceWatermarks);
