@@ -108,7 +108,9 @@ export async function benchServeSteady(o: ServeSteadyOptions = {}): Promise<Reco
     console.log(`  achieved: ${fmt(l['rate'] ?? 0)} events/s (${fmt(l['sent'] ?? 0)} events)`);
     console.log(`  forged token posted → its alert listed by the API: p50 ${fmt(l['p50Ms'] ?? 0)} ms, p99 ${fmt(l['p99Ms'] ?? 0)} ms, max ${fmt(l['maxMs'] ?? 0)} ms ` +
       `(${l['caught']}/${l['forged']} tokens; includes the ${lateness} ms allowed lateness; aim p99 ≤ 2 s)`);
-    console.log(`  server RSS: start ${mib(at(0.02))}, middle ${mib(at(0.5))}, end ${mib(at(1))}; peak ${mib(mem.hwm)}; JS heap used at end ${mib(heap)} (the rest is DuckDB's buffer pool and native memory)`);
+    console.log(`  server RSS: start ${mib(at(0.02))}, middle ${mib(at(0.5))}, end ${mib(at(1))}; peak ${mib(mem.hwm)}; JS heap used at end ${mib(heap)} (the rest is DuckDB and native memory)`);
+    console.log(`  server RSS by tenth of the run: ${[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1].map((f) => (at(f) / 1048576).toFixed(0)).join(', ')} MiB` +
+      ' (the request-id dedup fills during the first 2 × its horizon of event time, then stays level)');
     return { ...l, rssStart: at(0.02), rssMiddle: at(0.5), rssEnd: at(1), rssPeak: mem.hwm, heapEnd: heap };
   } finally {
     await rm(dir, { recursive: true, force: true });

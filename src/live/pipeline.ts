@@ -256,6 +256,8 @@ export class LivePipeline {
       reorder: this.reorder.snapshot(), dedup: this.dedup.snapshot(), written: new Date().toISOString(),
     });
     await this.journal.rotate(this.seq + 1);
+    // Everything committed is on disk: the store's caches can go (flat memory over days).
+    await this.opts.store.releaseMemory();
     this.lastCheckpoint = Date.now();
     this.counters.checkpoints++;
     const seconds = (performance.now() - started) / 1000;

@@ -7,6 +7,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LivePipeline } from '../live/index.js';
 import type { Sinks } from '../live/index.js';
+import type { Store } from '../store/index.js';
 
 /** The metrics of one service. */
 export class ServiceMetrics {
@@ -15,7 +16,7 @@ export class ServiceMetrics {
   readonly requests: Counter<'route' | 'status'>;
   private alertCounts: Record<string, number> = {};
 
-  constructor(pipeline: LivePipeline, sinks: Sinks) {
+  constructor(pipeline: LivePipeline, sinks: Sinks, store?: Store) {
     const r = this.registry;
     collectDefaultMetrics({ register: r, prefix: 'breachwatch_process_' });
     this.quarantined = new Counter({ name: 'breachwatch_ingest_quarantined_total', help: 'Lines quarantined, by source and reason', labelNames: ['source', 'reason'], registers: [r] });
@@ -39,6 +40,12 @@ export class ServiceMetrics {
     gauge('breachwatch_reorder_events', 'Committed events waiting for the source watermarks', () => pipeline.stats().reorderSize);
     gauge('breachwatch_commits', 'Group commits since start', () => pipeline.stats().commits);
     gauge('breachwatch_checkpoints', 'Checkpoints written since start', () => pipeline.stats().checkpoints);
+    if (store !== undefined) {
+      new Gauge({
+        name: 'breachwatch_store_memory_bytes', help: 'Memory the store backend holds (DuckDB: buffer pool and allocations)', registers: [r],
+        async collect() { const b = await store.memoryBytes().catch(() => undefined); if (b !== undefined) this.set(b); },
+      });
+    }
     gauge('breachwatch_checkpoint_seconds', 'Wall seconds the last checkpoint took', () => pipeline.stats().lastCheckpointSeconds);
     gauge('breachwatch_engine_lag_seconds', 'Event time between the newest source watermark and the engine watermark', () => {
       const s = pipeline.stats();

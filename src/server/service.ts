@@ -95,7 +95,7 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
     config, keys: new ApiKeys(config.api_keys), pipeline, store, ref,
     parse: { catalog: new Catalog(ref.catalog), jwt, quarantine }, settler: new JwtSettler(jwt),
     audit: new AuditLog(config.audit.path ?? join(config.state_dir, 'audit.ndjson')),
-    metrics: new ServiceMetrics(pipeline, sinks), scope: new ScopeJobs(store, join(config.state_dir, 'scope')),
+    metrics: new ServiceMetrics(pipeline, sinks, store), scope: new ScopeJobs(store, join(config.state_dir, 'scope')),
   };
   const state: AppState = { closing: false };
   const app = await buildApp(ctx, logger, state);

@@ -62,6 +62,20 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
         .toEqual({ window: null, accounts_affected: 0, by_field: {}, by_day: [], sources: [] });
     });
 
+    it('keeps everything readable after releasing memory, and reports its memory', async () => {
+      const s = await loaded();
+      const before = await accounts(s, ind('token', 'forged-1'));
+      await s.releaseMemory();
+      expect(await s.countAccess()).toBe(EVENTS.length);
+      expect(await accounts(s, ind('token', 'forged-1'))).toEqual(before);
+      await s.appendAccess([access({ h: 1, ip: '192.0.2.9', route: PRODUCT })]);
+      await s.flush();
+      await s.releaseMemory();
+      expect(await s.countAccess()).toBe(EVENTS.length + 1);
+      const m = await s.memoryBytes();
+      if (m !== undefined) expect(m).toBeGreaterThanOrEqual(0);
+    });
+
     it('counts appended access events after flush', async () => {
       const s = await loaded();
       expect(await s.countAccess()).toBe(EVENTS.length);

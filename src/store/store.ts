@@ -66,5 +66,13 @@ export interface Store {
   /** Every account whose personal data (2xx, catalog kind `personal`) matched the query, sorted by account_id. */
   affectedAccounts(q: ScopeQuery): AsyncIterable<AffectedAccount>;
   scopeAggregates(q: ScopeQuery): Promise<ScopeAggregates>;
+  /**
+   * Lets go of caches the backend can rebuild (DuckDB: table blocks already on disk). A
+   * long-running service calls it now and then so that its memory stays flat; a no-op when the
+   * store is busy loading or streaming.
+   */
+  releaseMemory(): Promise<void>;
+  /** Bytes the backend itself holds in memory now (for metrics), or undefined if it cannot tell. */
+  memoryBytes(): Promise<number | undefined>;
   close(): Promise<void>;
 }

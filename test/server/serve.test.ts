@@ -158,6 +158,8 @@ describe('serve over HTTP', () => {
     expect(r.body).toContain(`breachwatch_ingest_events_total{source="http-access"} 2000`);
     expect(r.body).toContain(`breachwatch_ingest_quarantined_total{source="http-access",reason="bad_time"} 1`);
     expect(r.body).toMatch(/breachwatch_alerts\{severity="critical"\} [1-9]/);
+    expect(r.body).toMatch(/breachwatch_store_memory_bytes [1-9]\d*/);
+    expect(r.body).toMatch(/breachwatch_checkpoint_seconds \d/);
   });
 
   it('documents every route in /openapi.json', async () => {

@@ -18,6 +18,9 @@ import type { ScopeHits } from './scope-sql.js';
 import { streamAffected } from './stream-affected.js';
 import { StagedLoader } from './staged-loader.js';
 
+/** What {@link DuckDbStore.releaseMemory} lowers DuckDB's memory limit to, for a moment. */
+const RELEASE_TO = '32MB';
+
 /** How many scope queries' materialized hits stay cached. */
 const KEEP_HITS = 2;
 
@@ -157,6 +160,30 @@ export class DuckDbStore implements Store {
    * connection left open keeps the database alive, and a second instance on the same file
    * in one process would corrupt it.
    */
+  async releaseMemory(): Promise<void> {
+    if (this.closed || this.streams.size > 0 || this.access.busy || this.ledger.busy) return;
+    await this.serial(async (c) => {
+      // Lowering the limit makes DuckDB evict unpinned blocks at once (they are on disk already).
+      const limit = String((await (await c.run(`SELECT current_setting('memory_limit')`)).getRows())[0]?.[0] ?? '');
+      try {
+        await c.run(`SET memory_limit = '${RELEASE_TO}'`);
+      } catch {
+        // Something pinned needs more right now: keep the cache this time.
+      } finally {
+        if (/^[\d.]+\s*[KMGT]i?B$/i.test(limit)) await c.run(`SET memory_limit = '${limit}'`);
+      }
+    });
+  }
+
+  async memoryBytes(): Promise<number | undefined> {
+    if (this.closed) return undefined;
+    return this.serial(async (c) => {
+      const rows = await (await c.run('SELECT sum(memory_usage_bytes)::BIGINT FROM duckdb_memory()')).getRows();
+      const v = rows[0]?.[0];
+      return v === null || v === undefined ? undefined : Number(v);
+    });
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -64,6 +64,11 @@ export class StagedLoader {
     this.batchChars = opts.batchChars ?? 256 * 1024 * 1024;
   }
 
+  /** True while anything is staged or loading. */
+  get busy(): boolean {
+    return this.inFlight.length > 0 || this.staging !== undefined || this.pendingLines > 0;
+  }
+
   /**
    * Adds one NDJSON line given as pieces (no trailing newline): each piece is UTF-8 encoded
    * straight into the current chunk, with no joined copy of the line.
