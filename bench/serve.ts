@@ -118,9 +118,15 @@ export async function benchServeSteady(o: ServeSteadyOptions = {}): Promise<Reco
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { accounts: { type: 'string' }, seconds: { type: 'string' }, rate: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { accounts: { type: 'string' }, seconds: { type: 'string' }, rate: { type: 'string' }, concurrency: { type: 'string' }, batch: { type: 'string' } } });
   const which = positionals[0] ?? 'all';
-  if (which === 'ingest' || which === 'all') await benchServeIngest({ ...(values.accounts !== undefined && { accounts: Number(values.accounts) }) });
+  if (which === 'ingest' || which === 'all') {
+    await benchServeIngest({
+      ...(values.accounts !== undefined && { accounts: Number(values.accounts) }),
+      ...(values.concurrency !== undefined && { concurrency: Number(values.concurrency) }),
+      ...(values.batch !== undefined && { batch: Number(values.batch) }),
+    });
+  }
   if (which === 'steady' || which === 'all') {
     await benchServeSteady({ ...(values.seconds !== undefined && { seconds: Number(values.seconds) }), ...(values.rate !== undefined && { rate: Number(values.rate) }) });
   }

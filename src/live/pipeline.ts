@@ -65,6 +65,8 @@ export interface LiveStats {
 }
 
 const silent: LiveLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
+/** Events the engine takes between two turns of the event loop while a commit is in progress. */
+const DETECT_SLICE = 4096;
 /** Per commit: keeps each store load one INSERT statement (atomic), below the loader's limits. */
 const MAX_COMMIT_BYTES = 32 * 1024 * 1024;
 
@@ -164,7 +166,11 @@ export class LivePipeline {
         await this.queue.wait(200);
       }
       const entries = this.queue.take(this.opts.maxBatchEvents, MAX_COMMIT_BYTES);
+      // Detection of what earlier commits released runs in slices while this commit's journal
+      // write and store load proceed on other threads: the two overlap instead of taking turns.
+      const detecting = this.advanceInSlices().catch((e: unknown) => this.fail(e));
       if (entries.length > 0) await this.commit(entries);
+      await detecting;
       if (this.failure !== undefined) continue;
       try {
         this.advance();
@@ -230,6 +236,15 @@ export class LivePipeline {
       this.reorder.push(g.source, [...g.access, ...g.ledger]);
       en.resolve({ stored: n, duplicates: dups[i] ?? 0 });
     });
+  }
+
+  /** As {@link advance}, yielding to the event loop between slices of events. */
+  private async advanceInSlices(): Promise<void> {
+    const ready = this.reorder.release();
+    for (let i = 0; i < ready.length; i += DETECT_SLICE) {
+      this.engine.push(i === 0 && ready.length <= DETECT_SLICE ? ready : ready.slice(i, i + DETECT_SLICE));
+      if (i + DETECT_SLICE < ready.length) await new Promise<void>((r) => setImmediate(r));
+    }
   }
 
   /** Releases what the source watermarks allow into the engine. */

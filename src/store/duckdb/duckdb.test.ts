@@ -126,4 +126,21 @@ describe('DuckDB file store', () => {
     inst.closeSync();
     expect(rows).toEqual(uas.map((ua, i) => [ua, 'ü.ndjson', i + 1]));
   });
+
+  it('loses nothing when reads flush while appends are staging', async () => {
+    const s = await openDuckDbStore(join(dir, 'concurrent.duckdb'), { batchLines: 7 });
+    try {
+      const jobs: Promise<unknown>[] = [];
+      let total = 0;
+      for (let i = 0; i < 60; i++) {
+        const batch = EVENTS.map((e, k) => ({ ...e, request_id: `c-${i}-${k}` }));
+        total += batch.length;
+        jobs.push(s.appendAccess(batch), s.countAccess());
+      }
+      await Promise.all(jobs);
+      expect(await s.countAccess()).toBe(total);
+    } finally {
+      await s.close();
+    }
+  });
 });

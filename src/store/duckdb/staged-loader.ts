@@ -54,6 +54,8 @@ export class StagedLoader {
   private readonly inFlight: Promise<void>[] = [];
   private readonly idle: DuckDBConnection[];
   private failure: unknown;
+  /** Staging-file work runs one step at a time (a read's flush may meet the writer's append). */
+  private chain: Promise<unknown> = Promise.resolve();
   private readonly batchLines: number;
   private readonly batchChars: number;
 
@@ -95,22 +97,35 @@ export class StagedLoader {
   /** Writes buffered lines out, and starts a load when a batch is full; waits only when every connection is busy. */
   async maybeLoad(): Promise<void> {
     this.throwIfFailed();
-    if (this.full.length > 0 || this.pendingLines >= this.batchLines) await this.writePieces();
-    const s = this.staging;
-    if (s !== undefined && (s.lines >= this.batchLines || s.chars >= this.batchChars)) await this.startLoad();
+    if (this.full.length === 0 && this.pendingLines < this.batchLines) return;
+    await this.locked(async () => {
+      if (this.full.length > 0 || this.pendingLines >= this.batchLines) await this.writePieces();
+      const s = this.staging;
+      if (s !== undefined && (s.lines >= this.batchLines || s.chars >= this.batchChars)) await this.startLoad();
+    });
   }
 
   /** Loads whatever is buffered and waits for every load to finish. */
   async flush(): Promise<void> {
     this.throwIfFailed();
-    if (this.pendingLines > 0) await this.writePieces();
-    if (this.staging !== undefined) await this.startLoad();
+    await this.locked(async () => {
+      if (this.pendingLines > 0) await this.writePieces();
+      if (this.staging !== undefined) await this.startLoad();
+    });
     while (this.inFlight.length > 0) await this.inFlight[0];
     this.throwIfFailed();
   }
 
+  /** Runs `fn` after every staging step begun before it. */
+  private locked<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(fn);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
   /** Closes and removes a staging file that was never loaded (after a failure). */
   async discard(): Promise<void> {
+    await this.chain;
     const s = this.staging;
     this.staging = undefined;
     this.full = [];
