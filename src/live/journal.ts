@@ -1,8 +1,9 @@
 /**
  * The commit journal: every group commit is first appended here (one NDJSON line, fdatasync'd),
- * then written to the store. After a crash it answers two questions the store cannot: which
- * committed events the restored engine has not seen yet (those after the checkpoint's `seq`),
- * and whether the last commit reached the store (its `ab` = access rows stored before it).
+ * and acknowledged once on disk; the store receives the commit's rows in the background. After
+ * a crash it answers two questions the store cannot: which committed events the restored engine
+ * has not seen yet (those after the checkpoint's `seq`), and which commits have not reached the
+ * store yet (`ab`/`lb` = access/ledger rows appended to the store before the commit).
  * Segments are rotated at each checkpoint and deleted once a checkpoint covers them, so the
  * journal holds only the last few seconds of traffic, never history.
  */
@@ -24,8 +25,10 @@ export interface CommitGroup {
 /** One group commit. */
 export interface JournalRecord {
   readonly seq: number;
-  /** Access rows in the store before this commit. */
+  /** Access rows appended to the store before this commit. */
   readonly ab: number;
+  /** Ledger rows appended to the store before this commit (absent in journals of older versions). */
+  readonly lb?: number;
   readonly groups: readonly CommitGroup[];
 }
 
@@ -43,11 +46,11 @@ export function encodeRecord(r: JournalRecord): string {
   const groups = r.groups.map((g) => '{"s":' + JSON.stringify(g.source)
     + (g.key !== undefined ? ',"k":' + JSON.stringify(g.key) : '') + ',"a":[' + g.access.map(accessItem).join(',')
     + '],"l":' + JSON.stringify(g.ledger) + '}');
-  return '{"seq":' + r.seq + ',"ab":' + r.ab + ',"g":[' + groups.join(',') + ']}\n';
+  return '{"seq":' + r.seq + ',"ab":' + r.ab + (r.lb !== undefined ? ',"lb":' + r.lb : '') + ',"g":[' + groups.join(',') + ']}\n';
 }
 
 interface RawItem { f?: string; l?: number; e?: unknown; o?: AccessEvent }
-interface RawRecord { seq: number; ab: number; g: { s: string; k?: string; a: RawItem[]; l: LedgerEvent[] }[] }
+interface RawRecord { seq: number; ab: number; lb?: number; g: { s: string; k?: string; a: RawItem[]; l: LedgerEvent[] }[] }
 
 /** Parses one journal line; `undefined` for a torn (partially written) line. */
 export function decodeRecord(line: string): JournalRecord | undefined {
@@ -67,7 +70,7 @@ export function decodeRecord(line: string): JournalRecord | undefined {
       return p.ok ? [p.value] : [];
     }),
   }));
-  return { seq: r.seq, ab: r.ab, groups };
+  return { seq: r.seq, ab: r.ab, ...(typeof r.lb === 'number' && { lb: r.lb }), groups };
 }
 
 /** Append-only, segmented, fsync'd journal in `dir`. */

@@ -1,8 +1,10 @@
 /**
  * The live pipeline of `breachwatch serve`: channels offer parsed events to a bounded queue;
  * one committer takes what is waiting, drops request_ids already stored, appends the group to
- * the journal (fsync), writes it to the store (durable), and only then resolves every entry —
- * one group commit for many concurrent requests. Committed events go through the per-source
+ * the journal (fsync: from here the events are durable) and resolves every entry — one group
+ * commit for many concurrent requests. The rows then go to the store, which loads them in the
+ * background in order (visible to queries within `storeWithinMs`, and always before the next
+ * checkpoint, which is what lets the journal be trimmed). Committed events go through the per-source
  * reorder buffer into the same {@link Engine} as `hunt`; changed alerts are upserted into the
  * store and handed to the sinks. Checkpoints (engine snapshot + reorder buffer + dedup set +
  * journal position) are written every `checkpointMs` and at close; {@link LivePipeline.open}
@@ -80,6 +82,7 @@ export class LivePipeline {
   private readonly log: LiveLog;
   private seq = 0;
   private accessRows = 0;
+  private ledgerRows = 0;
   private lastCheckpoint = Date.now();
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -114,6 +117,7 @@ export class LivePipeline {
     for (const s of opts.expectSources ?? []) p.reorder.expect(s);
     p.seq = r.seq;
     p.accessRows = r.accessRows;
+    p.ledgerRows = r.ledgerRows;
     p.advance();
     await p.drainAlerts();
     await p.checkpoint();
@@ -162,6 +166,8 @@ export class LivePipeline {
   private async run(): Promise<void> {
     for (;;) {
       if (this.queue.empty) {
+        // A quiet moment: make everything committed visible to queries now.
+        await this.opts.store.flush().catch((e: unknown) => this.fail(e));
         if (this.stopping) break;
         await this.queue.wait(200);
       }
@@ -217,8 +223,7 @@ export class LivePipeline {
     });
     const all = { access: groups.flatMap((g) => g.access), ledger: groups.flatMap((g) => g.ledger) };
     try {
-      await this.journal.append({ seq: this.seq + 1, ab: this.accessRows, groups });
-      await writeGroup(this.opts.store, all.access, all.ledger);
+      await this.journal.append({ seq: this.seq + 1, ab: this.accessRows, lb: this.ledgerRows, groups });
     } catch (e) {
       this.fail(e);
       for (const en of entries) en.reject(new BreachwatchError('ERR_STORE', 'commit failed', { cause: e }));
@@ -226,6 +231,7 @@ export class LivePipeline {
     }
     this.seq++;
     this.accessRows += all.access.length;
+    this.ledgerRows += all.ledger.length;
     this.counters.commits++;
     for (const g of groups) rememberIds(this.dedup, g);
     entries.forEach((en, i) => {
@@ -236,6 +242,14 @@ export class LivePipeline {
       this.reorder.push(g.source, [...g.access, ...g.ledger]);
       en.resolve({ stored: n, duplicates: dups[i] ?? 0 });
     });
+    // Durable in the journal and acknowledged; now staged for the store's background loads. A
+    // failure here fails the service (readiness), and recovery stores the journal's tail again.
+    try {
+      if (all.ledger.length > 0) await this.opts.store.appendLedger(all.ledger);
+      if (all.access.length > 0) await this.opts.store.appendAccess(all.access);
+    } catch (e) {
+      this.fail(e);
+    }
   }
 
   /** As {@link advance}, yielding to the event loop between slices of events. */
@@ -266,6 +280,8 @@ export class LivePipeline {
   /** Writes a checkpoint covering every commit so far, then trims the journal. */
   async checkpoint(): Promise<void> {
     const started = performance.now();
+    // Every journal record the checkpoint covers must be in the store before the journal loses it.
+    await this.opts.store.flush();
     await writeCheckpoint(checkpointPath(this.opts.stateDir), {
       v: 1, seq: this.seq, accessRows: this.accessRows, engine: this.engine.snapshot(),
       reorder: this.reorder.snapshot(), dedup: this.dedup.snapshot(), written: new Date().toISOString(),

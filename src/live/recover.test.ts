@@ -1,6 +1,6 @@
 /**
- * Recovery of the live pipeline on a real DuckDB file: a commit that reached the journal but
- * not the store (a crash between the two) is written at start-up and its request_ids are
+ * Recovery of the live pipeline on a real DuckDB file: commits that reached the journal but
+ * not the store (a crash before their background load) are written at start-up and its request_ids are
  * remembered, so the client's retry is not stored twice; a completed commit is not rewritten.
  */
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDetectors } from '../detect/index.js';
 import { parseAccessLine } from '../ingest/index.js';
-import type { AccessEvent, ReferenceData } from '../model/index.js';
+import type { AccessEvent, LedgerEvent, ReferenceData } from '../model/index.js';
 import { openDuckDbStore } from '../store/index.js';
 import { encodeRecord } from './journal.js';
 import { LivePipeline } from './pipeline.js';
@@ -25,13 +25,13 @@ const range = (a: number, b: number): AccessEvent[] => Array.from({ length: b - 
 let dir = '';
 afterEach(async () => { if (dir !== '') await rm(dir, { recursive: true, force: true }); });
 
-async function open(db: string, stateDir: string): Promise<{ p: LivePipeline; close: () => Promise<void>; count: () => Promise<number> }> {
-  const store = await openDuckDbStore(db);
+async function open(db: string, stateDir: string): Promise<{ p: LivePipeline; close: () => Promise<void>; count: () => Promise<number>; countLedger: () => Promise<number> }> {
+  const store = await openDuckDbStore(db, { orderedLoads: true, loadWithinMs: 1000 });
   const p = await LivePipeline.open({
     store, stateDir, ref, detectors: createDetectors({ ref }), maxQueueEvents: 1000, maxBatchEvents: 1000,
     dedupHorizonMs: 600_000, checkpointMs: 3_600_000, sourceIdleMs: 60_000, reorderMaxEvents: 1000,
   });
-  return { p, count: () => store.countAccess(), close: async () => { await p.close(); await store.close(); } };
+  return { p, count: () => store.countAccess(), countLedger: () => store.countLedger(), close: async () => { await p.close(); await store.close(); } };
 }
 
 describe('live recovery', () => {
@@ -54,6 +54,38 @@ describe('live recovery', () => {
     // Nothing is rewritten on a clean restart.
     s = await open(db, state);
     expect(await s.count()).toBe(20);
+    await s.close();
+  });
+
+  it('writes every commit whose background load a crash cut short, ledger-only ones included', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bw-recover-'));
+    const db = join(dir, 'bw.duckdb');
+    const state = join(dir, 'live');
+    let s = await open(db, state);
+    expect(await s.p.submit('http-access', range(0, 10), [], 100)).toEqual({ stored: 10, duplicates: 0 });
+    await s.close();
+    const cp = JSON.parse(await readFile(join(state, 'checkpoint.json'), 'utf8')) as { seq: number };
+    const seg = join(state, `journal-${String(cp.seq + 1).padStart(12, '0')}.ndjson`);
+    const led = (i: number): LedgerEvent => ({ kind: 'ledger', t: Date.UTC(2025, 5, 24, 0, 1, i), type: 'issue', jti: `j-${i}`, kid: 'k', sub: 'm', exp: 2e9, ref: { file: 'l', line: i } });
+    // Three acknowledged commits still in the journal only: access, ledger-only, access + ledger.
+    await appendFile(seg, encodeRecord({ seq: cp.seq + 1, ab: 10, lb: 0, groups: [{ source: 'http-access', access: range(10, 15), ledger: [] }] })
+      + encodeRecord({ seq: cp.seq + 2, ab: 15, lb: 0, groups: [{ source: 'http-ledger', access: [], ledger: [led(1), led(2)] }] })
+      + encodeRecord({ seq: cp.seq + 3, ab: 15, lb: 2, groups: [{ source: 'http-access', access: range(15, 18), ledger: [led(3)] }] }));
+    s = await open(db, state);
+    expect(await s.count()).toBe(18);
+    expect(await s.countLedger()).toBe(3);
+    await s.close();
+    s = await open(db, state);
+    expect(await s.count()).toBe(18);
+    expect(await s.countLedger()).toBe(3);
+    await s.close();
+  });
+
+  it('makes acknowledged events visible in the store without waiting for a checkpoint', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'bw-recover-'));
+    const s = await open(join(dir, 'bw.duckdb'), join(dir, 'live'));
+    expect(await s.p.submit('http-access', range(0, 10), [], 100)).toEqual({ stored: 10, duplicates: 0 });
+    expect(await s.count()).toBe(10);
     await s.close();
   });
 });

@@ -1,9 +1,8 @@
 /**
  * Start-up recovery of the live pipeline: restore the last checkpoint (engine, reorder buffer,
- * dedup set), then walk the journal records written after it. A record whose access rows are
- * in the store (the store's access count reaches its `ab` + its access events) was fully
- * committed; the one commit that may have been cut short by a crash is written to the store
- * now. Either way its events go to the reorder buffer (the restored engine has not seen them)
+ * dedup set), then walk the journal records written after it. A record whose rows are in the
+ * store (the store's access and ledger counts reach its `ab`/`lb` plus its own rows) reached
+ * the store; the commits whose background loads a crash cut short are written to the store now. Either way its events go to the reorder buffer (the restored engine has not seen them)
  * and its request_ids to the dedup set, so a client retrying an unacknowledged request is not
  * stored twice. Only the journal's tail is replayed, never history.
  */
@@ -31,6 +30,7 @@ export interface RecoverInput {
 export interface Recovered {
   readonly seq: number;
   readonly accessRows: number;
+  readonly ledgerRows: number;
   readonly replayed: number;
   readonly rewritten: number;
 }
@@ -45,6 +45,7 @@ function counts(r: JournalRecord): { access: number; ledger: number } {
 /** Restores state and replays the journal tail; see file header. */
 export async function recover(x: RecoverInput): Promise<Recovered> {
   let rows = await x.store.countAccess();
+  let ledgerRows = await x.store.countLedger();
   const cp = await readCheckpoint(x.cpPath);
   let seq = 0;
   if (cp !== undefined) {
@@ -58,13 +59,17 @@ export async function recover(x: RecoverInput): Promise<Recovered> {
   for (const [i, r] of tail.entries()) {
     const n = counts(r);
     const last = i === tail.length - 1;
-    // Access rows are the evidence; a later record proves an earlier commit completed.
-    const stored = n.access > 0 ? rows >= r.ab + n.access : !last;
-    if (!stored) {
-      const access = r.groups.flatMap((g) => g.access);
-      const ledger = r.groups.flatMap((g) => g.ledger);
+    // The store loads each table in journal order, whole commits at a time, so its row counts
+    // say which commits it holds. (Journals without `lb` stored synchronously: there a later
+    // record proves that an earlier ledger-only commit completed.)
+    const accessStored = n.access === 0 || rows >= r.ab + n.access;
+    const ledgerStored = n.ledger === 0 || (r.lb !== undefined ? ledgerRows >= r.lb + n.ledger : n.access > 0 ? accessStored : !last);
+    if (!accessStored || !ledgerStored) {
+      const access = accessStored ? [] : r.groups.flatMap((g) => g.access);
+      const ledger = ledgerStored ? [] : r.groups.flatMap((g) => g.ledger);
       await writeGroup(x.store, access, ledger);
       rows += access.length;
+      ledgerRows += ledger.length;
       rewritten++;
     }
     for (const g of r.groups) {
@@ -76,5 +81,5 @@ export async function recover(x: RecoverInput): Promise<Recovered> {
   if (cp !== undefined || tail.length > 0) {
     x.log.info({ checkpointSeq: cp?.seq ?? null, replayed: tail.length, rewritten, seq }, 'live state restored');
   }
-  return { seq, accessRows: rows, replayed: tail.length, rewritten };
+  return { seq, accessRows: rows, ledgerRows, replayed: tail.length, rewritten };
 }

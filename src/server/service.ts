@@ -12,6 +12,9 @@ import { BreachwatchError, type ReferenceData } from '../model/index.js';
 import { Catalog, JwtChecker, QuarantineWriter, loadReference } from '../ingest/index.js';
 import { createDetectors, type Detector } from '../detect/index.js';
 import { openDuckDbStore, type Store } from '../store/index.js';
+
+/** Committed events are loaded into the store (visible to queries) within about this long. */
+const STORE_WITHIN_MS = 1000;
 import { createSigmaDetector, loadSigmaRules } from '../sigma/index.js';
 import { JwtSettler, LivePipeline, Sinks, startJetStream, type JetStreamConsumer } from '../live/index.js';
 import { buildApp, type AppState } from './app.js';
@@ -66,7 +69,12 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
   await mkdir(config.state_dir, { recursive: true });
   const detectors = await detectorsFor(config, ref);
   const sinks = new Sinks(config.sinks, opts.env ?? process.env);
-  const opened = await openDuckDbStore(config.store.path, config.store.memory_limit === undefined ? {} : { memoryLimit: config.store.memory_limit });
+  // Commits are durable in the journal; the store loads them in the background, in order (the
+  // journal's recovery relies on it), and within a second under load.
+  const opened = await openDuckDbStore(config.store.path, {
+    orderedLoads: true, loadWithinMs: STORE_WITHIN_MS,
+    ...(config.store.memory_limit !== undefined && { memoryLimit: config.store.memory_limit }),
+  });
   const store = opts.wrapStore?.(opened) ?? opened;
   let pipeline: LivePipeline;
   try {

@@ -76,6 +76,17 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       if (m !== undefined) expect(m).toBeGreaterThanOrEqual(0);
     });
 
+    it('counts appended ledger events after flush', async () => {
+      const s = await fresh();
+      expect(await s.countLedger()).toBe(0);
+      await s.appendLedger([
+        { kind: 'ledger', t: T0, type: 'issue', jti: 'j-1', kid: 'k', sub: 'm-1', exp: T0 / 1000 + 900, ref: { file: 'l.ndjson', line: 1 } },
+        { kind: 'ledger', t: T0 + 1, type: 'revoke', jti: 'j-1', ref: { file: 'l.ndjson', line: 2 } },
+      ]);
+      await s.flush();
+      expect(await s.countLedger()).toBe(2);
+    });
+
     it('counts appended access events after flush', async () => {
       const s = await loaded();
       expect(await s.countAccess()).toBe(EVENTS.length);

@@ -63,6 +63,7 @@ export interface Store {
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
   listIndicators(alertIds: readonly string[]): Promise<StoredIndicator[]>;
   countAccess(): Promise<number>;
+  countLedger(): Promise<number>;
   /** Every account whose personal data (2xx, catalog kind `personal`) matched the query, sorted by account_id. */
   affectedAccounts(q: ScopeQuery): AsyncIterable<AffectedAccount>;
   scopeAggregates(q: ScopeQuery): Promise<ScopeAggregates>;

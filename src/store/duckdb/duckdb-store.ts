@@ -44,11 +44,16 @@ export class DuckDbStore implements Store {
     private readonly dir: string,
     private readonly ownDirs: readonly string[],
     private readonly onClose: () => void = () => undefined,
-    batchLines?: number,
+    loading: { readonly batchLines?: number; readonly maxAgeMs?: number; readonly ordered?: boolean } = {},
   ) {
-    const batch = batchLines === undefined ? {} : { batchLines };
-    // Each loader owns its connections: one connection never runs two loads at once.
-    const [ledgerConn, ...accessConns] = loaderConns;
+    const batch = {
+      ...(loading.batchLines !== undefined && { batchLines: loading.batchLines }),
+      ...(loading.maxAgeMs !== undefined && { maxAgeMs: loading.maxAgeMs }),
+    };
+    // Each loader owns its connections: one connection never runs two loads at once, and an
+    // ordered loader has one connection, so its loads land in the order they were staged.
+    const [ledgerConn, ...allAccess] = loaderConns;
+    const accessConns = loading.ordered === true ? allAccess.slice(0, 1) : allAccess;
     this.access = new StagedLoader({ dir, name: 'access', connections: accessConns, insertSql: insertAccessSql, ...batch });
     this.pushAccess = (head, body, tail) => this.access.push(head, body, tail);
     this.ledger = new StagedLoader({ dir, name: 'ledger', connections: ledgerConn === undefined ? [] : [ledgerConn], insertSql: insertLedgerSql, ...batch });
@@ -118,6 +123,11 @@ export class DuckDbStore implements Store {
   async countAccess(): Promise<number> {
     await this.flush();
     return this.serial(async (c) => Number((await c.runAndReadAll('SELECT count(*)::DOUBLE FROM access')).getRows()[0]?.[0] ?? 0));
+  }
+
+  async countLedger(): Promise<number> {
+    await this.flush();
+    return this.serial(async (c) => Number((await c.runAndReadAll('SELECT count(*)::DOUBLE FROM ledger')).getRows()[0]?.[0] ?? 0));
   }
 
   /** The hits of `q`, built once per query object and data generation. */

@@ -28,6 +28,14 @@ export interface DuckDbStoreOptions {
    * takes every core only slows it down (measured: 2 threads on 2 cores loses ~15% of hunt).
    */
   readonly threads?: number;
+  /**
+   * Load access events strictly in the order appended (one load at a time), so that the rows
+   * in the store are always a prefix of what was appended: the live service's recovery relies
+   * on it. Off by default (two loads may overlap).
+   */
+  readonly orderedLoads?: boolean;
+  /** Load staged rows once the oldest has waited this long, even if the batch is not full. */
+  readonly loadWithinMs?: number;
   /** DuckDB's memory limit (default 512MB: loads and scope spill to disk past it). */
   readonly memoryLimit?: string;
 }
@@ -61,7 +69,11 @@ export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {
     const loaders = [];
     for (let i = 0; i < LOADERS; i++) loaders.push(await instance.connect());
     store = new DuckDbStore(instance, conn, loaders, dir, spill === undefined ? [dir] : [dir, spill],
-      () => key !== undefined && openFiles.delete(key), opts.batchLines);
+      () => key !== undefined && openFiles.delete(key), {
+        ...(opts.batchLines !== undefined && { batchLines: opts.batchLines }),
+        ...(opts.loadWithinMs !== undefined && { maxAgeMs: opts.loadWithinMs }),
+        ...(opts.orderedLoads === true && { ordered: true }),
+      });
     await store.init();
     return store;
   } catch (e) {

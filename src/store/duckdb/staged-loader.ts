@@ -28,6 +28,8 @@ export interface StagedLoaderOptions {
   readonly batchLines?: number;
   /** Characters per load (default 256 Mi). */
   readonly batchChars?: number;
+  /** Starts a load once the oldest staged line has waited this long (default: only when full). */
+  readonly maxAgeMs?: number;
 }
 
 /** Bytes encoded in JavaScript before they are written to the staging file. */
@@ -58,6 +60,8 @@ export class StagedLoader {
   private chain: Promise<unknown> = Promise.resolve();
   private readonly batchLines: number;
   private readonly batchChars: number;
+  /** Wall time the oldest line not yet loaded was pushed (0 when none is waiting). */
+  private oldest = 0;
 
   constructor(private readonly opts: StagedLoaderOptions) {
     if (opts.connections.length === 0) throw new BreachwatchError('ERR_INTERNAL', `${opts.name} loader needs a connection`);
@@ -80,6 +84,7 @@ export class StagedLoader {
     if (body !== undefined) this.put(body);
     if (tail !== undefined) this.put(tail);
     this.put('\n');
+    if (this.oldest === 0) this.oldest = Date.now();
     this.pendingLines++;
   }
 
@@ -97,11 +102,12 @@ export class StagedLoader {
   /** Writes buffered lines out, and starts a load when a batch is full; waits only when every connection is busy. */
   async maybeLoad(): Promise<void> {
     this.throwIfFailed();
-    if (this.full.length === 0 && this.pendingLines < this.batchLines) return;
+    const old = this.oldest !== 0 && this.opts.maxAgeMs !== undefined && Date.now() - this.oldest >= this.opts.maxAgeMs;
+    if (!old && this.full.length === 0 && this.pendingLines < this.batchLines) return;
     await this.locked(async () => {
-      if (this.full.length > 0 || this.pendingLines >= this.batchLines) await this.writePieces();
+      if (old || this.full.length > 0 || this.pendingLines >= this.batchLines) await this.writePieces();
       const s = this.staging;
-      if (s !== undefined && (s.lines >= this.batchLines || s.chars >= this.batchChars)) await this.startLoad();
+      if (s !== undefined && (old || s.lines >= this.batchLines || s.chars >= this.batchChars)) await this.startLoad();
     });
   }
 
@@ -132,6 +138,7 @@ export class StagedLoader {
     this.pos = 0;
     this.pendingLines = 0;
     this.pendingChars = 0;
+    this.oldest = 0;
     if (s !== undefined) {
       await s.handle.close().catch(() => undefined);
       await unlink(s.path).catch(() => undefined);
@@ -168,6 +175,7 @@ export class StagedLoader {
     const s = this.staging;
     if (s === undefined) return;
     this.staging = undefined;
+    this.oldest = this.pendingLines > 0 ? Date.now() : 0;
     try {
       await s.handle.close();
     } catch (e) {
