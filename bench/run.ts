@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|scope|sigma|serve|all] [--accounts N] [--days D] [--events N] [--seconds S]`.
+ * Benchmark runner: `npm run bench -- [hunt|scope|sigma|serve|simulate|all] [--accounts N] [--days D] [--events N] [--seconds S]`.
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -27,6 +27,14 @@ if (which === 'scope' || which === 'all') {
 if (which === 'sigma' || which === 'all') {
   const { benchSigma } = await import('./sigma.js');
   await benchSigma(values.events !== undefined ? { events: Number(values.events) } : {});
+}
+if (which === 'simulate') {
+  const { benchSimulate } = await import('./simulate.js');
+  await benchSimulate({
+    ...(values.accounts !== undefined && { accounts: Number(values.accounts) }),
+    ...(values.days !== undefined && { days: Number(values.days) }),
+    ...(values.scenario !== undefined && { scenario: values.scenario }),
+  });
 }
 if (which === 'serve' || which === 'all') {
   const { benchServeIngest, benchServeSteady } = await import('./serve.js');

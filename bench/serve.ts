@@ -97,8 +97,18 @@ export async function benchServeSteady(o: ServeSteadyOptions = {}): Promise<Reco
     const samples: { t: number; rss: number }[] = [];
     const started = Date.now();
     const sampler = setInterval(() => { memory(pid).then((m) => samples.push({ t: Date.now() - started, rss: m.rss }), () => undefined); }, 1000);
+    // Where the memory is, every tenth of the run: JS heap, detector state, DuckDB (from /metrics).
+    const parts: string[] = [];
+    const metric = (text: string, name: string): number => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1] ?? 0);
+    const scrape = setInterval(() => {
+      void fetch(`${child.url}/metrics`, { headers: { authorization: `Bearer ${keys.analyst}` } }).then((r) => r.text()).then((t) => {
+        parts.push(`${Math.round((Date.now() - started) / 1000)}s: heap ${mib(metric(t, 'breachwatch_process_nodejs_heap_size_used_bytes'))}, ` +
+          `detectors ${mib(metric(t, 'breachwatch_detector_state_bytes'))}, DuckDB ${mib(metric(t, 'breachwatch_store_memory_bytes'))}`);
+      }, () => undefined);
+    }, (seconds * 1000) / 10);
     const l = await tsxChild('serve-loadgen.ts', ['steady', JSON.stringify({ url: child.url, key: keys.ingest, analystKey: keys.analyst, rate, seconds, forgedEveryMs: o.forgedEveryMs ?? 250 })]);
     clearInterval(sampler);
+    clearInterval(scrape);
     const mem = await memory(pid);
     const metrics = await (await fetch(`${child.url}/metrics`, { headers: { authorization: `Bearer ${keys.analyst}` } })).text();
     const heap = Number(/^breachwatch_process_nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? 0);
@@ -111,6 +121,7 @@ export async function benchServeSteady(o: ServeSteadyOptions = {}): Promise<Reco
     console.log(`  server RSS: start ${mib(at(0.02))}, middle ${mib(at(0.5))}, end ${mib(at(1))}; peak ${mib(mem.hwm)}; JS heap used at end ${mib(heap)} (the rest is DuckDB and native memory)`);
     console.log(`  server RSS by tenth of the run: ${[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1].map((f) => (at(f) / 1048576).toFixed(0)).join(', ')} MiB` +
       ' (the request-id dedup fills during the first 2 × its horizon of event time, then stays level)');
+    console.log(`  inside the server: ${parts.join('; ')}`);
     return { ...l, rssStart: at(0.02), rssMiddle: at(0.5), rssEnd: at(1), rssPeak: mem.hwm, heapEnd: heap };
   } finally {
     await rm(dir, { recursive: true, force: true });

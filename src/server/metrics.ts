@@ -46,6 +46,7 @@ export class ServiceMetrics {
         async collect() { const b = await store.memoryBytes().catch(() => undefined); if (b !== undefined) this.set(b); },
       });
     }
+    gauge('breachwatch_detector_state_bytes', 'Estimated bytes of detector state (sketches, tables, alerts)', () => pipeline.engine.stateBytes());
     gauge('breachwatch_checkpoint_seconds', 'Wall seconds the last checkpoint took', () => pipeline.stats().lastCheckpointSeconds);
     gauge('breachwatch_engine_lag_seconds', 'Event time between the newest source watermark and the engine watermark', () => {
       const s = pipeline.stats();
