@@ -137,8 +137,8 @@ async function openStore(opts: HuntOptions): Promise<Store> {
     await rm(db, { force: true });
     await rm(`${db}.wal`, { force: true });
   }
-  // Loading needs little of DuckDB's memory; the rest of the budget goes to detection.
-  const store = await openDuckDbStore(db, { memoryLimit: '256MB' });
+  // Loading needs little of DuckDB's memory (one load at a time); the rest goes to detection.
+  const store = await openDuckDbStore(db, { memoryLimit: '256MB', orderedLoads: true });
   await store.init();
   return store;
 }
