@@ -4,28 +4,14 @@
  *   tsx bench/hunt-child.ts baseline SIMDIR
  *   tsx bench/hunt-child.ts hunt SIMDIR DB
  */
-import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { readdir } from 'node:fs/promises';
 import { hunt } from '../src/pipeline/hunt.js';
+import { readAndParse } from './parse-baseline.js';
 
 /** The baseline: read the files and JSON.parse every line, nothing else. */
 async function baseline(files: readonly string[]): Promise<number> {
-  let n = 0;
-  for (const f of files) {
-    let rest = '';
-    for await (const chunk of createReadStream(f, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      const text = rest + (chunk as string);
-      let start = 0;
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
-        if (i > start) { JSON.parse(text.slice(start, i)); n++; }
-        start = i + 1;
-      }
-      rest = text.slice(start);
-    }
-    if (rest.length > 0) { JSON.parse(rest); n++; }
-  }
-  return n;
+  return (await readAndParse(files)).lines;
 }
 
 async function files(dir: string): Promise<string[]> {

@@ -7,10 +7,10 @@
  *   npm run bench -- simulate [--accounts 5000000] [--days 2] [--scenario forged-token]
  */
 import { spawn } from 'node:child_process';
-import { createReadStream } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readAndParse } from './parse-baseline.js';
 
 const ROOT = join(import.meta.dirname, '..');
 
@@ -24,25 +24,11 @@ async function rssOf(pid: number): Promise<{ rss: number; hwm: number } | undefi
   }
 }
 
-/** Reads every line of `files` and JSON.parses it: the baseline the simulator's rate is set against. */
+/** The read-back baseline: the simulator's rate is set against it. */
 async function parseBaseline(files: readonly string[]): Promise<{ lines: number; seconds: number; bytes: number }> {
   const t0 = performance.now();
-  let lines = 0;
-  let bytes = 0;
-  for (const f of files) {
-    bytes += (await stat(f)).size;
-    let rest = '';
-    for await (const chunk of createReadStream(f, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-      const text = rest + (chunk as string);
-      let start = 0;
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', start)) {
-        if (i > start) { JSON.parse(text.slice(start, i)); lines++; }
-        start = i + 1;
-      }
-      rest = text.slice(start);
-    }
-  }
-  return { lines, seconds: (performance.now() - t0) / 1000, bytes };
+  const r = await readAndParse(files);
+  return { ...r, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** Options of {@link benchSimulate}. */

@@ -11,7 +11,7 @@ import { createDetectors } from '../detect/index.js';
 import { parseAccessLine } from '../ingest/index.js';
 import type { AccessEvent, LedgerEvent, ReferenceData } from '../model/index.js';
 import { openDuckDbStore } from '../store/index.js';
-import { encodeRecord } from './journal.js';
+import { encodeRecord, type JournalRecord } from './journal.js';
 import { LivePipeline } from './pipeline.js';
 
 const ref: ReferenceData = { keys: [], staff: [], catalog: [] };
@@ -34,19 +34,29 @@ async function open(db: string, stateDir: string): Promise<{ p: LivePipeline; cl
   return { p, count: () => store.countAccess(), countLedger: () => store.countLedger(), close: async () => { await p.close(); await store.close(); } };
 }
 
+/** A fresh state folder holding 10 committed events and a clean shutdown; `next` is the seq a crashed commit would get. */
+async function committedTen(): Promise<{ db: string; state: string; next: number }> {
+  dir = await mkdtemp(join(tmpdir(), 'bw-recover-'));
+  const db = join(dir, 'bw.duckdb');
+  const state = join(dir, 'live');
+  const s = await open(db, state);
+  expect(await s.p.submit('http-access', range(0, 10), [], 100)).toEqual({ stored: 10, duplicates: 0 });
+  await s.close();
+  const cp = JSON.parse(await readFile(join(state, 'checkpoint.json'), 'utf8')) as { seq: number };
+  return { db, state, next: cp.seq + 1 };
+}
+
+/** Appends journal records as a crash after their fsync, before their store load, would leave them. */
+async function crashAfterJournal(state: string, first: number, records: Omit<JournalRecord, 'seq'>[]): Promise<void> {
+  const seg = join(state, `journal-${String(first).padStart(12, '0')}.ndjson`);
+  await appendFile(seg, records.map((r, i) => encodeRecord({ ...r, seq: first + i })).join(''));
+}
+
 describe('live recovery', () => {
   it('writes the commit a crash cut short, once, and dedups its retry', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'bw-recover-'));
-    const db = join(dir, 'bw.duckdb');
-    const state = join(dir, 'live');
+    const { db, state, next } = await committedTen();
+    await crashAfterJournal(state, next, [{ ab: 10, groups: [{ source: 'http-access', access: range(10, 15), ledger: [] }] }]);
     let s = await open(db, state);
-    expect(await s.p.submit('http-access', range(0, 10), [], 100)).toEqual({ stored: 10, duplicates: 0 });
-    await s.close();
-    // A crash after the journal append of commit seq+1, before its store write.
-    const cp = JSON.parse(await readFile(join(state, 'checkpoint.json'), 'utf8')) as { seq: number };
-    const seg = join(state, `journal-${String(cp.seq + 1).padStart(12, '0')}.ndjson`);
-    await appendFile(seg, encodeRecord({ seq: cp.seq + 1, ab: 10, groups: [{ source: 'http-access', access: range(10, 15), ledger: [] }] }));
-    s = await open(db, state);
     expect(await s.count()).toBe(15);
     expect(await s.p.submit('http-access', range(10, 20), [], 100)).toEqual({ stored: 5, duplicates: 5 });
     expect(await s.count()).toBe(20);
@@ -58,20 +68,15 @@ describe('live recovery', () => {
   });
 
   it('writes every commit whose background load a crash cut short, ledger-only ones included', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'bw-recover-'));
-    const db = join(dir, 'bw.duckdb');
-    const state = join(dir, 'live');
-    let s = await open(db, state);
-    expect(await s.p.submit('http-access', range(0, 10), [], 100)).toEqual({ stored: 10, duplicates: 0 });
-    await s.close();
-    const cp = JSON.parse(await readFile(join(state, 'checkpoint.json'), 'utf8')) as { seq: number };
-    const seg = join(state, `journal-${String(cp.seq + 1).padStart(12, '0')}.ndjson`);
+    const { db, state, next } = await committedTen();
     const led = (i: number): LedgerEvent => ({ kind: 'ledger', t: Date.UTC(2025, 5, 24, 0, 1, i), type: 'issue', jti: `j-${i}`, kid: 'k', sub: 'm', exp: 2e9, ref: { file: 'l', line: i } });
     // Three acknowledged commits still in the journal only: access, ledger-only, access + ledger.
-    await appendFile(seg, encodeRecord({ seq: cp.seq + 1, ab: 10, lb: 0, groups: [{ source: 'http-access', access: range(10, 15), ledger: [] }] })
-      + encodeRecord({ seq: cp.seq + 2, ab: 15, lb: 0, groups: [{ source: 'http-ledger', access: [], ledger: [led(1), led(2)] }] })
-      + encodeRecord({ seq: cp.seq + 3, ab: 15, lb: 2, groups: [{ source: 'http-access', access: range(15, 18), ledger: [led(3)] }] }));
-    s = await open(db, state);
+    await crashAfterJournal(state, next, [
+      { ab: 10, lb: 0, groups: [{ source: 'http-access', access: range(10, 15), ledger: [] }] },
+      { ab: 15, lb: 0, groups: [{ source: 'http-ledger', access: [], ledger: [led(1), led(2)] }] },
+      { ab: 15, lb: 2, groups: [{ source: 'http-access', access: range(15, 18), ledger: [led(3)] }] },
+    ]);
+    let s = await open(db, state);
     expect(await s.count()).toBe(18);
     expect(await s.countLedger()).toBe(3);
     await s.close();
