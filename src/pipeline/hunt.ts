@@ -14,7 +14,7 @@ import { Catalog, QuarantineWriter, loadReference, openEventStream } from '../in
 import { Engine, createDetectors } from '../detect/index.js';
 import type { Detector, DetectSettings } from '../detect/detector.js';
 import type { Store } from '../store/store.js';
-import { openDuckDbStore } from '../store/index.js';
+import { openDuckDbStore, threadsBesideJavaScript } from '../store/index.js';
 import { loadSigmaRules, createSigmaDetector } from '../sigma/index.js';
 import type { Progress } from './progress.js';
 import { fmtCount } from './progress.js';
@@ -138,7 +138,7 @@ async function openStore(opts: HuntOptions): Promise<Store> {
     await rm(`${db}.wal`, { force: true });
   }
   // Loading needs little of DuckDB's memory (one load at a time); the rest goes to detection.
-  const store = await openDuckDbStore(db, { memoryLimit: '256MB', orderedLoads: true });
+  const store = await openDuckDbStore(db, { memoryLimit: '256MB', orderedLoads: true, threads: threadsBesideJavaScript() });
   await store.init();
   return store;
 }

@@ -11,10 +11,7 @@ import { pino, type DestinationStream, type Logger } from 'pino';
 import { BreachwatchError, type ReferenceData } from '../model/index.js';
 import { Catalog, JwtChecker, QuarantineWriter, loadReference } from '../ingest/index.js';
 import { createDetectors, type Detector } from '../detect/index.js';
-import { openDuckDbStore, type Store } from '../store/index.js';
-
-/** Committed events are loaded into the store (visible to queries) within about this long. */
-const STORE_WITHIN_MS = 1000;
+import { openDuckDbStore, threadsBesideJavaScript, type Store } from '../store/index.js';
 import { createSigmaDetector, loadSigmaRules } from '../sigma/index.js';
 import { JwtSettler, LivePipeline, Sinks, startJetStream, type JetStreamConsumer } from '../live/index.js';
 import { buildApp, type AppState } from './app.js';
@@ -25,6 +22,9 @@ import type { AppContext } from './context.js';
 import { loggerOptions } from './logger.js';
 import { ServiceMetrics } from './metrics.js';
 import { ScopeJobs } from './scope-jobs.js';
+
+/** Committed events are loaded into the store (visible to queries) within about this long. */
+const STORE_WITHIN_MS = 1000;
 
 /** A running service. */
 export interface Service {
@@ -72,7 +72,7 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
   // Commits are durable in the journal; the store loads them in the background, in order (the
   // journal's recovery relies on it), and within a second under load.
   const opened = await openDuckDbStore(config.store.path, {
-    orderedLoads: true, loadWithinMs: STORE_WITHIN_MS,
+    orderedLoads: true, loadWithinMs: STORE_WITHIN_MS, threads: threadsBesideJavaScript(),
     ...(config.store.memory_limit !== undefined && { memoryLimit: config.store.memory_limit }),
   });
   const store = opts.wrapStore?.(opened) ?? opened;

@@ -4,5 +4,5 @@
 export type {
   AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoredIndicator,
 } from './store.js';
-export { openDuckDbStore } from './duckdb/open.js';
+export { openDuckDbStore, threadsBesideJavaScript } from './duckdb/open.js';
 export type { DuckDbStoreOptions } from './duckdb/open.js';

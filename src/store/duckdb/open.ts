@@ -12,6 +12,11 @@ import { BreachwatchError } from '../../model/index.js';
 import type { Store } from '../store.js';
 import { DuckDbStore } from './duckdb-store.js';
 
+/** DuckDB threads that leave one core to the JavaScript thread (at least one). */
+export function threadsBesideJavaScript(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 /** Files open in this process: DuckDB must not attach one file twice in a process. */
 const openFiles = new Set<string>();
 
@@ -23,9 +28,10 @@ export interface DuckDbStoreOptions {
   /** Events per background load (default 100 000). */
   readonly batchLines?: number;
   /**
-   * DuckDB's worker threads (default: one fewer than the cores, at least one). The JavaScript
-   * thread that parses and detects is the bottleneck of `hunt` and `serve`; a DuckDB that
-   * takes every core only slows it down (measured: 2 threads on 2 cores loses ~15% of hunt).
+   * DuckDB's worker threads (default: every core). A caller whose JavaScript thread works while
+   * DuckDB loads in the background (`hunt`, `serve`) passes {@link threadsBesideJavaScript}: a
+   * DuckDB that takes every core only slows that thread down (measured: 2 threads on 2 cores
+   * loses ~15% of hunt). Queries that JavaScript waits for (`scope`) want every core.
    */
   readonly threads?: number;
   /**
@@ -61,7 +67,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {
     dir = await mkdtemp(join(stagingRoot, 'bw-store-'));
     // A file database spills next to itself (DuckDB's default); an in-memory one to tmpdir.
     const spill = path === ':memory:' ? join(tmpdir(), `${basename(dir)}-spill`) : undefined;
-    const threads = opts.threads ?? Math.max(1, availableParallelism() - 1);
+    const threads = opts.threads ?? availableParallelism();
     const config: Record<string, string> = { memory_limit: opts.memoryLimit ?? '512MB', threads: String(threads) };
     if (spill !== undefined) config.temp_directory = spill;
     const instance = await DuckDBInstance.create(path, config);
