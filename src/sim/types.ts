@@ -27,7 +27,7 @@ export interface SimProgress {
 /** Options of {@link simulate}. */
 export interface SimOptions {
   readonly scenario: ScenarioName;
-  /** Number of customer accounts (1 … 5,000,000 tested up to 1M). */
+  /** Number of customer accounts (1 … 50,000,000; measured at 5M: `npm run bench -- simulate`). */
   readonly accounts: number;
   /** Number of simulated days (≥ 1). */
   readonly days: number;
