@@ -18,6 +18,9 @@ import type { ScopeHits } from './scope-sql.js';
 import { streamAffected } from './stream-affected.js';
 import { StagedLoader } from './staged-loader.js';
 
+/** Ledger lines per load (see the constructor). */
+const LEDGER_BATCH_LINES = 100_000;
+
 /** What {@link DuckDbStore.releaseMemory} lowers DuckDB's memory limit to, for a moment. */
 const RELEASE_TO = '32MB';
 
@@ -56,7 +59,12 @@ export class DuckDbStore implements Store {
     const accessConns = loading.ordered === true ? allAccess.slice(0, 1) : allAccess;
     this.access = new StagedLoader({ dir, name: 'access', connections: accessConns, insertSql: insertAccessSql, ...batch });
     this.pushAccess = (head, body, tail) => this.access.push(head, body, tail);
-    this.ledger = new StagedLoader({ dir, name: 'ledger', connections: ledgerConn === undefined ? [] : [ledgerConn], insertSql: insertLedgerSql, ...batch });
+    // Ledger rows are few and small: smaller loads spread them over the run instead of one
+    // load at the end that everything waits for.
+    this.ledger = new StagedLoader({
+      dir, name: 'ledger', connections: ledgerConn === undefined ? [] : [ledgerConn], insertSql: insertLedgerSql,
+      ...batch, batchLines: Math.min(LEDGER_BATCH_LINES, loading.batchLines ?? LEDGER_BATCH_LINES),
+    });
   }
 
   /** Runs `fn` on the main connection, one at a time. */
@@ -108,8 +116,8 @@ export class DuckDbStore implements Store {
   }
 
   async flush(): Promise<void> {
-    await this.access.flush();
-    await this.ledger.flush();
+    // The two tables load on their own connections: wait for both at once.
+    await Promise.all([this.access.flush(), this.ledger.flush()]);
   }
 
   listAlerts(filter?: AlertFilter): Promise<Alert[]> {
