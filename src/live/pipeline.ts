@@ -3,8 +3,8 @@
  * one committer takes what is waiting, drops request_ids already stored, appends the group to
  * the journal (fsync: from here the events are durable) and resolves every entry — one group
  * commit for many concurrent requests. The rows then go to the store, which loads them in the
- * background in order (visible to queries within `storeWithinMs`, and always before the next
- * checkpoint, which is what lets the journal be trimmed). Committed events go through the per-source
+ * background in order (visible to queries within the store's `loadWithinMs`, and always before
+ * the next checkpoint, which is what lets the journal be trimmed). Committed events go through the per-source
  * reorder buffer into the same {@link Engine} as `hunt`; changed alerts are upserted into the
  * store and handed to the sinks. Checkpoints (engine snapshot + reorder buffer + dedup set +
  * journal position) are written every `checkpointMs` and at close; {@link LivePipeline.open}
@@ -69,7 +69,7 @@ export interface LiveStats {
 const silent: LiveLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 /** Events the engine takes between two turns of the event loop while a commit is in progress. */
 const DETECT_SLICE = 4096;
-/** Per commit: keeps each store load one INSERT statement (atomic), below the loader's limits. */
+/** Per commit: bounds one journal record (and so the work one commit holds up). */
 const MAX_COMMIT_BYTES = 32 * 1024 * 1024;
 
 /** See file header. */
@@ -245,8 +245,7 @@ export class LivePipeline {
     // Durable in the journal and acknowledged; now staged for the store's background loads. A
     // failure here fails the service (readiness), and recovery stores the journal's tail again.
     try {
-      if (all.ledger.length > 0) await this.opts.store.appendLedger(all.ledger);
-      if (all.access.length > 0) await this.opts.store.appendAccess(all.access);
+      await appendGroup(this.opts.store, all.access, all.ledger);
     } catch (e) {
       this.fail(e);
     }
@@ -328,14 +327,12 @@ export function rememberIds(dedup: RecentIds, g: CommitGroup): void {
   if (g.key !== undefined && g.access.length + g.ledger.length > 0) dedup.add(g.key, maxTime(g));
 }
 
-/** Ledger first, then access: when the access rows of a commit are in the store, so is its ledger. */
-export async function writeGroup(store: Store, access: readonly AccessEvent[], ledger: readonly LedgerEvent[]): Promise<void> {
-  if (ledger.length > 0) {
-    await store.appendLedger(ledger);
-    await store.flush();
-  }
-  if (access.length > 0) {
-    await store.appendAccess(access);
-    await store.flush();
-  }
+/**
+ * Stages a commit's rows for the store's background loads. Each table loads in the order staged
+ * and a commit's rows of one table always share a load, which is what recovery's row counts
+ * rely on (see `recover.ts`).
+ */
+export async function appendGroup(store: Store, access: readonly AccessEvent[], ledger: readonly LedgerEvent[]): Promise<void> {
+  if (ledger.length > 0) await store.appendLedger(ledger);
+  if (access.length > 0) await store.appendAccess(access);
 }

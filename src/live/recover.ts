@@ -2,7 +2,8 @@
  * Start-up recovery of the live pipeline: restore the last checkpoint (engine, reorder buffer,
  * dedup set), then walk the journal records written after it. A record whose rows are in the
  * store (the store's access and ledger counts reach its `ab`/`lb` plus its own rows) reached
- * the store; the commits whose background loads a crash cut short are written to the store now. Either way its events go to the reorder buffer (the restored engine has not seen them)
+ * the store; the commits whose background loads a crash cut short are written to the store now.
+ * Either way its events go to the reorder buffer (the restored engine has not seen them)
  * and its request_ids to the dedup set, so a client retrying an unacknowledged request is not
  * stored twice. Only the journal's tail is replayed, never history.
  */
@@ -11,7 +12,7 @@ import type { Store } from '../store/index.js';
 import { readCheckpoint } from './checkpoint.js';
 import type { Journal, JournalRecord } from './journal.js';
 import type { LiveLog } from './pipeline.js';
-import { rememberIds, writeGroup } from './pipeline.js';
+import { appendGroup, rememberIds } from './pipeline.js';
 import type { RecentIds } from './recent-ids.js';
 import type { Reorder } from './reorder.js';
 
@@ -67,7 +68,7 @@ export async function recover(x: RecoverInput): Promise<Recovered> {
     if (!accessStored || !ledgerStored) {
       const access = accessStored ? [] : r.groups.flatMap((g) => g.access);
       const ledger = ledgerStored ? [] : r.groups.flatMap((g) => g.ledger);
-      await writeGroup(x.store, access, ledger);
+      await appendGroup(x.store, access, ledger);
       rows += access.length;
       ledgerRows += ledger.length;
       rewritten++;
@@ -78,6 +79,7 @@ export async function recover(x: RecoverInput): Promise<Recovered> {
     }
     seq = r.seq;
   }
+  await x.store.flush();
   if (cp !== undefined || tail.length > 0) {
     x.log.info({ checkpointSeq: cp?.seq ?? null, replayed: tail.length, rewritten, seq }, 'live state restored');
   }

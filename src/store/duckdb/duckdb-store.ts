@@ -173,22 +173,19 @@ export class DuckDbStore implements Store {
     return this.serial((c) => aggregates(c, h));
   }
 
-  /**
-   * Loads what is pending and closes every connection before the database itself: a
-   * connection left open keeps the database alive, and a second instance on the same file
-   * in one process would corrupt it.
-   */
   async releaseMemory(): Promise<void> {
     if (this.closed || this.streams.size > 0 || this.access.busy || this.ledger.busy) return;
     await this.serial(async (c) => {
       // Lowering the limit makes DuckDB evict unpinned blocks at once (they are on disk already).
       const limit = String((await (await c.run(`SELECT current_setting('memory_limit')`)).getRows())[0]?.[0] ?? '');
+      // Only lower what can be put back exactly.
+      if (!/^[\d.]+\s*[KMGT]i?B$/i.test(limit)) return;
       try {
         await c.run(`SET memory_limit = '${RELEASE_TO}'`);
       } catch {
         // Something pinned needs more right now: keep the cache this time.
       } finally {
-        if (/^[\d.]+\s*[KMGT]i?B$/i.test(limit)) await c.run(`SET memory_limit = '${limit}'`);
+        await c.run(`SET memory_limit = '${limit}'`);
       }
     });
   }
@@ -202,6 +199,11 @@ export class DuckDbStore implements Store {
     });
   }
 
+  /**
+   * Loads what is pending and closes every connection before the database itself: a
+   * connection left open keeps the database alive, and a second instance on the same file
+   * in one process would corrupt it.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
