@@ -50,6 +50,12 @@ async function offlineAlertIds(ledger: readonly string[], access: readonly strin
   return engine.alerts().filter((a) => a.detector === 'unissued-token').map((a) => a.alert_id);
 }
 
+/** Checkpoints the server has written so far (one is written at start-up). */
+async function checkpoints(url: string, key: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
+  return Number(/^breachwatch_checkpoints (\d+)/m.exec(text)?.[1] ?? 0);
+}
+
 describe('serve durability under SIGKILL', () => {
   it('keeps every acknowledged event exactly once and every expected alert exactly once', async () => {
     dir = await mkdtemp(join(tmpdir(), 'bw-durable-'));
@@ -65,11 +71,16 @@ describe('serve durability under SIGKILL', () => {
     const acked = new Set<number>();
     let next = 0;
     let killed = false;
+    let killing = false;
     const poster = async (): Promise<void> => {
       while (next < batches.length && !killed) {
         const b = next++;
         if ((await post(child.url, '/v1/events/access', k.keys.ingest, batches[b] as string[])) === 200) acked.add(b);
-        if (acked.size >= KILL_AFTER && !killed) {
+        if (acked.size >= KILL_AFTER && !killing) {
+          // Kill only once a checkpoint after start-up covers some commits (acknowledging is
+          // fast enough to reach KILL_AFTER before the first interval), while the others post on.
+          killing = true;
+          while (await checkpoints(child.url, k.keys.analyst) < 2) await new Promise((r) => setTimeout(r, 50));
           killed = true;
           child.proc.kill('SIGKILL');
         }
