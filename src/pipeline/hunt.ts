@@ -11,6 +11,7 @@ import { dirname, resolve } from 'node:path';
 import type { AccessEvent, Alert, LedgerEvent, ReferenceData } from '../model/index.js';
 import { BreachwatchError } from '../model/index.js';
 import { Catalog, QuarantineWriter, loadReference, openEventStream } from '../ingest/index.js';
+import type { IngestProgress } from '../ingest/index.js';
 import { Engine, createDetectors } from '../detect/index.js';
 import type { Detector, DetectSettings } from '../detect/detector.js';
 import type { Store } from '../store/store.js';
@@ -61,6 +62,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
   try {
     await store.putKeys(ref.keys);
     await store.putCatalog(ref.catalog);
+    const report = opts.progress === undefined ? undefined : progressReporter(opts.progress);
+    let read: IngestProgress = { bytesRead: 0, bytesTotal: 0, events: 0 };
     const engine = new Engine({ detectors, ref, retainIndicators: false, ...(opts.settings !== undefined && { settings: opts.settings }) });
     const stream = openEventStream({
       access: [...opts.access],
@@ -70,7 +73,10 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
       reorderBoundMs: opts.reorderBoundMs ?? 60_000,
       strict: opts.strict ?? false,
       quarantine,
-      ...(opts.progress !== undefined && { onProgress: progressReporter(opts.progress) }),
+      onProgress: (p) => {
+        read = p;
+        report?.(p);
+      },
     });
     let firstT: number | undefined;
     let lastT: number | undefined;
@@ -93,6 +99,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
       }
       if (access.length > 0) await store.appendAccess(access);
       if (ledger.length > 0) await store.appendLedger(ledger);
+      store.expectRemaining(remainingEvents(read));
       sinceDrain += batch.length;
       if (sinceDrain >= DRAIN_EVERY_EVENTS) { sinceDrain = 0; await drainToStore(engine, store); }
     }
@@ -143,6 +150,12 @@ async function openStore(opts: HuntOptions): Promise<Store> {
   return store;
 }
 
+/** Events still to come, estimated from the bytes read so far (Infinity before any). */
+function remainingEvents(p: IngestProgress): number {
+  if (p.bytesRead <= 0 || p.events <= 0) return Infinity;
+  return Math.max(0, p.events * (p.bytesTotal - p.bytesRead) / p.bytesRead);
+}
+
 async function drainToStore(engine: Engine, store: Store): Promise<void> {
   const changed = engine.drainChangedAlerts();
   if (changed.length > 0) await store.upsertAlerts(changed);
@@ -157,7 +170,7 @@ async function writeAlerts(path: string, alerts: readonly Alert[]): Promise<void
   await new Promise<void>((res, rej) => out.end((err?: Error | null) => (err ? rej(err) : res())));
 }
 
-function progressReporter(p: Progress): (x: { bytesRead: number; bytesTotal: number; events: number }) => void {
+function progressReporter(p: Progress): (x: IngestProgress) => void {
   return (x) => {
     const pct = x.bytesTotal > 0 ? ` ${((100 * x.bytesRead) / x.bytesTotal).toFixed(1)}%` : '';
     p.update(`hunt:${pct} ${fmtCount(x.events)} events`);

@@ -96,6 +96,20 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       expect(await s.countAccess()).toBe(EVENTS.length + 1);
     });
 
+    it('stores everything whatever the caller says is left to come', async () => {
+      const s = await fresh();
+      await s.putCatalog(CATALOG);
+      const hints = [Infinity, 1e9, 3, 0, 1, Infinity, 0];
+      for (let i = 0; i < EVENTS.length; i++) {
+        s.expectRemaining(hints[i % hints.length]!);
+        await s.appendAccess([EVENTS[i]!]);
+      }
+      s.expectRemaining(0);
+      await s.flush();
+      expect(await s.countAccess()).toBe(EVENTS.length);
+      expect(await accounts(s, ind('token', 'forged-1', 0, 48))).toEqual(['m-1', 'm-10', 'm-11']);
+    });
+
     it('accepts ledger records and key registry entries (replaced by kid)', async () => {
       const s = await fresh();
       const ref = { file: 'ledger.ndjson', line: 1 };

@@ -60,6 +60,13 @@ export interface Store {
   addIndicators(rows: readonly StoredIndicator[]): Promise<void>;
   /** Makes everything appended so far durable and visible to queries. */
   flush(): Promise<void>;
+  /**
+   * A hint from a caller that knows how much input is left (a hunt over files): about
+   * `events` more will be appended before the final flush. A backend that loads in large
+   * batches loads smaller ones from here on, so that the final flush has little left to do.
+   * It changes when data loads, never what is stored.
+   */
+  expectRemaining(events: number): void;
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
   listIndicators(alertIds: readonly string[]): Promise<StoredIndicator[]>;
   countAccess(): Promise<number>;

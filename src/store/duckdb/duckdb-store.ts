@@ -18,8 +18,19 @@ import type { ScopeHits } from './scope-sql.js';
 import { streamAffected } from './stream-affected.js';
 import { StagedLoader } from './staged-loader.js';
 
-/** Ledger lines per load (see the constructor). */
-const LEDGER_BATCH_LINES = 100_000;
+/**
+ * DuckDB's row group size. Loads of whole row groups are written straight to the database
+ * file; a load that leaves a row group partly filled makes a later small load go through the
+ * write-ahead log, and the checkpoint that follows rewrites the partial groups (measured: a
+ * 45k-row load after ten uneven loads cost 1.9 s at checkpoint, after whole-group loads 0.2 s).
+ */
+const ROW_GROUP = 122_880;
+
+/** Access lines per load: four row groups (491,520 lines). */
+const ACCESS_BATCH_LINES = 4 * ROW_GROUP;
+
+/** Ledger lines per load: one row group. */
+const LEDGER_BATCH_LINES = ROW_GROUP;
 
 /** What {@link DuckDbStore.releaseMemory} lowers DuckDB's memory limit to, for a moment. */
 const RELEASE_TO = '32MB';
@@ -49,15 +60,15 @@ export class DuckDbStore implements Store {
     private readonly onClose: () => void = () => undefined,
     loading: { readonly batchLines?: number; readonly maxAgeMs?: number; readonly ordered?: boolean } = {},
   ) {
-    const batch = {
-      ...(loading.batchLines !== undefined && { batchLines: loading.batchLines }),
-      ...(loading.maxAgeMs !== undefined && { maxAgeMs: loading.maxAgeMs }),
-    };
+    const batch = { ...(loading.maxAgeMs !== undefined && { maxAgeMs: loading.maxAgeMs }) };
     // Each loader owns its connections: one connection never runs two loads at once, and an
     // ordered loader has one connection, so its loads land in the order they were staged.
     const [ledgerConn, ...allAccess] = loaderConns;
     const accessConns = loading.ordered === true ? allAccess.slice(0, 1) : allAccess;
-    this.access = new StagedLoader({ dir, name: 'access', connections: accessConns, insertSql: insertAccessSql, ...batch });
+    this.access = new StagedLoader({
+      dir, name: 'access', connections: accessConns, insertSql: insertAccessSql, ...batch,
+      batchLines: loading.batchLines ?? ACCESS_BATCH_LINES,
+    });
     this.pushAccess = (head, body, tail) => this.access.push(head, body, tail);
     // Ledger rows are few and small: smaller loads spread them over the run instead of one
     // load at the end that everything waits for.
@@ -118,6 +129,14 @@ export class DuckDbStore implements Store {
   async flush(): Promise<void> {
     // The two tables load on their own connections: wait for both at once.
     await Promise.all([this.access.flush(), this.ledger.flush()]);
+  }
+
+  expectRemaining(events: number): void {
+    // Near the end, access loads shrink (in whole row groups; never above the configured size)
+    // to about half of what is left, so that the load the final flush waits for is at most one
+    // row group, not four. Ledger loads are one row group already.
+    const groups = Math.min(4, Math.max(1, Math.floor(events / (2 * ROW_GROUP))));
+    this.access.limitBatch(groups * ROW_GROUP);
   }
 
   listAlerts(filter?: AlertFilter): Promise<Alert[]> {

@@ -2,11 +2,11 @@
  * Bulk, background loading through staging NDJSON files. JavaScript only concatenates lines
  * (an event's verbatim source line where it has one) and streams them into the current
  * staging file in chunks of about a MiB, so a batch costs no JavaScript memory whatever its
- * size. When a batch is full, DuckDB's own parallel JSON reader loads the file on its threads
- * while JavaScript keeps working. Large batches matter: DuckDB writes whole row groups, and a
- * 500k-row load costs it about two thirds of the CPU per row of ten 50k-row loads. At most
- * one load per connection runs at once; a caller that gets further ahead waits (backpressure).
- */
+ * size. A batch is exactly `batchLines` lines, however the appends were sized (the owner picks
+ * whole DuckDB row groups); when one is complete, DuckDB's own JSON reader loads its file in
+ * the background while JavaScript keeps working. Large batches matter: a 500k-row load costs
+ * DuckDB about two thirds of the CPU per row of ten 50k-row loads. At most one load per
+ * connection runs at once; a caller that gets further ahead waits (backpressure). */
 import { randomBytes } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -24,7 +24,7 @@ export interface StagedLoaderOptions {
   readonly connections: readonly DuckDBConnection[];
   /** SQL that loads one staging file (path already SQL-quoted). */
   readonly insertSql: (quotedPath: string) => string;
-  /** Lines per load (default 500k). */
+  /** Lines per load (default 500k); every load but a flush's last is exactly this many. */
   readonly batchLines?: number;
   /** Characters per load (default 256 Mi). */
   readonly batchChars?: number;
@@ -39,8 +39,6 @@ const CHUNK_BYTES = 1 << 20;
 interface Staging {
   readonly path: string;
   readonly handle: FileHandle;
-  lines: number;
-  chars: number;
 }
 
 /** Buffers NDJSON lines and loads them in large batches in the background. */
@@ -49,8 +47,14 @@ export class StagedLoader {
   private full: Buffer[] = [];
   private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   private pos = 0;
-  private pendingLines = 0;
-  private pendingChars = 0;
+  /**
+   * Where batches end: a batch is `full` up to (not including) each index. A batch is exactly
+   * `batchLines` lines (or ends early at `batchChars`), whatever the appends' sizes.
+   */
+  private cuts: number[] = [];
+  /** Lines and characters of the batch being filled. */
+  private fillLines = 0;
+  private fillChars = 0;
   private staging: Staging | undefined;
   private seq = 0;
   private readonly inFlight: Promise<void>[] = [];
@@ -58,7 +62,9 @@ export class StagedLoader {
   private failure: unknown;
   /** Staging-file work runs one step at a time (a read's flush may meet the writer's append). */
   private chain: Promise<unknown> = Promise.resolve();
-  private readonly batchLines: number;
+  /** Lines per load: the configured size, lowered near the end of the input ({@link limitBatch}). */
+  private batchLines: number;
+  private readonly maxBatchLines: number;
   private readonly batchChars: number;
   /** Wall time the oldest line not yet loaded was pushed (0 when none is waiting). */
   private oldest = 0;
@@ -66,13 +72,23 @@ export class StagedLoader {
   constructor(private readonly opts: StagedLoaderOptions) {
     if (opts.connections.length === 0) throw new BreachwatchError('ERR_INTERNAL', `${opts.name} loader needs a connection`);
     this.idle = [...opts.connections];
-    this.batchLines = opts.batchLines ?? 500_000;
+    this.maxBatchLines = opts.batchLines ?? 500_000;
+    this.batchLines = this.maxBatchLines;
     this.batchChars = opts.batchChars ?? 256 * 1024 * 1024;
+  }
+
+  /**
+   * Loads batches of `lines` lines from now on (at least one, never more than configured). The
+   * batch being filled ends at once if it already has that many.
+   */
+  limitBatch(lines: number): void {
+    this.batchLines = Math.max(1, Math.min(this.maxBatchLines, Math.floor(lines)));
+    if (this.fillLines >= this.batchLines) this.cut();
   }
 
   /** True while anything is staged or loading. */
   get busy(): boolean {
-    return this.inFlight.length > 0 || this.staging !== undefined || this.pendingLines > 0;
+    return this.inFlight.length > 0 || this.staging !== undefined || this.pos > 0 || this.full.length > 0;
   }
 
   /**
@@ -85,7 +101,7 @@ export class StagedLoader {
     if (tail !== undefined) this.put(tail);
     this.put('\n');
     if (this.oldest === 0) this.oldest = Date.now();
-    this.pendingLines++;
+    if (++this.fillLines >= this.batchLines || this.fillChars >= this.batchChars) this.cut();
   }
 
   private put(s: string): void {
@@ -96,30 +112,58 @@ export class StagedLoader {
       this.pos = 0;
     }
     this.pos += this.chunk.write(s, this.pos, 'utf8');
-    this.pendingChars += s.length;
+    this.fillChars += s.length;
   }
 
-  /** Writes buffered lines out, and starts a load when a batch is full; waits only when every connection is busy. */
+  /** Ends the batch being filled after the last line pushed. */
+  private cut(): void {
+    this.seal();
+    this.cuts.push(this.full.length);
+    this.fillLines = 0;
+    this.fillChars = 0;
+  }
+
+  /** Moves the chunk being filled to `full`; the next line starts a fresh one. */
+  private seal(): void {
+    if (this.pos === 0) return;
+    this.full.push(this.chunk.subarray(0, this.pos));
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.pos = 0;
+  }
+
+  /** Writes filled chunks out and starts a load for each complete batch; waits only when every connection is busy. */
   async maybeLoad(): Promise<void> {
     this.throwIfFailed();
     const old = this.oldest !== 0 && this.opts.maxAgeMs !== undefined && Date.now() - this.oldest >= this.opts.maxAgeMs;
-    if (!old && this.full.length === 0 && this.pendingLines < this.batchLines) return;
-    await this.locked(async () => {
-      if (old || this.full.length > 0 || this.pendingLines >= this.batchLines) await this.writePieces();
-      const s = this.staging;
-      if (s !== undefined && (old || s.lines >= this.batchLines || s.chars >= this.batchChars)) await this.startLoad();
-    });
+    if (!old && this.full.length === 0) return;
+    await this.locked(() => this.stage(old));
   }
 
   /** Loads whatever is buffered and waits for every load to finish. */
   async flush(): Promise<void> {
     this.throwIfFailed();
-    await this.locked(async () => {
-      if (this.pendingLines > 0) await this.writePieces();
-      if (this.staging !== undefined) await this.startLoad();
-    });
+    await this.locked(() => this.stage(true));
     while (this.inFlight.length > 0) await this.inFlight[0];
     this.throwIfFailed();
+  }
+
+  /**
+   * Writes what is buffered to staging files, starting a load at every batch end, and (with
+   * `all`) also loads the batch being filled. What is pushed meanwhile waits for the next step.
+   */
+  private async stage(all: boolean): Promise<void> {
+    if (all && this.fillLines > 0) this.cut();
+    const full = this.full;
+    const cuts = this.cuts;
+    this.full = [];
+    this.cuts = [];
+    let from = 0;
+    for (const to of cuts) {
+      await this.write(full.slice(from, to));
+      await this.startLoad();
+      from = to;
+    }
+    if (from < full.length) await this.write(full.slice(from));
   }
 
   /** Runs `fn` after every staging step begun before it. */
@@ -135,9 +179,10 @@ export class StagedLoader {
     const s = this.staging;
     this.staging = undefined;
     this.full = [];
+    this.cuts = [];
     this.pos = 0;
-    this.pendingLines = 0;
-    this.pendingChars = 0;
+    this.fillLines = 0;
+    this.fillChars = 0;
     this.oldest = 0;
     if (s !== undefined) {
       await s.handle.close().catch(() => undefined);
@@ -146,24 +191,16 @@ export class StagedLoader {
     while (this.inFlight.length > 0) await this.inFlight[0];
   }
 
-  private async writePieces(): Promise<void> {
+  /** Appends chunks to the staging file, opening one when none is open. */
+  private async write(chunks: Buffer[]): Promise<void> {
+    if (chunks.length === 0) return;
     let s = this.staging;
-    if (s === undefined) {
-      const path = join(this.opts.dir, `${this.opts.name}-${this.seq++}-${randomBytes(4).toString('hex')}.ndjson`);
-      s = { path, handle: await open(path, 'w'), lines: 0, chars: 0 };
-      this.staging = s;
-    }
-    const chunks = this.full;
-    if (this.pos > 0) chunks.push(this.chunk.subarray(0, this.pos));
-    // The last chunk is handed over whole; the next line starts a fresh one.
-    this.full = [];
-    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    this.pos = 0;
-    s.lines += this.pendingLines;
-    s.chars += this.pendingChars;
-    this.pendingLines = 0;
-    this.pendingChars = 0;
     try {
+      if (s === undefined) {
+        const path = join(this.opts.dir, `${this.opts.name}-${this.seq++}-${randomBytes(4).toString('hex')}.ndjson`);
+        s = { path, handle: await open(path, 'w') };
+        this.staging = s;
+      }
       await s.handle.writev(chunks);
     } catch (e) {
       this.failure ??= e;
@@ -175,7 +212,7 @@ export class StagedLoader {
     const s = this.staging;
     if (s === undefined) return;
     this.staging = undefined;
-    this.oldest = this.pendingLines > 0 ? Date.now() : 0;
+    this.oldest = this.pos > 0 || this.full.length > 0 ? Date.now() : 0;
     try {
       await s.handle.close();
     } catch (e) {
