@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|scope|sigma|serve|simulate|all] [--accounts N] [--days D] [--events N] [--seconds S]`.
+ * Benchmark runner: `npm run bench -- [hunt|scope|sigma|serve|simulate|all] [--accounts N] [--days D] [--events N] [--seconds S] [--rolling]`.
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -9,7 +9,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     accounts: { type: 'string' }, days: { type: 'string' }, events: { type: 'string' }, scenario: { type: 'string' },
-    seconds: { type: 'string' },
+    seconds: { type: 'string' }, rolling: { type: 'boolean' },
   },
 });
 const which = positionals[0] ?? 'all';
@@ -34,6 +34,7 @@ if (which === 'simulate') {
     ...(values.accounts !== undefined && { accounts: Number(values.accounts) }),
     ...(values.days !== undefined && { days: Number(values.days) }),
     ...(values.scenario !== undefined && { scenario: values.scenario }),
+    ...(values.rolling === true && { rolling: true }),
   });
 }
 if (which === 'serve' || which === 'all') {
