@@ -39,6 +39,16 @@ describe('readLines', () => {
     expect(gz).toEqual(plain);
   });
 
+  it('reads ASCII and multi-byte UTF-8 regions to the same text as a whole-file UTF-8 decode', async () => {
+    const ascii = Array.from({ length: 30_000 }, (_, i) => `{"i":${i},"ua":"Mozilla/5.0 (X11; Linux x86_64)"}`);
+    const multi = ['{"ua":"Ünïcødé/1.0 (日本語)"}', '{"e":"😀"}', '{"latin1-looking":"café ÿ"}'];
+    // Read chunks are 1 MiB: the ASCII block fills whole chunks, then chunks mix both kinds.
+    const all = [...ascii, ...multi, ...ascii.slice(0, 100), ...multi];
+    const r = await collect(write('mixed.ndjson', all.join('\n') + '\n'));
+    expect(r.bad).toEqual([]);
+    expect([...r.lines.values()]).toEqual(readFileSync(join(dir, 'mixed.ndjson'), 'utf8').split('\n').slice(0, -1));
+  });
+
   it('drops a byte-order mark at the start of the file', async () => {
     const r = await collect(write('bom.ndjson', '\ufeff{"a":1}\n\ufeffx'));
     expect([...r.lines]).toEqual([[1, '{"a":1}'], [2, '\ufeffx']]);
