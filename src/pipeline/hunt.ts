@@ -145,7 +145,10 @@ async function openStore(opts: HuntOptions): Promise<Store> {
     await rm(`${db}.wal`, { force: true });
   }
   // Loading needs little of DuckDB's memory (one load at a time); the rest goes to detection.
-  const store = await openDuckDbStore(db, { memoryLimit: '256MB', orderedLoads: true, threads: threadsBesideJavaScript() });
+  // Nothing here needs an append to load whole, so loads are cut at whole row groups.
+  const store = await openDuckDbStore(db, {
+    memoryLimit: '256MB', orderedLoads: true, splitAppends: true, threads: threadsBesideJavaScript(),
+  });
   await store.init();
   return store;
 }

@@ -26,7 +26,7 @@ import { StagedLoader } from './staged-loader.js';
  */
 const ROW_GROUP = 122_880;
 
-/** Access lines per load: four row groups (491,520 lines). */
+/** Access lines per load: four row groups (491,520 lines; whole groups only when appends may be split). */
 const ACCESS_BATCH_LINES = 4 * ROW_GROUP;
 
 /** Ledger lines per load: one row group. */
@@ -58,9 +58,12 @@ export class DuckDbStore implements Store {
     private readonly dir: string,
     private readonly ownDirs: readonly string[],
     private readonly onClose: () => void = () => undefined,
-    loading: { readonly batchLines?: number; readonly maxAgeMs?: number; readonly ordered?: boolean } = {},
+    loading: { readonly batchLines?: number; readonly maxAgeMs?: number; readonly ordered?: boolean; readonly splitAppends?: boolean } = {},
   ) {
-    const batch = { ...(loading.maxAgeMs !== undefined && { maxAgeMs: loading.maxAgeMs }) };
+    const batch = {
+      ...(loading.maxAgeMs !== undefined && { maxAgeMs: loading.maxAgeMs }),
+      ...(loading.splitAppends === true && { splitAppends: true }),
+    };
     // Each loader owns its connections: one connection never runs two loads at once, and an
     // ordered loader has one connection, so its loads land in the order they were staged.
     const [ledgerConn, ...allAccess] = loaderConns;
@@ -132,11 +135,10 @@ export class DuckDbStore implements Store {
   }
 
   expectRemaining(events: number): void {
-    // Near the end, access loads shrink (in whole row groups; never above the configured size)
-    // to about half of what is left, so that the load the final flush waits for is at most one
-    // row group, not four. Ledger loads are one row group already.
-    const groups = Math.min(4, Math.max(1, Math.floor(events / (2 * ROW_GROUP))));
-    this.access.limitBatch(groups * ROW_GROUP);
+    // Near the end, access loads shrink (in whole row groups; the loader never goes above its
+    // configured size) to about half of what is left, so that the load the final flush waits
+    // for is at most one row group, not four. Ledger loads are one row group already.
+    this.access.limitBatch(Math.max(1, Math.floor(events / (2 * ROW_GROUP))) * ROW_GROUP);
   }
 
   listAlerts(filter?: AlertFilter): Promise<Alert[]> {
@@ -147,14 +149,18 @@ export class DuckDbStore implements Store {
     return this.serial((c) => alerts.listIndicators(c, this.dir, alertIds));
   }
 
-  async countAccess(): Promise<number> {
-    await this.flush();
-    return this.serial(async (c) => Number((await c.runAndReadAll('SELECT count(*)::DOUBLE FROM access')).getRows()[0]?.[0] ?? 0));
+  countAccess(): Promise<number> {
+    return this.countRows('access');
   }
 
-  async countLedger(): Promise<number> {
+  countLedger(): Promise<number> {
+    return this.countRows('ledger');
+  }
+
+  /** Rows of a table once everything appended has loaded. */
+  private async countRows(table: 'access' | 'ledger'): Promise<number> {
     await this.flush();
-    return this.serial(async (c) => Number((await c.runAndReadAll('SELECT count(*)::DOUBLE FROM ledger')).getRows()[0]?.[0] ?? 0));
+    return this.serial(async (c) => Number((await c.runAndReadAll(`SELECT count(*)::DOUBLE FROM ${table}`)).getRows()[0]?.[0] ?? 0));
   }
 
   /** The hits of `q`, built once per query object and data generation. */

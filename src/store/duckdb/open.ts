@@ -25,8 +25,15 @@ const LOADERS = 3;
 
 /** Tuning; the defaults suit bulk loads. */
 export interface DuckDbStoreOptions {
-  /** Events per background load (default 100 000). */
+  /** Events per background load (default 491,520: four DuckDB row groups). */
   readonly batchLines?: number;
+  /**
+   * Cut loads at exactly `batchLines`, even inside one append, so that every load but the last
+   * is whole row groups (`hunt`). Off by default: each append's rows of a table then load in one
+   * statement, which the live service's recovery relies on (its row counts tell which commits
+   * the store holds).
+   */
+  readonly splitAppends?: boolean;
   /**
    * DuckDB's worker threads (default: every core). A caller whose JavaScript thread works while
    * DuckDB loads in the background (`hunt`, `serve`) passes {@link threadsBesideJavaScript}: a
@@ -79,6 +86,7 @@ export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {
         ...(opts.batchLines !== undefined && { batchLines: opts.batchLines }),
         ...(opts.loadWithinMs !== undefined && { maxAgeMs: opts.loadWithinMs }),
         ...(opts.orderedLoads === true && { ordered: true }),
+        ...(opts.splitAppends === true && { splitAppends: true }),
       });
     await store.init();
     return store;

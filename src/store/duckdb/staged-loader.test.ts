@@ -1,6 +1,7 @@
 /**
- * The staged loader's batching: a load starts when a batch is full, and `limitBatch` (the end
- * of the input is near) makes smaller batches start sooner. Every line still lands once.
+ * The staged loader's batching: a load starts when a batch is full (at the end of the append
+ * that fills it, or at the exact line with `splitAppends`), and `limitBatch` (the end of the
+ * input is near) makes smaller batches start sooner. Every line still lands once.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ interface Rig {
   done: () => void;
 }
 
-async function setUp(batchLines: number): Promise<Rig> {
+async function setUp(batchLines: number, splitAppends = false): Promise<Rig> {
   const inst = await DuckDBInstance.create(':memory:');
   const main = await inst.connect();
   await main.run('CREATE TABLE t (n BIGINT)');
@@ -30,7 +31,7 @@ async function setUp(batchLines: number): Promise<Rig> {
   let loads = 0;
   const sizes: number[] = [];
   const loader = new StagedLoader({
-    dir, name: 't', connections: [loaderConn], batchLines,
+    dir, name: 't', connections: [loaderConn], batchLines, splitAppends,
     insertSql: (p) => {
       loads++;
       sizes.push(readFileSync(p.slice(1, -1), 'utf8').split('\n').length - 1);
@@ -61,8 +62,25 @@ describe('StagedLoader', () => {
     }
   });
 
-  it('loads exactly batchLines per load however the appends are sized; a flush loads the rest', async () => {
+  it('ends a batch at the end of the append that fills it: one append is one load', async () => {
     const { loader, sizes, count, done } = await setUp(100);
+    try {
+      let n = 0;
+      for (const size of [7, 130, 1, 62, 99, 3]) {
+        for (let i = 0; i < size; i++) loader.push(`{"n":${n++}}`);
+        await loader.maybeLoad();
+      }
+      expect(sizes).toEqual([137, 162]);
+      await loader.flush();
+      expect(sizes).toEqual([137, 162, 3]);
+      expect(await count()).toBe(302);
+    } finally {
+      done();
+    }
+  });
+
+  it('with splitAppends, loads exactly batchLines per load however the appends are sized; a flush loads the rest', async () => {
+    const { loader, sizes, count, done } = await setUp(100, true);
     try {
       let n = 0;
       for (const size of [7, 130, 1, 62, 99, 3]) {
@@ -79,7 +97,7 @@ describe('StagedLoader', () => {
   });
 
   it('loads smaller batches once limited, never more than configured, and loses nothing', async () => {
-    const { loader, sizes, count, done } = await setUp(1000);
+    const { loader, sizes, count, done } = await setUp(1000, true);
     try {
       for (let i = 0; i < 60; i++) loader.push(`{"n":${i}}`);
       await loader.maybeLoad();

@@ -2,11 +2,13 @@
  * Bulk, background loading through staging NDJSON files. JavaScript only concatenates lines
  * (an event's verbatim source line where it has one) and streams them into the current
  * staging file in chunks of about a MiB, so a batch costs no JavaScript memory whatever its
- * size. A batch is exactly `batchLines` lines, however the appends were sized (the owner picks
- * whole DuckDB row groups); when one is complete, DuckDB's own JSON reader loads its file in
+ * size. A batch is `batchLines` lines: exactly, however the appends were sized, when the owner
+ * allows appends to be split (hunt: whole DuckDB row groups), else up to the end of the append
+ * that fills it. When one is complete, DuckDB's own JSON reader loads its file in
  * the background while JavaScript keeps working. Large batches matter: a 500k-row load costs
  * DuckDB about two thirds of the CPU per row of ten 50k-row loads. At most one load per
- * connection runs at once; a caller that gets further ahead waits (backpressure). */
+ * connection runs at once; a caller that gets further ahead waits (backpressure).
+ */
 import { randomBytes } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -24,12 +26,19 @@ export interface StagedLoaderOptions {
   readonly connections: readonly DuckDBConnection[];
   /** SQL that loads one staging file (path already SQL-quoted). */
   readonly insertSql: (quotedPath: string) => string;
-  /** Lines per load (default 500k); every load but a flush's last is exactly this many. */
+  /** Lines per load (default 500k; see `splitAppends`). */
   readonly batchLines?: number;
   /** Characters per load (default 256 Mi). */
   readonly batchChars?: number;
   /** Starts a load once the oldest staged line has waited this long (default: only when full). */
   readonly maxAgeMs?: number;
+  /**
+   * Ends a batch at exactly `batchLines` lines, even inside one append. Off by default: a batch
+   * then ends after the first append (the lines pushed between two `maybeLoad` calls) that
+   * fills it, so that one append always loads in one statement, which the live service's
+   * recovery relies on.
+   */
+  readonly splitAppends?: boolean;
 }
 
 /** Bytes encoded in JavaScript before they are written to the staging file. */
@@ -48,8 +57,9 @@ export class StagedLoader {
   private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   private pos = 0;
   /**
-   * Where batches end: a batch is `full` up to (not including) each index. A batch is exactly
-   * `batchLines` lines (or ends early at `batchChars`), whatever the appends' sizes.
+   * Where batches end: a batch is `full` up to (not including) each index. A batch ends once it
+   * has `batchLines` lines or `batchChars` characters: at that very line with `splitAppends`,
+   * else at the end of that append.
    */
   private cuts: number[] = [];
   /** Lines and characters of the batch being filled. */
@@ -83,7 +93,7 @@ export class StagedLoader {
    */
   limitBatch(lines: number): void {
     this.batchLines = Math.max(1, Math.min(this.maxBatchLines, Math.floor(lines)));
-    if (this.fillLines >= this.batchLines) this.cut();
+    if (this.fillLines > 0 && this.filled()) this.cut();
   }
 
   /** True while anything is staged or loading. */
@@ -101,7 +111,13 @@ export class StagedLoader {
     if (tail !== undefined) this.put(tail);
     this.put('\n');
     if (this.oldest === 0) this.oldest = Date.now();
-    if (++this.fillLines >= this.batchLines || this.fillChars >= this.batchChars) this.cut();
+    this.fillLines++;
+    if (this.opts.splitAppends === true && this.filled()) this.cut();
+  }
+
+  /** True when the batch being filled has reached its size. */
+  private filled(): boolean {
+    return this.fillLines >= this.batchLines || this.fillChars >= this.batchChars;
   }
 
   private put(s: string): void {
@@ -131,9 +147,13 @@ export class StagedLoader {
     this.pos = 0;
   }
 
-  /** Writes filled chunks out and starts a load for each complete batch; waits only when every connection is busy. */
+  /**
+   * Ends an append: writes filled chunks out and starts a load for each complete batch; waits
+   * only when every connection is busy.
+   */
   async maybeLoad(): Promise<void> {
     this.throwIfFailed();
+    if (this.fillLines > 0 && this.filled()) this.cut();
     const old = this.oldest !== 0 && this.opts.maxAgeMs !== undefined && Date.now() - this.oldest >= this.opts.maxAgeMs;
     if (!old && this.full.length === 0) return;
     await this.locked(() => this.stage(old));
