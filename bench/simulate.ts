@@ -65,27 +65,22 @@ class Roller {
   }
 
   private async run(final: boolean): Promise<void> {
-    {
-      let onDisk = 0;
-      for (const sub of ['access', 'ledger']) {
-        const dir = join(this.out, sub);
-        const names = (await readdir(dir).catch(() => [] as string[])).sort();
-        const done = final ? names : names.slice(0, -1);
-        for (const n of names) onDisk += (await stat(join(dir, n)).catch(() => ({ size: 0 }))).size;
-        for (const n of done) {
-          const f = join(dir, n);
-          if (this.baseline === undefined && sub === 'access') {
-            const t0 = performance.now();
-            const r = await readAndParse([f]);
-            this.baseline = { ...r, seconds: (performance.now() - t0) / 1000 };
-          }
-          this.bytes += (await stat(f)).size;
-          this.files++;
-          await unlink(f);
-        }
+    let onDisk = 0;
+    for (const sub of ['access', 'ledger']) {
+      const dir = join(this.out, sub);
+      const names = (await readdir(dir).catch(() => [] as string[])).sort();
+      const sizes = await Promise.all(names.map(async (n) => (await stat(join(dir, n)).catch(() => ({ size: 0 }))).size));
+      for (const size of sizes) onDisk += size;
+      const done = final ? names.length : names.length - 1;
+      for (let i = 0; i < done; i++) {
+        const f = join(dir, names[i]!);
+        if (this.baseline === undefined && sub === 'access') this.baseline = await parseBaseline([f]);
+        this.bytes += sizes[i]!;
+        this.files++;
+        await unlink(f);
       }
-      this.maxOnDisk = Math.max(this.maxOnDisk, onDisk);
     }
+    this.maxOnDisk = Math.max(this.maxOnDisk, onDisk);
   }
 }
 
