@@ -111,7 +111,7 @@ export async function benchServeSteady(o: ServeSteadyOptions = {}): Promise<Reco
     clearInterval(scrape);
     const mem = await memory(pid);
     const metrics = await (await fetch(`${child.url}/metrics`, { headers: { authorization: `Bearer ${keys.analyst}` } })).text();
-    const heap = Number(/^breachwatch_process_nodejs_heap_size_used_bytes (\S+)/m.exec(metrics)?.[1] ?? 0);
+    const heap = metric(metrics, 'breachwatch_process_nodejs_heap_size_used_bytes');
     await stop(child);
     const at = (f: number): number => samples[Math.min(samples.length - 1, Math.floor(f * (samples.length - 1)))]?.rss ?? 0;
     console.log(`serve steady-feed benchmark (${fmt(rate)} events/s target for ${seconds} s, allowed lateness ${lateness} ms)`);
