@@ -4,7 +4,11 @@
  * truth; `forged-token` must be detected within one minute of event time after the first forged
  * request; `benign` must raise no critical or high alert. Time to detect is printed per scenario.
  *
- * BW_SCENARIO_ACCOUNTS / BW_SCENARIO_DAYS shrink the run for local iteration; CI runs the full size.
+ * `npm test` runs every scenario at 10k accounts × 21 days (about a minute): small enough for a
+ * newcomer's test command, large enough that each assertion can fail (at 4k × 12 days the
+ * insider's low-and-slow harvest is not yet separable from the office crowd). The full size,
+ * 50k accounts × 60 days, is `npm run test:scenarios`, which CI runs after `npm test`.
+ * BW_SCENARIO_ACCOUNTS / BW_SCENARIO_DAYS set the size.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,8 +22,8 @@ import { agreement, readAffectedIds, readTruth } from '../../src/pipeline/truth.
 import { expandInputs } from '../../src/cli/files.js';
 import type { Alert } from '../../src/model/index.js';
 
-const ACCOUNTS = Number(process.env.BW_SCENARIO_ACCOUNTS ?? 50_000);
-const DAYS = Number(process.env.BW_SCENARIO_DAYS ?? 60);
+const ACCOUNTS = Number(process.env.BW_SCENARIO_ACCOUNTS ?? 10_000);
+const DAYS = Number(process.env.BW_SCENARIO_DAYS ?? 21);
 const dirs: string[] = [];
 afterAll(async () => { for (const d of dirs) await rm(d, { recursive: true, force: true }); });
 
