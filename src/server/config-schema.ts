@@ -5,6 +5,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULTS } from '../model/index.js';
+
+const D = DEFAULTS;
 
 /** The dashboard built with this package (`npm run build`): web/dist at the package root, from src/ or dist/. */
 const PACKAGE_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -62,21 +65,26 @@ export const configSchema = z.object({
     catalog: z.string().optional(),
   }).strict().default({}),
   detect: z.object({
-    allowed_lateness_ms: z.number().int().min(0).default(30_000),
-    max_key_age_days: z.number().int().min(1).default(365),
+    allowed_lateness_ms: z.number().int().min(0).default(D.detect.allowedLatenessMs),
+    max_key_age_days: z.number().int().min(1).default(D.detect.maxKeyAgeDays),
     /** A source silent this long (wall clock) no longer holds back the watermark. */
-    source_idle_ms: z.number().int().min(1).default(30_000),
+    source_idle_ms: z.number().int().min(1).default(D.live.sourceIdleMs),
     /** Events held for reordering before the oldest are released regardless. */
-    reorder_max_events: z.number().int().min(1).default(500_000),
+    reorder_max_events: z.number().int().min(1).default(D.live.reorderMaxEvents),
     sigma: z.array(z.string()).default([]),
-  }).strict().default({ allowed_lateness_ms: 30_000, max_key_age_days: 365, source_idle_ms: 30_000, reorder_max_events: 500_000, sigma: [] }),
-  checkpoint: z.object({ interval_s: z.number().min(0.1).default(30) }).strict().default({ interval_s: 30 }),
-  dedup: z.object({ horizon_ms: z.number().int().min(1).default(120_000) }).strict().default({ horizon_ms: 120_000 }),
+  }).strict().default({
+    allowed_lateness_ms: D.detect.allowedLatenessMs, max_key_age_days: D.detect.maxKeyAgeDays,
+    source_idle_ms: D.live.sourceIdleMs, reorder_max_events: D.live.reorderMaxEvents, sigma: [],
+  }),
+  checkpoint: z.object({ interval_s: z.number().min(0.1).default(D.live.checkpointIntervalS) }).strict()
+    .default({ interval_s: D.live.checkpointIntervalS }),
+  dedup: z.object({ horizon_ms: z.number().int().min(1).default(D.live.dedupHorizonMs) }).strict()
+    .default({ horizon_ms: D.live.dedupHorizonMs }),
   queue: z.object({
-    max_events: z.number().int().min(1).default(200_000),
-    max_batch_events: z.number().int().min(1).default(50_000),
-    retry_after_s: z.number().int().min(1).default(1),
-  }).strict().default({ max_events: 200_000, max_batch_events: 50_000, retry_after_s: 1 }),
+    max_events: z.number().int().min(1).default(D.live.queueMaxEvents),
+    max_batch_events: z.number().int().min(1).default(D.live.queueMaxBatchEvents),
+    retry_after_s: z.number().int().min(1).default(D.live.retryAfterS),
+  }).strict().default({ max_events: D.live.queueMaxEvents, max_batch_events: D.live.queueMaxBatchEvents, retry_after_s: D.live.retryAfterS }),
   api_keys: z.array(apiKey).min(1, 'at least one API key is required'),
   sinks: z.array(z.discriminatedUnion('type', [webhookSink, slackSink, fileSink])).default([]),
   nats: z.object({

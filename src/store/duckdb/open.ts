@@ -20,8 +20,11 @@ export function threadsBesideJavaScript(): number {
 /** Files open in this process: DuckDB must not attach one file twice in a process. */
 const openFiles = new Set<string>();
 
-/** Background load connections: one for the ledger, the rest for access events (at most 2 loads in flight). */
-const LOADERS = 3;
+/**
+ * Background load connections: one for sequenced commits, one for the ledger, the rest for
+ * access events (at most 2 bulk loads in flight).
+ */
+const LOADERS = 4;
 
 /** Tuning; the defaults suit bulk loads. */
 export interface DuckDbStoreOptions {
