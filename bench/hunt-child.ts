@@ -29,7 +29,7 @@ if (mode === 'baseline') {
   const sim = a!;
   const r = await hunt({
     access: await files(join(sim, 'access')), ledger: await files(join(sim, 'ledger')),
-    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'), db: b!,
+    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'), store: `duckdb:${b!}`,
   });
   const s = (performance.now() - t0) / 1000;
   console.log(JSON.stringify({

@@ -9,10 +9,10 @@
  * const detectors = await buildDetectors(settings, ref, { sigma: ['rules/'] });
  */
 export {
-  parseStoreUrl, describeStore, resolveStoreLocation,
+  parseStoreUrl, describeStore, resolveStoreUrl,
   type StoreLocation, type StoreScheme, type DuckDbStoreLocation, type ClickHouseStoreLocation,
 } from './store-url.js';
 export { STORE_PROFILES } from './profiles.js';
-export { openStore, storeLocation, type OpenStoreOptions } from './open-store.js';
+export { openStore, storeLocation, storeProfile, type OpenStoreOptions } from './open-store.js';
 export { buildDetectors, detectSettings, type DetectorChoice } from './detectors.js';
 export { quarantineBeside } from './sidecar.js';

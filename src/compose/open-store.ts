@@ -5,7 +5,7 @@
  */
 import { BreachwatchError } from '../model/index.js';
 import { duckdbBackend } from '../store/index.js';
-import type { Store, StoreBackend, StoreUse } from '../store/index.js';
+import type { Store, StoreBackend, StoreProfile, StoreUse } from '../store/index.js';
 import { STORE_PROFILES } from './profiles.js';
 import { describeStore, parseStoreUrl } from './store-url.js';
 import type { StoreLocation, StoreScheme } from './store-url.js';
@@ -47,12 +47,16 @@ export function storeLocation(url: string): StoreLocation {
  */
 export async function openStore(where: string | StoreLocation, use: StoreUse, opts: OpenStoreOptions = {}): Promise<Store> {
   const location = typeof where === 'string' ? storeLocation(where) : where;
-  const profile = { ...STORE_PROFILES[use], ...(opts.memoryLimit !== undefined && { memoryLimit: opts.memoryLimit }) };
-  const open = { profile, ...(opts.fresh === true && { fresh: true }), ...(opts.mustExist === true && { mustExist: true }) };
+  const open = { profile: storeProfile(use, opts), ...(opts.fresh === true && { fresh: true }), ...(opts.mustExist === true && { mustExist: true }) };
   switch (location.scheme) {
     case 'duckdb': return (BACKENDS.duckdb ?? missing(location)).open(location, open);
     case 'clickhouse': return (BACKENDS.clickhouse ?? missing(location)).open(location, open);
   }
+}
+
+/** The profile of `use`, with the caller's memory limit when given. */
+export function storeProfile(use: StoreUse, opts: Pick<OpenStoreOptions, 'memoryLimit'> = {}): StoreProfile {
+  return { ...STORE_PROFILES[use], ...(opts.memoryLimit !== undefined && { memoryLimit: opts.memoryLimit }) };
 }
 
 function missing(l: StoreLocation): never {

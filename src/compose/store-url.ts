@@ -110,8 +110,12 @@ export function describeStore(l: StoreLocation): string {
   return `clickhouse${l.protocol === 'https' ? '+https' : ''}://${user}${host}:${l.port}/${l.database}`;
 }
 
-/** The location with a relative DuckDB path resolved against `base` (a config file's folder). */
-export function resolveStoreLocation(l: StoreLocation, base: string): StoreLocation {
-  if (l.scheme !== 'duckdb' || l.path === ':memory:' || isAbsolute(l.path)) return l;
-  return { scheme: 'duckdb', path: resolve(base, l.path) };
+/**
+ * The URL with a relative DuckDB path resolved against `base` (a config file's folder); any
+ * other URL unchanged (so a ClickHouse password survives).
+ */
+export function resolveStoreUrl(url: string, base: string): string {
+  const r = parseStoreUrl(url);
+  if (!r.ok || r.value.scheme !== 'duckdb' || r.value.path === ':memory:' || isAbsolute(r.value.path)) return url;
+  return `duckdb:${resolve(base, r.value.path)}`;
 }

@@ -6,11 +6,18 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULTS } from '../model/index.js';
+import { parseStoreUrl } from '../compose/index.js';
 
 const D = DEFAULTS;
 
 /** The dashboard built with this package (`npm run build`): web/dist at the package root, from src/ or dist/. */
 const PACKAGE_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** A store URL, refused with the parser's reason. */
+const storeUrl = z.string().superRefine((s, ctx) => {
+  const r = parseStoreUrl(s);
+  if (!r.ok) for (const i of r.issues) ctx.addIssue({ code: 'custom', message: i.message });
+});
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/i, 'expected 64 hex digits (sha256 of the key)');
 
@@ -53,10 +60,11 @@ export const configSchema = z.object({
     body_limit_bytes: z.number().int().min(1024).default(16 * 1024 * 1024),
   }).strict().default({ host: '127.0.0.1', port: 8080, body_limit_bytes: 16 * 1024 * 1024 }),
   store: z.object({
-    path: z.string().min(1).default('breachwatch.duckdb'),
+    /** Store URL (`duckdb:PATH`, `clickhouse://…`); a relative DuckDB path is relative to the config file. */
+    url: storeUrl.default(D.store.url),
     /** DuckDB memory limit, e.g. `512MB` (the store's default when absent). */
     memory_limit: z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size such as 512MB or 2GiB').optional(),
-  }).strict().default({ path: 'breachwatch.duckdb' }),
+  }).strict().default({ url: D.store.url }),
   /** Checkpoints, journal, audit log and quarantine live here unless named otherwise. */
   state_dir: z.string().min(1).default('breachwatch-state'),
   reference: z.object({

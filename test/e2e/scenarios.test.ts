@@ -36,7 +36,7 @@ async function runScenario(scenario: ScenarioName) {
   const db = join(dir, 'store.duckdb');
   const summary = await hunt({
     access: await expandInputs([join(sim, 'access')], 'access'), ledger: await expandInputs([join(sim, 'ledger')], 'ledger'),
-    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'), db,
+    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'), store: `duckdb:${db}`,
     alerts: join(dir, 'alerts.ndjson'),
   });
   const alerts = (await readFile(join(dir, 'alerts.ndjson'), 'utf8')).trim().split('\n').filter(Boolean)

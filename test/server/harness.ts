@@ -44,7 +44,7 @@ export function makeKeys(): { keys: TestKeys; config: { name: string; role: stri
 export function testConfig(dir: string, keyConfig: object[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     http: { host: '127.0.0.1', port: 0, body_limit_bytes: 4 * 1024 * 1024 },
-    store: { path: join(dir, 'bw.duckdb') },
+    store: { url: `duckdb:${join(dir, 'bw.duckdb')}` },
     state_dir: join(dir, 'state'),
     reference: { keys: join(FIXTURES, 'keys.json'), staff: join(FIXTURES, 'staff.csv'), catalog: join(FIXTURES, 'catalog.yaml') },
     detect: { allowed_lateness_ms: 1000, source_idle_ms: 10_000 },

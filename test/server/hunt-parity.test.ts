@@ -32,7 +32,7 @@ describe('serve and hunt agree', () => {
     const ledgerFile = join(sim, 'ledger', 'ledger-2025-06-01.ndjson');
     const ref = { keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml') };
 
-    await hunt({ access: [accessFile], ledger: [ledgerFile], ...ref, db: join(dir, 'hunt.duckdb'), alerts: join(dir, 'hunt-alerts.ndjson') });
+    await hunt({ access: [accessFile], ledger: [ledgerFile], ...ref, store: `duckdb:${join(dir, 'hunt.duckdb')}`, alerts: join(dir, 'hunt-alerts.ndjson') });
     const offline = (await readFile(join(dir, 'hunt-alerts.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Alert);
 
     const t = await startTestService({ reference: ref, detect: { allowed_lateness_ms: 30_000, source_idle_ms: 600_000 } });

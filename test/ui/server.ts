@@ -32,7 +32,7 @@ export async function startServer(webDist: string): Promise<TestServer> {
   const ingestKey = `bw-ingest-${randomBytes(16).toString('hex')}`;
   const config = {
     http: { host: '127.0.0.1', port: 0 },
-    store: { path: join(dir, 'store.duckdb') },
+    store: { url: `duckdb:${join(dir, 'store.duckdb')}` },
     state_dir: join(dir, 'state'),
     reference: { keys: join(FIXTURES, 'keys.json'), staff: join(FIXTURES, 'staff.csv'), catalog: join(FIXTURES, 'catalog.yaml') },
     detect: { allowed_lateness_ms: 30_000 },
