@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { readdir } from 'node:fs/promises';
-import { hunt } from '../src/pipeline/hunt.js';
+import { hunt } from '../src/pipeline/index.js';
 import { readAndParse } from './parse-baseline.js';
 
 /** The baseline: read the files and JSON.parse every line, nothing else. */

@@ -1,4 +1,6 @@
 /** Public API of breachwatch. Re-exports only. */
 export * from './model/index.js';
-export type { Detector, DetectContext, DetectSettings } from './detect/detector.js';
-export type { Store } from './store/store.js';
+export type { Detector, DetectContext, DetectSettings } from './detect/index.js';
+export type {
+  Store, IngestStore, ReferenceStore, AlertStore, ScopeStore, StoreOperations, StoreCommit,
+} from './store/index.js';

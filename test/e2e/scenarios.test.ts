@@ -15,11 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { simulate, SCENARIOS, type ScenarioName } from '../../src/sim/index.js';
-import { hunt } from '../../src/pipeline/hunt.js';
+import { agreement, hunt, readAffectedIds, readTruth } from '../../src/pipeline/index.js';
 import { runScope } from '../../src/scope/index.js';
 import { openDuckDbStore } from '../../src/store/index.js';
-import { agreement, readAffectedIds, readTruth } from '../../src/pipeline/truth.js';
-import { expandInputs } from '../../src/cli/files.js';
+import { expandInputs } from '../../src/cli/index.js';
 import type { Alert } from '../../src/model/index.js';
 
 const ACCOUNTS = Number(process.env.BW_SCENARIO_ACCOUNTS ?? 10_000);

@@ -8,9 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { hashKey } from '../../src/server/auth.js';
-import { loadConfig } from '../../src/server/config-load.js';
-import { startService, type Service, type ServiceOptions } from '../../src/server/service.js';
+import { hashKey, loadConfig, startService, type Service, type ServiceOptions } from '../../src/server/index.js';
 
 /** Fixture folder of the serve tests. */
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures/server');
