@@ -35,8 +35,7 @@ export interface StagedLoaderOptions {
   /**
    * Ends a batch at exactly `batchLines` lines, even inside one append. Off by default: a batch
    * then ends after the first append (the lines pushed between two `maybeLoad` calls) that
-   * fills it, so that one append always loads in one statement, which the live service's
-   * recovery relies on.
+   * fills it, so that one append always loads in one statement.
    */
   readonly splitAppends?: boolean;
 }
