@@ -7,7 +7,7 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LivePipeline } from '../live/index.js';
 import type { Sinks } from '../live/index.js';
-import type { Store } from '../store/index.js';
+import type { StoreOperations } from '../store/index.js';
 
 /** The metrics of one service. */
 export class ServiceMetrics {
@@ -16,7 +16,7 @@ export class ServiceMetrics {
   readonly requests: Counter<'route' | 'status'>;
   private alertCounts: Record<string, number> = {};
 
-  constructor(pipeline: LivePipeline, sinks: Sinks, store?: Store) {
+  constructor(pipeline: LivePipeline, sinks: Sinks, store?: Pick<StoreOperations, 'memoryBytes'>) {
     const r = this.registry;
     collectDefaultMetrics({ register: r, prefix: 'breachwatch_process_' });
     this.quarantined = new Counter({ name: 'breachwatch_ingest_quarantined_total', help: 'Lines quarantined, by source and reason', labelNames: ['source', 'reason'], registers: [r] });
