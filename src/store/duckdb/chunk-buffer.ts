@@ -17,6 +17,16 @@ export class ChunkBuffer {
     return this.full.length > 0;
   }
 
+  /** Filled chunks waiting (an index into what {@link takeFull} returns next). */
+  get fullCount(): number {
+    return this.full.length;
+  }
+
+  /** True when nothing is buffered. */
+  get empty(): boolean {
+    return this.pos === 0 && this.full.length === 0;
+  }
+
   /** Adds one line given as pieces (no trailing newline). */
   push(head: string, body?: string, tail?: string): void {
     this.put(head);
@@ -42,13 +52,17 @@ export class ChunkBuffer {
     return out;
   }
 
+  /** Moves the chunk being filled to the filled ones; the next line starts a fresh chunk. */
+  seal(): void {
+    if (this.pos === 0) return;
+    this.full.push(this.chunk.subarray(0, this.pos));
+    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
+    this.pos = 0;
+  }
+
   /** Everything buffered; the next line starts a fresh chunk. */
   takeAll(): Buffer[] {
-    if (this.pos > 0) {
-      this.full.push(this.chunk.subarray(0, this.pos));
-      this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-      this.pos = 0;
-    }
+    this.seal();
     return this.takeFull();
   }
 
