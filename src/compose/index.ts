@@ -8,10 +8,7 @@
  * const settings = detectSettings({ allowedLatenessMs: 60_000 });
  * const detectors = await buildDetectors(settings, ref, { sigma: ['rules/'] });
  */
-export {
-  parseStoreUrl, describeStore, resolveStoreUrl,
-  type StoreLocation, type StoreScheme, type DuckDbStoreLocation, type ClickHouseStoreLocation,
-} from './store-url.js';
+export { parseStoreUrl, describeStore, resolveStoreUrl } from './store-url.js';
 export { STORE_PROFILES } from './profiles.js';
 export { openStore, storeLocation, storeProfile, type OpenStoreOptions } from './open-store.js';
 export { buildDetectors, detectSettings, type DetectorChoice } from './detectors.js';

@@ -5,10 +5,9 @@
  */
 import { BreachwatchError } from '../model/index.js';
 import { duckdbBackend } from '../store/index.js';
-import type { Store, StoreBackend, StoreProfile, StoreUse } from '../store/index.js';
+import type { Store, StoreBackend, StoreLocation, StoreProfile, StoreScheme, StoreUse } from '../store/index.js';
 import { STORE_PROFILES } from './profiles.js';
 import { describeStore, parseStoreUrl } from './store-url.js';
-import type { StoreLocation, StoreScheme } from './store-url.js';
 
 type Backends = { readonly [S in StoreScheme]?: StoreBackend<Extract<StoreLocation, { scheme: S }>> };
 

@@ -3,7 +3,7 @@
  * store with no file of its own (in memory, a ClickHouse server) has its quarantine in the
  * working folder.
  */
-import type { StoreLocation } from './store-url.js';
+import type { StoreLocation } from '../store/index.js';
 
 /** Default quarantine file of a run writing to `l`. */
 export function quarantineBeside(l: StoreLocation): string {

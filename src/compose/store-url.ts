@@ -11,32 +11,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { DEFAULTS, type ParseResult } from '../model/index.js';
-
-/** A DuckDB store's location. */
-export interface DuckDbStoreLocation {
-  readonly scheme: 'duckdb';
-  /** A file path, or `:memory:`. */
-  readonly path: string;
-}
-
-/** A ClickHouse server's location (the backend interprets `settings`). */
-export interface ClickHouseStoreLocation {
-  readonly scheme: 'clickhouse';
-  readonly protocol: 'http' | 'https';
-  readonly host: string;
-  readonly port: number;
-  readonly database: string;
-  readonly username?: string;
-  readonly password?: string;
-  /** Query parameters of the URL, for the backend to validate. */
-  readonly settings: Readonly<Record<string, string>>;
-}
-
-/** Where a store lives. */
-export type StoreLocation = DuckDbStoreLocation | ClickHouseStoreLocation;
-
-/** The URL schemes a store location can have. */
-export type StoreScheme = StoreLocation['scheme'];
+import type { StoreLocation } from '../store/index.js';
 
 /** A refused URL: one issue, code `bad_store_url`. */
 function bad(message: string): ParseResult<StoreLocation> {

@@ -14,9 +14,9 @@ import { Catalog, QuarantineWriter, loadReference, openEventStream } from '../in
 import type { IngestProgress } from '../ingest/index.js';
 import { Engine } from '../detect/index.js';
 import type { DetectSettings } from '../detect/index.js';
-import type { AlertStore, IngestStore } from '../store/index.js';
+import type { AlertStore, IngestStore, StoreLocation } from '../store/index.js';
 import {
-  buildDetectors, describeStore, detectSettings, openStore, quarantineBeside, storeLocation, type StoreLocation,
+  buildDetectors, describeStore, detectSettings, openStore, quarantineBeside, storeLocation,
 } from '../compose/index.js';
 import type { Progress } from './progress.js';
 import { fmtCount } from './progress.js';

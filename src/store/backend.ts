@@ -3,6 +3,7 @@
  * one {@link StoreBackend}, and a {@link StoreProfile} says how the store will be used (bulk
  * load, live service, reads), which decides its loading and resource settings.
  */
+import type { StoreLocation } from './location.js';
 import type { Store } from './store.js';
 
 /** The uses a store is opened for. */
@@ -38,8 +39,8 @@ export interface StoreOpenOptions {
   readonly mustExist?: boolean;
 }
 
-/** One storage backend; `L` is its parsed location (a DuckDB path, a ClickHouse URL, …). */
-export interface StoreBackend<L> {
+/** One storage backend; `L` is its kind of {@link StoreLocation} (a DuckDB path, a ClickHouse server, …). */
+export interface StoreBackend<L extends StoreLocation> {
   /** The store URL scheme it serves (`duckdb`, `clickhouse`). */
   readonly scheme: string;
   /** Opens (creating when allowed) an initialized store. */

@@ -7,6 +7,7 @@ export type {
   ScopeStore, Store, StoreCommit, StoreOperations, StoredIndicator,
 } from './store.js';
 export type { StoreBackend, StoreOpenOptions, StoreProfile, StoreUse } from './backend.js';
-export { duckdbBackend, duckDbOptions, type DuckDbLocation } from './duckdb/backend.js';
+export { duckdbBackend, duckDbOptions } from './duckdb/backend.js';
+export type { ClickHouseStoreLocation, DuckDbStoreLocation, StoreLocation, StoreScheme } from './location.js';
 export { openDuckDbStore, threadsBesideJavaScript } from './duckdb/open.js';
 export type { DuckDbStoreOptions } from './duckdb/open.js';

@@ -8,13 +8,9 @@ import { availableParallelism } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { BreachwatchError } from '../../model/index.js';
 import type { StoreBackend, StoreProfile } from '../backend.js';
+import type { DuckDbStoreLocation } from '../location.js';
 import type { Store } from '../store.js';
 import { openDuckDbStore, threadsBesideJavaScript, type DuckDbStoreOptions } from './open.js';
-
-/** The location of a DuckDB store: a file path or `:memory:`. */
-export interface DuckDbLocation {
-  readonly path: string;
-}
 
 /** DuckDB's options for a profile. */
 export function duckDbOptions(p: StoreProfile): DuckDbStoreOptions {
@@ -28,7 +24,7 @@ export function duckDbOptions(p: StoreProfile): DuckDbStoreOptions {
 }
 
 /** Opens DuckDB stores for the composition layer. */
-export const duckdbBackend: StoreBackend<DuckDbLocation> = {
+export const duckdbBackend: StoreBackend<DuckDbStoreLocation> = {
   scheme: 'duckdb',
   async open(location, opts): Promise<Store> {
     const { path } = location;

@@ -26,7 +26,7 @@ runStoreContract('duckdb file', {
   open: () => openDuckDbStore(join(dir, `contract-${n++}.duckdb`)),
   crash: {
     url: () => `duckdb:${join(dir, `crash-${n++}.duckdb`)}`,
-    reopen: (url) => duckdbBackend.open({ path: url.slice('duckdb:'.length) }, { profile: LIVE_PROFILE }),
+    reopen: (url) => duckdbBackend.open({ scheme: 'duckdb', path: url.slice('duckdb:'.length) }, { profile: LIVE_PROFILE }),
   },
 });
 
