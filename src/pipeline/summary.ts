@@ -50,7 +50,7 @@ export function summarizeRun(x: {
     totals.lines += f.lines; totals.blank += f.blank; totals.accepted += f.accepted; totals.quarantined += f.quarantined;
     for (const [k, v] of Object.entries(f.byReason)) byReason[k] = (byReason[k] ?? 0) + v;
   }
-  const bySeverity = { critical: 0, high: 0, medium: 0, low: 0 } as Record<Severity, number>;
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const byDetector: Record<string, number> = {};
   for (const a of x.alerts) {
     bySeverity[a.severity]++;

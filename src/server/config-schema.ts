@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { DEFAULTS } from '../model/index.js';
+import { DEFAULTS, SEVERITIES } from '../model/index.js';
 import { parseStoreUrl } from '../compose/index.js';
 
 const D = DEFAULTS;
@@ -34,7 +34,7 @@ const webhookSink = z.object({
   /** HMAC-SHA256 secret for `X-Breachwatch-Signature`; or name an environment variable. */
   secret: z.string().min(1).optional(),
   secret_env: z.string().min(1).optional(),
-  min_severity: z.enum(['critical', 'high', 'medium', 'low']).default('low'),
+  min_severity: z.enum(SEVERITIES).default('low'),
   max_retries: z.number().int().min(0).max(20).default(5),
   backoff_ms: z.number().int().min(1).default(500),
   timeout_ms: z.number().int().min(1).default(5000),
@@ -48,7 +48,7 @@ const slackSink = webhookSink.omit({ type: true, secret: true, secret_env: true 
 const fileSink = z.object({
   type: z.literal('file'),
   path: z.string().min(1),
-  min_severity: z.enum(['critical', 'high', 'medium', 'low']).default('low'),
+  min_severity: z.enum(SEVERITIES).default('low'),
   queue_max: z.number().int().min(1).default(100_000),
 }).strict();
 
