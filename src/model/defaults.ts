@@ -23,9 +23,7 @@ const ingest = {
 
 /** Store defaults. */
 const store = {
-  /** The DuckDB file `hunt` writes and `scope` and `serve` read when no store is named. */
-  duckdbPath: 'breachwatch.duckdb',
-  /** The same, as a store URL (`--store`, `store.url`). */
+  /** The store `hunt` writes and `scope` and `serve` read when none is named (`--store`, `store.url`). */
   url: 'duckdb:breachwatch.duckdb',
   /** The ClickHouse database a `clickhouse://host` URL without a path names. */
   clickhouseDatabase: 'breachwatch',
