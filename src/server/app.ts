@@ -1,7 +1,9 @@
 /**
  * Builds the fastify application: every body read as bytes (gzip decoded first, the body
- * limit applying to the decoded size), the one error handler, request logging limited to
- * method, route template, status and time, and every route group.
+ * limit applying to the decoded size), deadlines on every socket and a connection cap, the
+ * security headers, authentication of every route before its body is read, the one error
+ * handler, request logging limited to method, route template, status and time, and every
+ * route group.
  */
 import { createGunzip } from 'node:zlib';
 import type { Transform } from 'node:stream';
@@ -15,6 +17,8 @@ import { registerIngest } from './ingest-routes.js';
 import { registerOps } from './ops-routes.js';
 import { registerOtlp } from './otlp.js';
 import { registerScope } from './scope-routes.js';
+import { registerAuth } from './auth.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 /** Shared flag: set while shutting down (readiness answers 503). */
 export interface AppState { closing: boolean }
@@ -41,13 +45,22 @@ export function listRoutes(app: FastifyInstance): { method: string; url: string 
 
 /** The application for `ctx`, not yet listening. */
 export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger, state: AppState): Promise<FastifyInstance> {
+  const h = ctx.config.http;
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: ctx.config.http.body_limit_bytes,
+    bodyLimit: h.body_limit_bytes,
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
+    // Every socket has a deadline: idle ones (which once exhausted the file handles) are closed.
+    connectionTimeout: h.connection_timeout_ms,
+    requestTimeout: h.request_timeout_ms,
+    keepAliveTimeout: h.keep_alive_timeout_ms,
+    maxRequestsPerSocket: h.max_requests_per_socket,
   });
+  // Node requires headersTimeout ≤ requestTimeout; a connection over the cap is closed at once.
+  app.server.headersTimeout = Math.min(h.headers_timeout_ms, h.request_timeout_ms);
+  app.server.maxConnections = h.max_connections;
   const routes: { method: string; url: string }[] = [];
   ROUTES.set(app, routes);
   app.addHook('onRoute', (r) => {
@@ -69,6 +82,8 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger, state
     ctx.metrics.requests.inc({ route, status: String(reply.statusCode) });
     req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
+  await registerSecurityHeaders(app);
+  registerAuth(app, { keys: ctx.keys, audit: ctx.audit, maxFailures: ctx.config.auth.max_failures, windowS: ctx.config.auth.window_s });
   registerIngest(app, ctx);
   registerOtlp(app, ctx);
   registerAlerts(app, ctx);
