@@ -1,0 +1,80 @@
+/**
+ * The compact range of the tree: the roots of the complete subtrees along its right edge
+ * (one per set bit of the size). Appending a leaf merges equal-sized neighbours, which yields
+ * exactly the node hashes `tree.bin` stores, in its order; the tree head is the fold of at
+ * most log2(n) hashes, so the root after every append costs O(log n), never O(n).
+ */
+import { EMPTY_ROOT, HASH_BYTES, nodeHash, type NodeSource } from './merkle.js';
+
+/** A growable buffer of 32-byte hashes in append order. */
+export class HashSink {
+  buf: Buffer;
+  len = 0;
+
+  constructor(hashes: number) {
+    this.buf = Buffer.allocUnsafe(hashes * HASH_BYTES);
+  }
+
+  /** Appends one hash. */
+  push(h: Uint8Array): void {
+    if (this.len + HASH_BYTES > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.len);
+      this.buf = bigger;
+    }
+    this.buf.set(h, this.len);
+    this.len += HASH_BYTES;
+  }
+}
+
+/** The right edge of the tree. */
+export class CompactRange {
+  private readonly levels: number[] = [];
+  private readonly hashes: Buffer[] = [];
+
+  private constructor(public size: number) {}
+
+  /** The empty tree. */
+  static empty(): CompactRange {
+    return new CompactRange(0);
+  }
+
+  /** The compact range of the first `size` leaves, read from their complete subtrees. */
+  static load(src: NodeSource, size: number): CompactRange {
+    const r = new CompactRange(size);
+    let start = 0;
+    for (let level = 52; level >= 0; level--) {
+      const width = 2 ** level;
+      if (size - start >= width) {
+        r.levels.push(level);
+        r.hashes.push(src.perfect(level, start / width));
+        start += width;
+      }
+    }
+    return r;
+  }
+
+  /** Appends leaf hash `leaf`; the leaf and every node it completes go to `out`, in order. */
+  push(leaf: Buffer, out: HashSink): void {
+    out.push(leaf);
+    let level = 0;
+    let h = leaf;
+    while (this.levels.length > 0 && this.levels[this.levels.length - 1] === level) {
+      this.levels.pop();
+      h = nodeHash(this.hashes.pop()!, h);
+      out.push(h);
+      level++;
+    }
+    this.levels.push(level);
+    this.hashes.push(h);
+    this.size++;
+  }
+
+  /** MTH of the whole tree. */
+  root(): Buffer {
+    if (this.hashes.length === 0) return EMPTY_ROOT;
+    let acc = this.hashes[this.hashes.length - 1]!;
+    for (let i = this.hashes.length - 2; i >= 0; i--) acc = nodeHash(this.hashes[i]!, acc);
+    return acc;
+  }
+}
