@@ -49,6 +49,9 @@ function exactBase64url(jws: string): boolean {
   return parts.length === 3 && parts.every((p) => /^[A-Za-z0-9_-]*$/.test(p) && Buffer.from(p, 'base64url').toString('base64url') === p);
 }
 
+// Importing a JWK costs more than verifying with it; a bundle checks several signatures.
+const imported = new WeakMap<PublicJwk, Promise<CryptoKey | Uint8Array>>();
+
 /**
  * Verifies a compact JWS of type `typ` made with `key`, and returns its payload text (canonical
  * JSON), or why it does not verify.
@@ -58,8 +61,9 @@ export async function verifyCanonical(jws: string, typ: string, key: PublicJwk):
   if (!exactBase64url(jws.trim() === jws ? jws : '')) return fail('bad_jws', 'not a compact JWS in exact base64url');
   let payload: Uint8Array;
   try {
-    const k = await importJWK(key, 'EdDSA');
-    const r = await compactVerify(jws, k, { algorithms: ['EdDSA'] });
+    let k = imported.get(key);
+    if (k === undefined) imported.set(key, k = importJWK(key, 'EdDSA'));
+    const r = await compactVerify(jws, await k, { algorithms: ['EdDSA'] });
     if (r.protectedHeader.typ !== typ) return fail('bad_typ', `JWS typ is ${String(r.protectedHeader.typ)}, not ${typ}`);
     if (r.protectedHeader.kid !== key.kid) return fail('bad_kid', `JWS kid ${String(r.protectedHeader.kid)} is not the key's ${key.kid}`);
     payload = r.payload;
