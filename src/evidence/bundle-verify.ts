@@ -135,6 +135,7 @@ async function checkProofs(dir: string, cp: Checkpoint | undefined, m: ManifestB
   if (m !== undefined && (p.data.inclusion.length !== m.entries || p.data.consistency.length !== m.earlier_checkpoints)) {
     return c.fail(P, `holds ${p.data.inclusion.length} inclusion and ${p.data.consistency.length} consistency proofs, the manifest says ${m.entries} and ${m.earlier_checkpoints}`), undefined;
   }
+  c.ok(P, `${p.data.inclusion.length} inclusion proofs and ${p.data.consistency.length} consistency proofs, for tree size ${p.data.tree_size}`);
   return p.data;
 }
 

@@ -9,24 +9,21 @@ import { canonicalJson, isCanonicalJson } from './canonical.js';
 import { MAX_ENTRY_BYTES } from './defaults.js';
 import { isEvidenceKind, type EvidenceKind, type JsonObject, type PayloadOf } from './kinds.js';
 
-/** An entry as recorded. `time` is the wall-clock time of recording (UTC, ISO 8601 with ms). */
-export interface EvidenceEntry<K extends EvidenceKind = EvidenceKind> {
-  readonly kind: K;
-  readonly time: string;
-  readonly payload: PayloadOf<K>;
-}
+/**
+ * An entry as recorded (a union over the kinds: testing `kind` narrows `payload`). `time` is
+ * the wall-clock time of recording (UTC, ISO 8601 with milliseconds).
+ */
+export type EvidenceEntry<K extends EvidenceKind = EvidenceKind> = {
+  [P in K]: { readonly kind: P; readonly time: string; readonly payload: PayloadOf<P> };
+}[K];
 
-/** An entry to append; `time` defaults to the moment of the append. */
-export interface NewEntry<K extends EvidenceKind = EvidenceKind> {
-  readonly kind: K;
-  readonly payload: PayloadOf<K>;
-  readonly time?: string | Date;
-}
+/** An entry to append; `time` defaults to the moment of its commit. */
+export type NewEntry<K extends EvidenceKind = EvidenceKind> = {
+  [P in K]: { readonly kind: P; readonly payload: PayloadOf<P>; readonly time?: string | Date };
+}[K];
 
 /** An entry read back, with its index in the log. */
-export interface StoredEntry extends EvidenceEntry {
-  readonly index: number;
-}
+export type StoredEntry = EvidenceEntry & { readonly index: number };
 
 function bad(code: string, message: string, path?: string): ParseResult<never> {
   const issue: Issue = path === undefined ? { code, message } : { code, message, path };
@@ -81,5 +78,5 @@ export function decodeEntry(text: string): ParseResult<EvidenceEntry> {
   if (!isEvidenceKind(v.kind)) return bad('bad_kind', `unknown kind ${JSON.stringify(v.kind)}`, '$.kind');
   const t = entryTime(v.time);
   if (!t.ok || t.value !== v.time) return bad('bad_time', `not a canonical time: ${v.time}`, '$.time');
-  return { ok: true, value: { kind: v.kind, time: v.time, payload: v.payload } };
+  return { ok: true, value: { kind: v.kind, time: v.time, payload: v.payload } as EvidenceEntry };
 }
