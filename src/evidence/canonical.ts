@@ -26,6 +26,19 @@ function refuse(code: string, message: string): never {
   throw new Refusal(code, message, [...keys]);
 }
 
+// Object keys repeat (every entry of a kind has the same ones): their JSON form is kept.
+const keyForms = new Map<string, string>();
+const KEY_FORMS_KEPT = 4096;
+
+function key(k: string): string {
+  let f = keyForms.get(k);
+  if (f === undefined) {
+    f = str(k);
+    if (keyForms.size < KEY_FORMS_KEPT) keyForms.set(k, f);
+  }
+  return f;
+}
+
 function str(s: string): string {
   if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) refuse('lone_surrogate', 'string holds a lone UTF-16 surrogate');
   return JSON.stringify(s);
@@ -62,7 +75,7 @@ function write(v: unknown, depth: number): string {
     for (let i = 0; i < names.length; i++) {
       const k = names[i]!;
       keys.push(k);
-      out += (i > 0 ? ',' : '') + str(k) + ':' + write(o[k], depth + 1);
+      out += (i > 0 ? ',' : '') + key(k) + ':' + write(o[k], depth + 1);
       keys.pop();
     }
     out += '}';

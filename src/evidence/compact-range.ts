@@ -11,8 +11,9 @@ export class HashSink {
   buf: Buffer;
   len = 0;
 
-  constructor(hashes: number) {
-    this.buf = Buffer.allocUnsafe(hashes * HASH_BYTES);
+  /** A sink with room for `hashes` hashes, or writing into `buf` (which it outgrows only by copying). */
+  constructor(hashes: number | Buffer) {
+    this.buf = typeof hashes === 'number' ? Buffer.allocUnsafe(hashes * HASH_BYTES) : hashes;
   }
 
   /** Appends one hash. */
@@ -41,17 +42,31 @@ export class CompactRange {
 
   /** The compact range of the first `size` leaves, read from their complete subtrees. */
   static load(src: NodeSource, size: number): CompactRange {
-    const r = new CompactRange(size);
+    const levels: number[] = [];
+    const hashes: Buffer[] = [];
     let start = 0;
     for (let level = 52; level >= 0; level--) {
       const width = 2 ** level;
       if (size - start >= width) {
-        r.levels.push(level);
-        r.hashes.push(src.perfect(level, start / width));
+        levels.push(level);
+        hashes.push(src.perfect(level, start / width));
         start += width;
       }
     }
+    return CompactRange.fromEdge(size, levels, hashes);
+  }
+
+  /** The compact range with these right-edge subtrees (levels from the left, decreasing). */
+  static fromEdge(size: number, levels: readonly number[], hashes: readonly Buffer[]): CompactRange {
+    const r = new CompactRange(size);
+    r.levels.push(...levels);
+    r.hashes.push(...hashes);
     return r;
+  }
+
+  /** The right edge, to hand to another thread. */
+  edge(): { size: number; levels: number[]; hashes: Buffer[] } {
+    return { size: this.size, levels: [...this.levels], hashes: [...this.hashes] };
   }
 
   /** Appends leaf hash `leaf`; the leaf and every node it completes go to `out`, in order. */

@@ -7,7 +7,7 @@
 export { openEvidenceLog } from './log-open.js';
 export type { OpenLogOptions } from './log-open.js';
 export { EvidenceLog } from './log.js';
-export type { AppendResult, BatchProgress, BatchResult, Rejection, TreeHead } from './log.js';
+export type { AppendResult, BatchProgress, BatchResult, CommitStats, Rejection, TreeHead } from './log.js';
 export type { EntrySelection, EntryText } from './log-read.js';
 export type { EvidenceEntry, NewEntry, StoredEntry } from './entry.js';
 export { EVIDENCE_KINDS, EVIDENCE_KIND_DESCRIPTIONS, isEvidenceKind } from './kinds.js';

@@ -21,6 +21,7 @@ import { EvidenceLog } from './log.js';
 import { EMPTY_ROOT, HASH_BYTES, leafHash } from './merkle.js';
 import { resolveTail } from './recover.js';
 import { storedNodes, TreeFile } from './tree-file.js';
+import { TreeHasher } from './tree-hasher.js';
 import { readEntryText } from './log-read.js';
 
 /** How to open a log. */
@@ -155,7 +156,7 @@ export async function openEvidenceLog(dir: string, opts: OpenLogOptions = {}): P
     const log = new EvidenceLog({
       dir, logId: meta.data.log_id, readOnly, publicJwk: key.publicJwk, privateKey: key.privateKey, files,
       checkpointsFile: readOnly ? undefined : await open(join(dir, LOG_FILES.checkpoints), 'a', FILE_MODE),
-      lock, head: head.data, range, now: opts.now ?? (() => new Date()),
+      lock, head: head.data, hasher: readOnly ? undefined : new TreeHasher(range), now: opts.now ?? (() => new Date()),
     });
     if (tail && !readOnly) log.recovery = await resolveTail(log, files, head.data);
     return log;

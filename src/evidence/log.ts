@@ -12,7 +12,6 @@ import type { CryptoKey } from 'jose';
 import { BreachwatchError, type Issue } from '../model/index.js';
 import { signCheckpoint, verifyCheckpoint, type SignedCheckpoint } from './checkpoint.js';
 import { Chunk, type DataFiles } from './chunk.js';
-import type { CompactRange } from './compact-range.js';
 import { MAX_REJECTIONS_KEPT } from './defaults.js';
 import { decodeEntry, encodeEntry, type NewEntry, type StoredEntry } from './entry.js';
 import { LOG_FILES, LOG_VERSION, writeFileAtomic, type Head } from './files.js';
@@ -22,6 +21,7 @@ import type { LogLock } from './lock.js';
 import { readEntryText, readEntryTexts, type EntrySelection, type EntryText } from './log-read.js';
 import { consistencyProof, inclusionProof, rangeHash } from './merkle.js';
 import { TreeFile } from './tree-file.js';
+import type { TreeHasher } from './tree-hasher.js';
 
 /** The tree head: how many entries, and the root over them (lower-case hex). */
 export interface TreeHead {
@@ -51,6 +51,13 @@ export interface BatchResult extends TreeHead {
   readonly rejections: readonly Rejection[];
 }
 
+/** What commits cost: how many, and the wall time spent waiting for the tree hasher and for the disk. */
+export interface CommitStats {
+  commits: number;
+  hashMs: number;
+  writeMs: number;
+}
+
 /** Progress of a batch, after each commit. */
 export type BatchProgress = (p: { appended: number; size: number }) => void;
 
@@ -65,7 +72,8 @@ export interface LogState {
   readonly checkpointsFile: FileHandle | undefined;
   readonly lock: LogLock | undefined;
   readonly head: Head;
-  readonly range: CompactRange;
+  /** The writer's tree hasher (absent when read-only). */
+  readonly hasher: TreeHasher | undefined;
   readonly now: () => Date;
 }
 
@@ -95,6 +103,7 @@ export class EvidenceLog {
   private broken: Error | undefined;
   private closed = false;
   private readonly chunks = [new Chunk(), new Chunk()];
+  private readonly counters: CommitStats = { commits: 0, hashMs: 0, writeMs: 0 };
 
   /** Use {@link openEvidenceLog}. */
   constructor(state: LogState) {
@@ -162,9 +171,8 @@ export class EvidenceLog {
       const commit = async (): Promise<void> => {
         if (pending !== undefined) await pending;
         const c = chunk;
-        const head: Head = { v: LOG_VERSION, size: this.s.range.size, entries_bytes: total, root: this.s.range.root().toString('hex') };
-        // The next chunk is hashed while this one is written; its failure is awaited below.
-        pending = this.commit(c, head, onProgress, first);
+        // The next chunk is encoded while this one is hashed and written; its failure is awaited below.
+        pending = this.commit(c, total, onProgress, first);
         pending.catch(() => undefined);
         chunk = this.chunks[c === this.chunks[0] ? 1 : 0]!;
         now = this.s.now().toISOString();
@@ -177,9 +185,9 @@ export class EvidenceLog {
           return undefined;
         }
         if (chunk.full(text.value)) {
-          return commit().then(() => { total += chunk.add(text.value, total, this.s.range); });
+          return commit().then(() => { total += chunk.add(text.value, total); });
         }
-        total += chunk.add(text.value, total, this.s.range);
+        total += chunk.add(text.value, total);
         return undefined;
       };
       if (Symbol.asyncIterator in entries) {
@@ -197,11 +205,19 @@ export class EvidenceLog {
     });
   }
 
-  private async commit(c: Chunk, head: Head, onProgress: BatchProgress | undefined, first: number): Promise<void> {
+  private async commit(c: Chunk, entriesBytes: number, onProgress: BatchProgress | undefined, first: number): Promise<void> {
+    let head: Head;
     try {
+      const t0 = performance.now();
+      const t = await this.s.hasher!.hash(c.shared, c.used, c.treeShared);
+      const t1 = performance.now();
+      head = { v: LOG_VERSION, size: t.size, entries_bytes: entriesBytes, root: t.root };
       await this.s.lock?.check();
-      await c.write(this.s.files);
+      await c.write(this.s.files, t.treeBytes);
       await writeFileAtomic(join(this.dir, LOG_FILES.head), JSON.stringify(head) + '\n');
+      this.counters.commits++;
+      this.counters.hashMs += t1 - t0;
+      this.counters.writeMs += performance.now() - t1;
     } catch (e) {
       this.broken = e instanceof Error ? e : new Error(String(e));
       throw e;
@@ -290,6 +306,11 @@ export class EvidenceLog {
     }
   }
 
+  /** Commits so far and the time they spent hashing (on the hasher's thread) and writing (for benchmarks and metrics). */
+  stats(): CommitStats {
+    return { ...this.counters };
+  }
+
   /** The private key, for signing what is exported from this log (bundle manifests). */
   signingKey(): CryptoKey | undefined {
     return this.s.privateKey;
@@ -301,7 +322,7 @@ export class EvidenceLog {
     if (this.closed) return;
     this.closed = true;
     const f = this.s.files;
-    await Promise.all([f.entries.close(), f.offsets.close(), f.tree.close(), this.s.checkpointsFile?.close()]);
+    await Promise.all([f.entries.close(), f.offsets.close(), f.tree.close(), this.s.checkpointsFile?.close(), this.s.hasher?.close()]);
     await this.s.lock?.release();
   }
 }
