@@ -11,11 +11,11 @@ import { Worker } from 'node:worker_threads';
 import { BreachwatchError } from '../model/index.js';
 import type { CompactRange } from './compact-range.js';
 
-/** What the worker starts from: the log's compact range. */
+/** What the worker starts from: the log's compact range (hashes as Latin-1 strings). */
 export interface HasherInit {
   readonly size: number;
   readonly levels: readonly number[];
-  readonly hashes: readonly Uint8Array[];
+  readonly hashes: readonly string[];
 }
 
 /** One chunk to hash: entry lines in `bytes[1, used)`, tree hashes to be written into `tree`. */

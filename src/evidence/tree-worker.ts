@@ -11,7 +11,7 @@ import { CompactRange, HashSink } from './compact-range.js';
 import type { HashReply, HashRequest, HasherInit } from './tree-hasher.js';
 
 const init = workerData as HasherInit;
-const range = CompactRange.fromEdge(init.size, init.levels, init.hashes.map((h) => Buffer.from(h)));
+const range = CompactRange.fromEdge(init.size, init.levels, init.hashes);
 
 function hashChunk(req: HashRequest): HashReply {
   const bytes = Buffer.from(req.bytes);
@@ -21,7 +21,7 @@ function hashChunk(req: HashRequest): HashReply {
     const nl = bytes.indexOf(0x0a, start);
     const before = bytes[start - 1]!;
     bytes[start - 1] = 0x00;
-    const leaf = hash('sha256', bytes.subarray(start - 1, nl), 'buffer');
+    const leaf = hash('sha256', bytes.subarray(start - 1, nl), 'latin1');
     bytes[start - 1] = before;
     range.push(leaf, out);
     start = nl + 1;
