@@ -61,7 +61,8 @@ export function encodeEntry(e: NewEntry, now: string): ParseResult<string> {
   if (!payload.ok) return { ok: false, issues: payload.issues.map((i) => ({ ...i, path: `$.payload${(i.path ?? '$').slice(1)}` })) };
   // Sorted keys: kind < payload < time. Kinds and ISO times are plain ASCII.
   const text = `{"kind":"${e.kind}","payload":${payload.value},"time":"${time}"}`;
-  if (text.length > MAX_ENTRY_BYTES || Buffer.byteLength(text) > MAX_ENTRY_BYTES) {
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most entries need no byte count.
+  if (text.length * 3 > MAX_ENTRY_BYTES && Buffer.byteLength(text) > MAX_ENTRY_BYTES) {
     return bad('entry_too_large', `entry is over ${MAX_ENTRY_BYTES} bytes`);
   }
   return { ok: true, value: text };

@@ -63,8 +63,8 @@ async function survey(dir: string): Promise<'absent' | 'empty' | 'partial' | 'lo
   return entries === undefined || entries.size === 0 ? 'partial' : 'foreign';
 }
 
-async function create(dir: string, opts: OpenLogOptions, lock: LogLock): Promise<void> {
-  void lock;
+/** Creates the log's files in `dir` (the caller holds the lock); `log.json` last. */
+async function create(dir: string, opts: OpenLogOptions): Promise<void> {
   const key: LogKey = opts.signingKey !== undefined ? await givenLogKey(opts.signingKey) : await generateLogKey(join(dir, LOG_FILES.privateKey));
   await writeFileAtomic(join(dir, LOG_FILES.publicKey), JSON.stringify(key.publicJwk, null, 2) + '\n');
   for (const f of [LOG_FILES.entries, LOG_FILES.offsets, LOG_FILES.tree, LOG_FILES.checkpoints]) {
@@ -137,6 +137,7 @@ export async function openEvidenceLog(dir: string, opts: OpenLogOptions = {}): P
   if (state === 'foreign') throw new BreachwatchError('ERR_STATE', `${dir} is not an evidence log (it holds other files)`);
   if (readOnly && state !== 'log') throw new BreachwatchError('ERR_INPUT_UNREADABLE', `no evidence log at ${dir}`);
   let lock: LogLock | undefined;
+  let files: DataFiles | undefined;
   if (!readOnly) {
     if (state === 'absent') await mkdir(dir, { recursive: true, mode: DIR_MODE });
     if (state !== 'log') await chmod(dir, DIR_MODE);
@@ -144,13 +145,13 @@ export async function openEvidenceLog(dir: string, opts: OpenLogOptions = {}): P
   }
   try {
     state = await survey(dir); // another writer may have created it before we held the lock
-    if (state !== 'log') await create(dir, opts, lock!);
+    if (state !== 'log') await create(dir, opts);
     const meta = LogMetaSchema.safeParse(await readJson(join(dir, LOG_FILES.meta)));
     if (!meta.success) throw damaged(dir, `log.json: ${meta.error.issues[0]?.message ?? 'invalid'}`);
     const head = HeadSchema.safeParse(await readJson(join(dir, LOG_FILES.head)).catch(() => undefined));
     if (!head.success) throw damaged(dir, 'head.json is missing or invalid');
     const key = await keyOf(dir, meta.data, opts);
-    const files = await openData(dir, readOnly);
+    files = await openData(dir, readOnly);
     const tail = await checkAgainstHead(dir, files, head.data);
     const range = loadRange(dir, files, head.data);
     const log = new EvidenceLog({
@@ -161,6 +162,7 @@ export async function openEvidenceLog(dir: string, opts: OpenLogOptions = {}): P
     if (tail && !readOnly) log.recovery = await resolveTail(log, files, head.data);
     return log;
   } catch (e) {
+    if (files !== undefined) await Promise.all([files.entries.close(), files.offsets.close(), files.tree.close()]);
     await lock?.release();
     throw e;
   }
