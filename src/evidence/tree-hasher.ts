@@ -42,9 +42,10 @@ function spawn(init: HasherInit): Worker {
     const req = createRequire(here);
     const worker = fileURLToPath(new URL('./tree-worker.ts', here));
     const code = `require(${JSON.stringify(req.resolve('tsx/cjs/api'))}).register(); require(${JSON.stringify(worker)});`;
-    return new Worker(code, { eval: true, workerData: init });
+    return new Worker(code, { eval: true, workerData: init, execArgv: [] });
   }
-  return new Worker(new URL('./tree-worker.js', here), { workerData: init });
+  // No inherited flags: the worker needs none, and some (--input-type, a loader) would break it.
+  return new Worker(new URL('./tree-worker.js', here), { workerData: init, execArgv: [] });
 }
 
 /** Hashes staged chunks on another thread, in order. */

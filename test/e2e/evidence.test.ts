@@ -4,7 +4,8 @@
  * each part of the bundle (exit 1, the part named); bad usage and unreadable input (exit 2);
  * a second writer refused while the first holds the lock; and a writer SIGKILLed in the middle
  * of a large append: the next append takes over its stale lock, keeps the whole entries past
- * the last commit, drops the torn tail, says so, and the exported bundle verifies.
+ * the last commit, drops the torn tail, says so, and the exported bundle verifies; and a log
+ * left open does not keep its process alive.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -113,6 +114,22 @@ describe('breachwatch evidence', () => {
     } else {
       expect(tail).toEqual(['note']); // killed between commits: nothing past the last one
     }
+  });
+
+  it('a log left open does not keep the process alive (the tree-hasher thread holds it only while hashing)', async () => {
+    const log = join(dir, 'left-open');
+    const script = `import { openEvidenceLog } from ${JSON.stringify(join(ROOT, 'dist/evidence/index.js'))};
+      const log = await openEvidenceLog(${JSON.stringify(log)});
+      const r = await log.appendMany(Array.from({ length: 70000 }, (_, i) => ({ kind: 'note', payload: { i } })));
+      console.log(r.size);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    const code = await new Promise<number | null>((res) => {
+      const timer = setTimeout(() => { child.kill('SIGKILL'); res(null); }, 60_000);
+      child.on('exit', (c) => { clearTimeout(timer); res(c); });
+    });
+    expect([code, out.trim()]).toEqual([0, '70000']);
   });
 
   it('a second writer is refused while the first holds the lock (exit 1, names the holder)', async () => {
