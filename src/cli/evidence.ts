@@ -68,7 +68,8 @@ async function append(f: AppendFlags, dash: string | undefined): Promise<void> {
   try {
     const r = await log.appendMany(entries);
     await quarantine.close();
-    for (const q of quarantine.records.slice(0, 10)) console.error(`breachwatch: ${q.file}:${q.line}: ${q.reason}: ${q.message}`);
+    // Location and reason only: the message may quote the line, which may hold personal data.
+    for (const q of quarantine.records.slice(0, 10)) console.error(`breachwatch: ${q.file}:${q.line}: ${q.reason}`);
     console.log(JSON.stringify({
       log: f.log, log_id: log.logId, appended: r.appended, first: r.first, size: r.size, root: r.root,
       ...(f.hashFile === undefined && { lines: counts.lines, quarantined: counts.quarantined, blank: counts.blank }),
