@@ -109,6 +109,14 @@ async function checkAgainstHead(dir: string, files: DataFiles, head: Head): Prom
   return tail;
 }
 
+/** Cuts a torn last line (a crash while signing a checkpoint) off `checkpoints.ndjson`. */
+async function trimCheckpoints(path: string): Promise<void> {
+  const text = await readFile(path);
+  if (text.length === 0 || text[text.length - 1] === 0x0a) return;
+  const fh = await open(path, 'r+');
+  try { await fh.truncate(text.lastIndexOf(0x0a) + 1); await fh.sync(); } finally { await fh.close(); }
+}
+
 function loadRange(dir: string, files: DataFiles, head: Head): CompactRange {
   const range = CompactRange.load(new TreeFile(files.tree.fd, head.size), head.size);
   if (range.root().toString('hex') !== head.root) throw damaged(dir, 'tree.bin does not give the root head.json names');
@@ -154,6 +162,7 @@ export async function openEvidenceLog(dir: string, opts: OpenLogOptions = {}): P
     files = await openData(dir, readOnly);
     const tail = await checkAgainstHead(dir, files, head.data);
     const range = loadRange(dir, files, head.data);
+    if (!readOnly) await trimCheckpoints(join(dir, LOG_FILES.checkpoints));
     const log = new EvidenceLog({
       dir, logId: meta.data.log_id, readOnly, publicJwk: key.publicJwk, privateKey: key.privateKey, files,
       checkpointsFile: readOnly ? undefined : await open(join(dir, LOG_FILES.checkpoints), 'a', FILE_MODE),

@@ -240,17 +240,22 @@ export class EvidenceLog {
     });
   }
 
-  /** Every checkpoint signed so far, oldest first, each verified against the log's key. */
-  async checkpoints(): Promise<SignedCheckpoint[]> {
-    const text = await readFile(join(this.dir, LOG_FILES.checkpoints), 'utf8');
-    const out: SignedCheckpoint[] = [];
-    for (const [i, line] of text.split('\n').entries()) {
-      if (line === '') continue;
-      const v = await verifyCheckpoint(line, this.publicJwk);
-      if (!v.ok) throw new BreachwatchError('ERR_STATE', `checkpoints.ndjson:${i + 1}: ${v.issues[0]?.message ?? 'invalid'}`);
-      if (v.value.checkpoint.size <= this.head.size) out.push(v.value);
-    }
-    return out;
+  /**
+   * Every checkpoint signed so far (up to the committed size), oldest first, each verified
+   * against the log's key. A last line without its newline (a crash while signing) is ignored.
+   */
+  checkpoints(): Promise<SignedCheckpoint[]> {
+    return this.serial(async () => {
+      const lines = (await readFile(join(this.dir, LOG_FILES.checkpoints), 'utf8')).split('\n');
+      lines.pop(); // '' after the last newline, or a torn line
+      const out: SignedCheckpoint[] = [];
+      for (const [i, line] of lines.entries()) {
+        const v = await verifyCheckpoint(line, this.publicJwk);
+        if (!v.ok) throw new BreachwatchError('ERR_STATE', `checkpoints.ndjson:${i + 1}: ${v.issues[0]?.message ?? 'invalid'}`);
+        if (v.value.checkpoint.size <= this.head.size) out.push(v.value);
+      }
+      return out;
+    });
   }
 
   private tree(size: number): TreeFile {

@@ -63,6 +63,21 @@ describe('evidence log recovery', () => {
     await again.close();
   });
 
+  it('a torn checkpoint line is cut off by the next writer; readers ignore it', async () => {
+    const log = await openEvidenceLog(dir);
+    await log.append(note(0));
+    await log.checkpoint();
+    await log.close();
+    await appendFile(join(dir, 'checkpoints.ndjson'), 'eyJhbGciOiJFZERTQSJ9.eyJ');
+    const ro = await openEvidenceLog(dir, { readOnly: true });
+    expect((await ro.checkpoints()).length).toBe(1);
+    await ro.close();
+    const again = await openEvidenceLog(dir);
+    await again.checkpoint();
+    expect((await again.checkpoints()).map((c) => c.checkpoint.size)).toEqual([1, 1]);
+    await again.close();
+  });
+
   it('a file shorter than the last commit, or a changed committed entry, is refused as damaged', async () => {
     const log = await openEvidenceLog(dir);
     await log.appendMany([note(0), note(1), note(2)]);
