@@ -6,6 +6,7 @@
  * route group.
  */
 import { createGunzip } from 'node:zlib';
+import type { Socket } from 'node:net';
 import type { Transform } from 'node:stream';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -43,6 +44,23 @@ export function listRoutes(app: FastifyInstance): { method: string; url: string 
   return ROUTES.get(app) ?? [];
 }
 
+/**
+ * Node closes a socket silent for `connectionTimeout` even while its request is being worked
+ * on (a scope query on a loaded machine): with a `timeout` listener it leaves that to us, and
+ * only sockets with no request in flight are closed. A slow sender is still bounded by the
+ * headers and request timeouts.
+ */
+function closeOnlyIdle(app: FastifyInstance): void {
+  const inFlight = new WeakMap<Socket, number>();
+  const add = (s: Socket, d: number): void => { inFlight.set(s, Math.max(0, (inFlight.get(s) ?? 0) + d)); };
+  app.server.on('timeout', (socket: Socket) => {
+    if ((inFlight.get(socket) ?? 0) === 0) socket.destroy();
+  });
+  app.addHook('onRequest', (req, _reply, done) => { add(req.raw.socket, 1); done(); });
+  app.addHook('onResponse', (req, _reply, done) => { add(req.raw.socket, -1); done(); });
+  app.addHook('onRequestAbort', (req, done) => { add(req.raw.socket, -1); done(); });
+}
+
 /** The application for `ctx`, not yet listening. */
 export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger, state: AppState): Promise<FastifyInstance> {
   const h = ctx.config.http;
@@ -61,6 +79,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger, state
   // Node requires headersTimeout ≤ requestTimeout; a connection over the cap is closed at once.
   app.server.headersTimeout = Math.min(h.headers_timeout_ms, h.request_timeout_ms);
   app.server.maxConnections = h.max_connections;
+  closeOnlyIdle(app);
   const routes: { method: string; url: string }[] = [];
   ROUTES.set(app, routes);
   app.addHook('onRoute', (r) => {
