@@ -176,7 +176,7 @@ describe.runIf(RUN)('dashboard in Chromium against breachwatch serve', () => {
     await row.waitFor({ timeout: 60_000 });
     // Most severe first: the two critical forged-token alerts lead the list.
     await expect(page.locator('table.alerts tbody tr').first().locator('.chip').innerText()).resolves.toMatch(/critical/i);
-    const fits = (): Promise<boolean> => page.evaluate('document.documentElement.scrollWidth <= window.innerWidth') as Promise<boolean>;
+    const fits = (): Promise<boolean> => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
     await expect(fits()).resolves.toBe(true);
     await page.screenshot({ path: join(SHOTS, 'alerts-long-values.png'), fullPage: true });
     await row.locator('a').click();
