@@ -31,6 +31,8 @@ export interface StoreContractTarget {
    * process, after the child was killed.
    */
   readonly crash: { readonly url: () => string; readonly reopen: (url: string) => Promise<Store> } | Skip;
+  /** Row isolation (a row the backend refuses never fails a load); present only as a {@link Skip}. */
+  readonly isolation?: Skip;
 }
 
 function isSkip(x: object): x is Skip {
@@ -287,7 +289,9 @@ export function runStoreContract(name: string, target: StoreContractTarget): voi
       expect(await s.countAccess()).toBe(rowsUpTo(7).access + EVENTS.length);
     });
 
-    it('never fails on a row the parsers accepted but the backend refuses: the rest is stored, the seq held', async () => {
+    const ISOLATION = 'never fails on a row the parsers accepted but the backend refuses: the rest is stored, the seq held';
+    if (target.isolation !== undefined) skipped(ISOLATION, target.isolation);
+    else it(ISOLATION, async () => {
       const s = await fresh();
       // A lone UTF-16 surrogate: JavaScript's JSON reads it, not every database does.
       const odd = '{"time":"2025-06-24T03:00:00.000Z","src_ip":"192.0.2.7","method":"GET","route":"/v1/orders","status":200,"user_agent":"\\ud800","request_id":"odd-1"}';
