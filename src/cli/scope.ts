@@ -7,7 +7,7 @@ import { openDuckDbStore } from '../store/index.js';
 import { runScope } from '../scope/index.js';
 import { access } from 'node:fs/promises';
 
-interface ScopeFlags { db: string; minSeverity: string; out: string; alert?: string[] }
+interface ScopeFlags { db: string; minSeverity: string; out: string; alert?: string[]; includeUnverifiable?: boolean }
 
 /** Adds `scope` to the program. */
 export function registerScope(program: Command): void {
@@ -16,6 +16,7 @@ export function registerScope(program: Command): void {
     .requiredOption('--db <path>', 'store written by hunt')
     .option('--min-severity <level>', 'use alerts at or above this severity', 'high')
     .option('--alert <ids...>', 'use exactly these alerts instead')
+    .option('--include-unverifiable', 'also follow alerts whose tokens the ledger could not settle (verdict unverifiable)')
     .requiredOption('--out <dir>', 'output folder')
     .action(async (f: ScopeFlags) => {
       if (!SEVERITIES.includes(f.minSeverity as Severity)) {
@@ -27,7 +28,7 @@ export function registerScope(program: Command): void {
       const store = await openDuckDbStore(f.db);
       try {
         const r = await runScope(store, {
-          minSeverity: f.minSeverity as Severity, out: f.out,
+          minSeverity: f.minSeverity as Severity, out: f.out, includeUnverifiable: f.includeUnverifiable === true,
           ...(f.alert !== undefined && { alertIds: f.alert }),
         });
         console.log(JSON.stringify(r, null, 2));

@@ -3,7 +3,7 @@
  * Every backend passes the shared contract suite in `store.contract.ts`.
  */
 import type {
-  AccessEvent, Alert, CatalogRoute, Indicator, KeyRecord, LedgerEvent, Severity,
+  AccessEvent, Alert, AlertStatus, CatalogRoute, Indicator, KeyRecord, LedgerEvent, Severity,
 } from '../model/index.js';
 
 /** An indicator as stored, tied to the alert it came from. */
@@ -15,6 +15,8 @@ export interface StoredIndicator extends Indicator {
 export interface AlertFilter {
   readonly minSeverity?: Severity;
   readonly detector?: string;
+  /** Only alerts with this status (default: any). */
+  readonly status?: AlertStatus;
   readonly alertIds?: readonly string[];
   readonly limit?: number;
   readonly offset?: number;
@@ -56,7 +58,10 @@ export interface Store {
   putCatalog(routes: readonly CatalogRoute[]): Promise<void>;
   /** Inserts or replaces alerts by `alert_id`. */
   upsertAlerts(alerts: readonly Alert[]): Promise<void>;
-  /** Adds indicators; an identical (alert_id, type, value) row is merged (widest window). */
+  /**
+   * Adds indicators; an identical (alert_id, type, value) row is merged (widest window), and
+   * the newest row decides whether it is `retracted`.
+   */
   addIndicators(rows: readonly StoredIndicator[]): Promise<void>;
   /** Makes everything appended so far durable and visible to queries. */
   flush(): Promise<void>;
@@ -68,7 +73,8 @@ export interface Store {
    */
   expectRemaining(events: number): void;
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
-  listIndicators(alertIds: readonly string[]): Promise<StoredIndicator[]>;
+  /** Indicators of the given alerts; retracted ones only when `includeRetracted`. */
+  listIndicators(alertIds: readonly string[], includeRetracted?: boolean): Promise<StoredIndicator[]>;
   countAccess(): Promise<number>;
   countLedger(): Promise<number>;
   /** Every account whose personal data (2xx, catalog kind `personal`) matched the query, sorted by account_id. */

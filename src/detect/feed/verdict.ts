@@ -1,0 +1,83 @@
+/**
+ * The verdict rule for a used token the ledger never recorded (after the allowed lateness).
+ *
+ * An attacker holding the key chooses `iat`, `exp` and `jti`, but not when the gateway saw the
+ * token first, nor whether the ledger was recording, nor whether real sign-ins went on. So the
+ * claim is checked against all of them (times of the access source corrected onto the ledger's
+ * clock; `unc` = what is left of the source's clock uncertainty):
+ *
+ * 1. Impossible claims are **forged**: `iat` after the first use (`issued_after_use`), or the
+ *    first use after `exp` + 60 s of gateway leeway (`used_after_expiry`).
+ * 2. The ledger provably recorded at `iat` (records on both sides, no gap, inside its edges,
+ *    `coverageMarginMs` around each boundary): it would hold the token: **forged** (`unissued`).
+ * 3. No ledger record after `iat` yet: judgment waits, unless the ledger is plainly quiet
+ *    because nothing is being issued (no sign-ins since its last record, and the silence is long
+ *    at its rate or older than `coverageWaitMs`), which counts as covered. At the end of input
+ *    a final silence that is not significant counts as covered too; a significant one is the
+ *    ledger's end. With no ledger record at all, the token waits `coverageWaitMs`, then is blind.
+ * 4. `iat` falls where the ledger was blind (before its first record, in a gap, after its end):
+ *    a real token is first used within seconds of issuance, so the claim is believed only if
+ *    the first use came within `maxIssueToUseMs` of it. A token first used later than that,
+ *    while the access feed was already watching at `iat`, claims an issuance nobody would wait
+ *    that long after: **forged** (`stale_issuance`). Otherwise **unverifiable** (the blind reason).
+ *
+ * Consequence: an attacker is `unverifiable` only with a token used within `maxIssueToUseMs` of
+ * a real blind spot of the ledger (during a real gap, just after one, or within its first
+ * token lifetime of an archive whose ledger starts late). A forged-token campaign during normal
+ * ledger traffic is judged forged however it sets `iat` and `exp`.
+ */
+import type { Verdict } from '../../model/index.js';
+import type { DetectSettings } from '../detector.js';
+import type { SourceClock } from './clock.js';
+import type { CoverageAt, LedgerCoverage } from './coverage.js';
+
+/** What the rule decided for one token. */
+export interface Judgement {
+  readonly verdict: Verdict | 'defer';
+  /** `unissued`, `issued_after_use`, `used_after_expiry`, `stale_issuance`, or the blind reason. */
+  readonly reason: string;
+  readonly coverage?: CoverageAt;
+}
+
+/** Inputs of {@link judgeUnrecorded}. */
+export interface UnrecordedToken {
+  /** Claimed issuance and expiry, epoch ms (the `iat` / `exp` claims × 1000). */
+  readonly iatMs: number;
+  readonly expMs: number;
+  /** First use as the source logged it, epoch ms. */
+  readonly firstMs: number;
+  readonly clock: SourceClock;
+  /** The engine's watermark. */
+  readonly wm: number;
+  /** End of input: no more waiting. */
+  readonly final: boolean;
+}
+
+/** Gateways commonly accept a token this long past its `exp`. */
+const EXPIRY_LEEWAY_MS = 60_000;
+
+const DEFER: Judgement = { verdict: 'defer', reason: 'unconfirmed' };
+const UNISSUED: Judgement = { verdict: 'forged', reason: 'unissued' };
+
+type Settings = Pick<DetectSettings, 'coverage' | 'maxIssueToUseMs' | 'coverageWaitMs'>;
+
+/** Applies the rule (see file header). */
+export function judgeUnrecorded(t: UnrecordedToken, cov: LedgerCoverage, s: Settings): Judgement {
+  if (!s.coverage) return UNISSUED;
+  const unc = t.clock.uncertaintyMs;
+  const first = t.firstMs + t.clock.offset;
+  if (t.iatMs > first + unc) return { verdict: 'forged', reason: 'issued_after_use' };
+  if (first - unc > t.expMs + EXPIRY_LEEWAY_MS) return { verdict: 'forged', reason: 'used_after_expiry' };
+  const c = cov.at(t.iatMs);
+  if (c.kind === 'covered') return UNISSUED;
+  if (c.kind === 'unconfirmed') {
+    if (t.final || cov.quietSince(t.iatMs, t.wm, s.coverageWaitMs)) return UNISSUED;
+    return DEFER;
+  }
+  if (c.why === 'no_ledger' && !t.final && t.wm - t.iatMs < s.coverageWaitMs) return DEFER;
+  if (cov.accessFirst <= t.iatMs && first - unc - t.iatMs > s.maxIssueToUseMs) {
+    return { verdict: 'forged', reason: 'stale_issuance', coverage: c };
+  }
+  cov.countUnverifiable(c);
+  return { verdict: 'unverifiable', reason: c.why, coverage: c };
+}
