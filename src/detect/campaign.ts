@@ -50,6 +50,9 @@ interface Campaign {
   sevs: Record<string, number>;
   /** Tokens withdrawn so far, and why. */
   withdrawn: Record<string, number>;
+  /** Highest severity and the title it had while it had tokens (a retracted alert keeps both). */
+  peak: number;
+  title: string;
 }
 
 /** Per bad token: its campaign, window, events, first account (hash, -1 none), source, reason. */
@@ -148,7 +151,7 @@ export class CampaignBook {
     const isNew = c === undefined || (c.tokens === 0 && Object.keys(c.withdrawn).length > 0);
     if (c === undefined) {
       c = {
-        id: entityId, first, last, events: 0, accounts: new AccountTally(), tokens: 0, sevs: {}, withdrawn: {},
+        id: entityId, first, last, events: 0, accounts: new AccountTally(), tokens: 0, sevs: {}, withdrawn: {}, peak: 0, title: '',
         sample: [], ips: new TopK(32), evidence: [], reasons: {}, pending: [], lastEmit: -Infinity,
       };
       this.camps.set(entityId, c);
@@ -297,8 +300,13 @@ export class CampaignBook {
     const withdrawn = Object.values(c.withdrawn).reduce((a, b) => a + b, 0);
     const retracted = c.tokens === 0 && withdrawn > 0;
     const reason = Object.entries(c.withdrawn).map(([k, v]) => `${k} (${v} token${v === 1 ? '' : 's'})`).join(', ');
+    if (!retracted) {
+      c.peak = Math.max(c.peak, sev);
+      c.title = o.title(c.id, c.reasons);
+    }
     const f: Finding = {
-      detector: o.detector, severity: numSev(sev || sevNum('low')), title: o.title(c.id, c.reasons),
+      detector: o.detector, severity: numSev((retracted ? c.peak : sev) || sevNum('low')),
+      title: retracted ? `Retracted: ${c.title}` : c.title,
       entity: { type: o.entityType, id: c.id }, first_seen: c.first, last_seen: c.last, at,
       events: c.events, accounts: c.accounts.count(), evidence: c.evidence,
       details: {

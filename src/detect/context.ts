@@ -42,7 +42,7 @@ export class RouteTable {
  */
 export function makeContext(ref: ReferenceData, settings: DetectSettings, emit: (f: Finding) => void): DetectContext {
   const routes = new RouteTable(ref.catalog);
-  const feed = new FeedState(settings, routes);
+  const feed = new FeedState(settings, routes, ref);
   return {
     ref,
     settings,

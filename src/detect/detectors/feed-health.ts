@@ -1,7 +1,8 @@
 /**
  * `feed-health` (medium): what the feeds could not show. One alert per ledger gap (entity
  * `platform:ledger:gap:<start>`), per coverage edge (`ledger:start` when the access feed began
- * before the ledger, `ledger:end` when the ledger ended before it) and per access source whose
+ * before the ledger and that left tokens unverifiable, `ledger:end` when the ledger ended
+ * before it) and per access source whose
  * clock is off the ledger's beyond tolerance (`clock:<file name or feed>`), each with its
  * extent and the tokens it left unverifiable. These alerts carry no indicators: they name no
  * attacker, they tell the analyst which verdicts the data could not settle.
@@ -72,10 +73,12 @@ export class FeedHealthDetector implements Detector {
     for (const id of this.said.keys()) {
       if (id.startsWith('ledger:gap:') && !live.has(id) && final) this.withdrawGap(id, t, ctx);
     }
-    if (cov.started && cov.accessFirst < cov.first - ctx.settings.coverageMarginMs) {
+    const early = (cov.unverifiable.before_ledger_start ?? 0) + (cov.unverifiable.no_ledger ?? 0);
+    // an access feed a little ahead of the ledger matters only once it leaves tokens unverifiable
+    if (cov.started && cov.accessFirst < cov.first - ctx.settings.coverageMarginMs && early > 0) {
       this.say(ctx, t, 'ledger:start', cov.accessFirst, cov.first,
         `The issuance ledger starts ${fmt(cov.first - cov.accessFirst)} after the access feed (${toRfc3339(cov.first)}): tokens issued before it are unverifiable`,
-        { kind: 'ledger_start', access_from: toRfc3339(cov.accessFirst), ledger_from: toRfc3339(cov.first), unverifiable_tokens: (cov.unverifiable.before_ledger_start ?? 0) + (cov.unverifiable.no_ledger ?? 0) });
+        { kind: 'ledger_start', access_from: toRfc3339(cov.accessFirst), ledger_from: toRfc3339(cov.first), unverifiable_tokens: early });
     }
     if (cov.ended) {
       this.say(ctx, t, 'ledger:end', cov.last, Math.max(cov.accessLast, cov.last),

@@ -57,6 +57,9 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
     title: (kid) => `Tokens signed with ${kid} are in use that the ledger could not have recorded (feed gap, coverage edge or clock): unverifiable, not proven forged`,
   });
   private lateness: number | undefined;
+  /** Forged while the ledger was quiet (see `Judgement.provisional`), in judgment order. */
+  private provisional: { jti: string; iat: number }[] = [];
+  private coverageSeen = -1;
 
   constructor(o: UnissuedTokenOptions = {}) {
     this.lateness = o.allowedLatenessMs;
@@ -115,6 +118,7 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
       this.head = 0;
     }
     while (this.waiting.peekDue() <= t) this.process(this.waiting.pop() as Pending, t, ctx, false);
+    this.recheckProvisional(t, ctx);
     this.forged.advance(t, ctx);
     this.unverifiable.advance(t, ctx);
   }
@@ -129,6 +133,7 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
     this.queue = [];
     this.head = 0;
     for (let p = this.waiting.pop(); p !== undefined; p = this.waiting.pop()) this.process(p, t, ctx, true);
+    this.recheckProvisional(t, ctx);
     this.forged.finish(t, ctx);
     this.unverifiable.finish(t, ctx);
   }
@@ -141,11 +146,12 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
       waiting: this.waiting.items().filter(live),
       forged: this.forged.snapshot(),
       unverifiable: this.unverifiable.snapshot(),
+      provisional: this.provisional,
     };
   }
 
   restore(state: unknown): void {
-    const s = state as { lateness: number | null; queue: Pending[]; waiting: Pending[]; forged: unknown; unverifiable: unknown };
+    const s = state as { lateness: number | null; queue: Pending[]; waiting: Pending[]; forged: unknown; unverifiable: unknown; provisional: { jti: string; iat: number }[] };
     this.lateness = s.lateness ?? undefined;
     this.pending.clear();
     this.queue = s.queue.map((p) => ({ ...p }));
@@ -159,6 +165,8 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
     }
     this.forged.restore(s.forged);
     this.unverifiable.restore(s.unverifiable);
+    this.provisional = s.provisional.map((x) => ({ ...x }));
+    this.coverageSeen = -1;
   }
 
   stateBytes(): number {
@@ -167,6 +175,11 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
 
   private onLedger(e: LedgerEvent, ctx: DetectContext): void {
     if (e.type !== 'issue') return;
+    // the ledger shows life after these claimed issuances: their verdicts stand
+    const m = ctx.settings.coverageMarginMs;
+    let k = 0;
+    while (k < this.provisional.length && (this.provisional[k] as { iat: number }).iat + m < e.t) k++;
+    if (k > 0) this.provisional.splice(0, k);
     const rec = ctx.ledger.get(e.jti);
     if (rec === undefined) return;
     const p = this.pending.get(e.jti);
@@ -208,7 +221,7 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
         return;
       }
     }
-    const j = ctx.feed.judge({ iatMs: p.iat * 1000, expMs: p.exp * 1000, firstMs: p.first, clock, wm: t, final });
+    const j = ctx.feed.judge({ kid: p.kid, iatMs: p.iat * 1000, expMs: p.exp * 1000, firstMs: p.first, clock, wm: t, final });
     if (j.verdict === 'defer') {
       p.due = t + RECHECK_MS;
       this.waiting.push(p);
@@ -216,6 +229,31 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
     }
     this.pending.delete(p.jti);
     this.file(ctx, p, t, j.verdict, j.reason);
+    if (j.provisional === true) this.provisional.push({ jti: p.jti, iat: p.iat * 1000 });
+  }
+
+  /**
+   * When a gap opened or the ledger's end was found, forged verdicts given while that silence
+   * still looked like a quiet ledger are withdrawn and the tokens filed as unverifiable.
+   */
+  private recheckProvisional(t: number, ctx: DetectContext): void {
+    const cov = ctx.feed.coverage;
+    if (cov.version === this.coverageSeen) return;
+    this.coverageSeen = cov.version;
+    if (this.provisional.length === 0) return;
+    const keep: { jti: string; iat: number }[] = [];
+    for (const x of this.provisional) {
+      const c = cov.at(x.iat);
+      if (c.kind !== 'blind') {
+        keep.push(x);
+        continue;
+      }
+      const w = this.forged.withdraw(ctx, t, x.jti, c.why);
+      if (w === undefined) continue;
+      cov.countUnverifiable(c);
+      this.unverifiable.refile(ctx, t, w, 'medium', c.why, undefined, undefined);
+    }
+    this.provisional = keep;
   }
 
   private file(ctx: DetectContext, p: Pending, at: number, verdict: 'forged' | 'unverifiable', reason: string): void {

@@ -93,6 +93,7 @@ export class LedgerCoverage {
     } else {
       const open = this.openGap();
       if (open !== undefined) {
+        open.expected = this.expectedUntil(t);
         open.to = t;
         open.evidence = this.evidence;
         open.fresh = this.fresh;

@@ -9,7 +9,7 @@
  * O(1) with no allocation: one map lookup for the token, a cached source lookup, a few
  * compares; a first use of a recorded token writes one clock sample.
  */
-import type { AccessEvent, LedgerEvent } from '../../model/index.js';
+import type { AccessEvent, LedgerEvent, ReferenceData } from '../../model/index.js';
 import type { RouteTable } from '../context.js';
 import type { DetectSettings } from '../detector.js';
 import { EPOCH_S, LedgerIndex, type LedgerRecord } from '../ledger.js';
@@ -51,8 +51,11 @@ export class FeedState {
   /** Bumped when a source's correction changes (feed-health watches it with coverage.version). */
   clockVersion = 0;
   private lastSweep = -Infinity;
+  /** Longest token lifetime each key allows (ms), from the key registry. */
+  private readonly ttl = new Map<string, number>();
 
-  constructor(private readonly s: DetectSettings, private readonly routes: RouteTable) {
+  constructor(private readonly s: DetectSettings, private readonly routes: RouteTable, ref: ReferenceData) {
+    for (const k of ref.keys) if (k.max_token_ttl_s !== undefined && k.max_token_ttl_s !== null) this.ttl.set(k.kid, k.max_token_ttl_s * 1000);
     // records must outlive the longest wait a clock correction can add to a token's deadline
     this.ledger = new LedgerIndex({ allowedLatenessMs: s.allowedLatenessMs + s.maxClockCorrectionMs });
     this.coverage = new LedgerCoverage(s);
@@ -73,16 +76,16 @@ export class FeedState {
 
   /** An access event, before detectors see it: sets `clock` and `rec`. */
   onAccess(e: AccessEvent): void {
+    const tok = e.token;
+    const rec = tok === undefined || this.ledger.size === 0 ? undefined : this.ledger.get(tok.jti);
+    this.rec = rec;
+    if (!this.s.coverage) return;
     const ref = e.ref;
     const clock = this.clocks.of(ref.feed ?? ref.file);
     this.clock = clock;
     const t = e.t;
     if (t < clock.first) clock.first = t;
     if (t > clock.last) clock.last = t;
-    const tok = e.token;
-    const rec = tok === undefined || this.ledger.size === 0 ? undefined : this.ledger.get(tok.jti);
-    this.rec = rec;
-    if (!this.s.coverage) return;
     const tc = t + clock.offset;
     this.coverage.onAccess(tc);
     if (rec !== undefined && !rec.used && rec.issued >= 0 && rec.kid !== undefined) {
@@ -106,8 +109,8 @@ export class FeedState {
   }
 
   /** Judges a token the ledger lacks at watermark `wm` (see `verdict.ts`). */
-  judge(t: { iatMs: number; expMs: number; firstMs: number; clock: SourceClock; wm: number; final: boolean }): Judgement {
-    return judgeUnrecorded(t, this.coverage, this.s);
+  judge(t: { kid: string; iatMs: number; expMs: number; firstMs: number; clock: SourceClock; wm: number; final: boolean }): Judgement {
+    return judgeUnrecorded({ ...t, maxTtlMs: this.ttl.get(t.kid) ?? Infinity }, this.coverage, this.s);
   }
 
   /** The watermark moved: ledger eviction, gap opening, idle sources. */

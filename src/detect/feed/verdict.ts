@@ -6,13 +6,16 @@
  * claim is checked against all of them (times of the access source corrected onto the ledger's
  * clock; `unc` = what is left of the source's clock uncertainty):
  *
- * 1. Impossible claims are **forged**: `iat` after the first use (`issued_after_use`), or the
- *    first use after `exp` + 60 s of gateway leeway (`used_after_expiry`).
+ * 1. Impossible claims are **forged**: `iat` after the first use (`issued_after_use`), a
+ *    lifetime beyond what the key registry allows its key (`lifetime_beyond_key`), or the
+ *    first use after `exp` + 60 s of gateway leeway (`used_after_expiry`). So a claim of an
+ *    issuance long ago is only believable within one token lifetime of it.
  * 2. The ledger provably recorded at `iat` (records on both sides, no gap, inside its edges,
  *    `coverageMarginMs` around each boundary): it would hold the token: **forged** (`unissued`).
  * 3. No ledger record after `iat` yet: judgment waits, unless the ledger is plainly quiet
  *    because nothing is being issued (no sign-ins since its last record, and the silence is long
- *    at its rate or older than `coverageWaitMs`), which counts as covered. At the end of input
+ *    at its rate or older than `coverageWaitMs`), which counts as covered, provisionally: if the
+ *    silence later becomes a gap or the ledger's end, the token moves to unverifiable. At the end of input
  *    a final silence that is not significant counts as covered too; a significant one is the
  *    ledger's end. With no ledger record at all, the token waits `coverageWaitMs`, then is blind.
  * 4. `iat` falls where the ledger was blind (before its first record, in a gap, after its end):
@@ -34,9 +37,14 @@ import type { CoverageAt, LedgerCoverage } from './coverage.js';
 /** What the rule decided for one token. */
 export interface Judgement {
   readonly verdict: Verdict | 'defer';
-  /** `unissued`, `issued_after_use`, `used_after_expiry`, `stale_issuance`, or the blind reason. */
+  /** `unissued`, `issued_after_use`, `lifetime_beyond_key`, `used_after_expiry`, `stale_issuance`, or the blind reason. */
   readonly reason: string;
   readonly coverage?: CoverageAt;
+  /**
+   * Judged forged while the ledger was quiet with no record after `iat` yet: if that silence
+   * later turns out to be a gap or the ledger's end, the verdict is withdrawn (unverifiable).
+   */
+  readonly provisional?: true;
 }
 
 /** Inputs of {@link judgeUnrecorded}. */
@@ -44,6 +52,8 @@ export interface UnrecordedToken {
   /** Claimed issuance and expiry, epoch ms (the `iat` / `exp` claims × 1000). */
   readonly iatMs: number;
   readonly expMs: number;
+  /** The key's longest token lifetime (ms; Infinity when the registry does not say). */
+  readonly maxTtlMs: number;
   /** First use as the source logged it, epoch ms. */
   readonly firstMs: number;
   readonly clock: SourceClock;
@@ -58,6 +68,7 @@ const EXPIRY_LEEWAY_MS = 60_000;
 
 const DEFER: Judgement = { verdict: 'defer', reason: 'unconfirmed' };
 const UNISSUED: Judgement = { verdict: 'forged', reason: 'unissued' };
+const QUIET: Judgement = { verdict: 'forged', reason: 'unissued', provisional: true };
 
 type Settings = Pick<DetectSettings, 'coverage' | 'maxIssueToUseMs' | 'coverageWaitMs'>;
 
@@ -67,11 +78,14 @@ export function judgeUnrecorded(t: UnrecordedToken, cov: LedgerCoverage, s: Sett
   const unc = t.clock.uncertaintyMs;
   const first = t.firstMs + t.clock.offset;
   if (t.iatMs > first + unc) return { verdict: 'forged', reason: 'issued_after_use' };
+  if (t.expMs - t.iatMs > t.maxTtlMs + 1000) return { verdict: 'forged', reason: 'lifetime_beyond_key' };
   if (first - unc > t.expMs + EXPIRY_LEEWAY_MS) return { verdict: 'forged', reason: 'used_after_expiry' };
   const c = cov.at(t.iatMs);
   if (c.kind === 'covered') return UNISSUED;
   if (c.kind === 'unconfirmed') {
-    if (t.final || cov.quietSince(t.iatMs, t.wm, s.coverageWaitMs)) return UNISSUED;
+    if (t.final) return UNISSUED;
+    // provisional: should the silence become a gap (or the ledger's end) later, it is withdrawn
+    if (cov.quietSince(t.iatMs, t.wm, s.coverageWaitMs)) return QUIET;
     return DEFER;
   }
   if (c.why === 'no_ledger' && !t.final && t.wm - t.iatMs < s.coverageWaitMs) return DEFER;

@@ -1,0 +1,81 @@
+/**
+ * Coverage benchmark: what tracking the ledger's coverage and every source's clock costs.
+ * The same events (read and parsed once, held in memory) go through the whole default
+ * detector set twice per round, once with coverage tracking on and once off
+ * (`settings.coverage`), in alternating order, three rounds; the figure is the cost of
+ * tracking as a share of the detection engine's own rate. Hunt also parses and stores every
+ * event, so the share of hunt's rate is smaller still (`npm run bench -- hunt` gives that rate).
+ */
+import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Engine, createDetectors } from '../src/detect/index.js';
+import { Catalog, QuarantineWriter, loadReference, openEventStream } from '../src/ingest/index.js';
+import type { PipelineEvent } from '../src/model/index.js';
+import { simulate } from '../src/sim/index.js';
+
+async function load(dir: string, max: number): Promise<{ events: PipelineEvent[]; ref: Awaited<ReturnType<typeof loadReference>> }> {
+  const ref = await loadReference({ keys: join(dir, 'keys.json'), staff: join(dir, 'staff.csv'), catalog: join(dir, 'catalog.yaml') });
+  const ls = async (d: string): Promise<string[]> => (await readdir(d)).filter((f) => f.endsWith('.ndjson')).sort().map((f) => join(d, f));
+  const quarantine = new QuarantineWriter(join(dir, 'coverage-bench.quarantine.ndjson'));
+  const stream = openEventStream({
+    access: await ls(join(dir, 'access')), ledger: await ls(join(dir, 'ledger')), catalog: new Catalog(ref.catalog),
+    keys: ref.keys, reorderBoundMs: 60_000, strict: false, quarantine,
+  });
+  const events: PipelineEvent[] = [];
+  for await (const batch of stream) {
+    for (const e of batch) {
+      // drop the verbatim line: only the engine runs here, and memory is shared
+      if (e.kind === 'access') {
+        const { raw: _raw, ...rest } = e;
+        events.push(rest);
+      } else {
+        events.push(e);
+      }
+      if (events.length >= max) break;
+    }
+    if (events.length >= max) break;
+  }
+  await quarantine.close();
+  return { events, ref };
+}
+
+function once(events: readonly PipelineEvent[], ref: Awaited<ReturnType<typeof loadReference>>, coverage: boolean): number {
+  const eng = new Engine({ detectors: createDetectors(), ref, retainIndicators: false, settings: { coverage } });
+  const t0 = performance.now();
+  for (let i = 0; i < events.length; i += 8192) {
+    eng.push(events.slice(i, i + 8192));
+    eng.drainChangedAlerts();
+    eng.drainIndicators();
+  }
+  eng.finish();
+  return events.length / ((performance.now() - t0) / 1000);
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+/** Runs the benchmark on the hunt benchmark's cached simulation (simulated if missing). */
+export async function benchCoverage(opts: { accounts: number; days: number; events: number; scenario?: string }): Promise<void> {
+  const scenario = opts.scenario ?? 'forged-token';
+  const dir = join(import.meta.dirname, '.data', `hunt-${scenario}-${opts.accounts}-${opts.days}`);
+  if (!existsSync(join(dir, 'truth.json'))) {
+    console.log(`simulating ${scenario}: ${opts.accounts} accounts × ${opts.days} days → ${dir}`);
+    await simulate({ scenario: scenario as 'forged-token', accounts: opts.accounts, days: opts.days, seed: 1, out: dir });
+  }
+  const { events, ref } = await load(dir, opts.events);
+  once(events.slice(0, 50_000), ref, true); // warm-up
+  const on: number[] = [];
+  const off: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const order = r % 2 === 0 ? [false, true] : [true, false];
+    for (const c of order) (c ? on : off).push(once(events, ref, c));
+  }
+  const a = median(on);
+  const b = median(off);
+  const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+  console.log(`coverage benchmark (${scenario}, ${opts.accounts} accounts × ${opts.days} days, first ${events.length} events, all detectors, no store)`);
+  console.log(`  coverage off (baseline): ${fmt(b)} events/s (rounds: ${off.map(fmt).join(', ')})`);
+  console.log(`  coverage on:             ${fmt(a)} events/s (rounds: ${on.map(fmt).join(', ')})`);
+  console.log(`  cost of coverage tracking: ${(100 * (1 - a / b)).toFixed(1)}% of the detection engine's rate ` +
+    `(${(1e6 / a - 1e6 / b).toFixed(2)} µs per event; aim ≤ 5% of hunt's rate, which also parses and stores)`);
+}
