@@ -12,6 +12,7 @@ interface HuntFlags {
   access: string[]; ledger?: string[]; keys?: string; staff?: string; catalog?: string; db: string;
   alerts?: string; quarantine?: string; sigma?: string[]; strict?: boolean; append?: boolean;
   lateness?: string; reorder?: string; summary?: string; json?: boolean;
+  clockTolerance?: string; maxClockCorrection?: string; trustLedger?: boolean;
 }
 
 /** Adds `hunt` to the program. */
@@ -31,6 +32,9 @@ export function registerHunt(program: Command): void {
     .option('--strict', 'stop at the first unreadable line')
     .option('--lateness <seconds>', 'allowed lateness of the ledger before a token is unissued', '30')
     .option('--reorder <seconds>', 'bound of the reorder buffer for out-of-order events', '60')
+    .option('--clock-tolerance <seconds>', 'a source clock offset within this is left alone', '5')
+    .option('--max-clock-correction <seconds>', 'source clock offsets are corrected up to this bound', '600')
+    .option('--trust-ledger', 'do not track ledger coverage or clocks: judge every unrecorded token forged')
     .option('--summary <file>', 'also write the run summary as JSON')
     .option('--json', 'print the summary as JSON instead of text')
     .action(async (f: HuntFlags) => {
@@ -47,7 +51,12 @@ export function registerHunt(program: Command): void {
         strict: f.strict === true,
         append: f.append === true,
         reorderBoundMs: intOption('--reorder', f.reorder, 60, 0) * 1000,
-        settings: { allowedLatenessMs: intOption('--lateness', f.lateness, 30, 0) * 1000 },
+        settings: {
+          allowedLatenessMs: intOption('--lateness', f.lateness, 30, 0) * 1000,
+          clockToleranceMs: intOption('--clock-tolerance', f.clockTolerance, 5, 0) * 1000,
+          maxClockCorrectionMs: intOption('--max-clock-correction', f.maxClockCorrection, 600, 0) * 1000,
+          coverage: f.trustLedger !== true,
+        },
         progress: terminalProgress(),
       });
       if (f.summary !== undefined) await writeFile(f.summary, JSON.stringify(summary, null, 2));

@@ -5,6 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULT_DETECT_SETTINGS } from '../detect/index.js';
 
 /** The dashboard built with this package (`npm run build`): web/dist at the package root, from src/ or dist/. */
 const PACKAGE_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -69,7 +70,17 @@ export const configSchema = z.object({
     /** Events held for reordering before the oldest are released regardless. */
     reorder_max_events: z.number().int().min(1).default(500_000),
     sigma: z.array(z.string()).default([]),
-  }).strict().default({ allowed_lateness_ms: 30_000, max_key_age_days: 365, source_idle_ms: 30_000, reorder_max_events: 500_000, sigma: [] }),
+    /** Track the ledger's coverage and each feed's clock (false: trust the ledger as complete). */
+    coverage: z.boolean().default(DEFAULT_DETECT_SETTINGS.coverage),
+    /** A feed's clock offset within this is left alone. */
+    clock_tolerance_ms: z.number().int().min(0).default(DEFAULT_DETECT_SETTINGS.clockToleranceMs),
+    /** Clock offsets are corrected up to this bound. */
+    max_clock_correction_ms: z.number().int().min(0).default(DEFAULT_DETECT_SETTINGS.maxClockCorrectionMs),
+  }).strict().default({
+    allowed_lateness_ms: 30_000, max_key_age_days: 365, source_idle_ms: 30_000, reorder_max_events: 500_000, sigma: [],
+    coverage: DEFAULT_DETECT_SETTINGS.coverage, clock_tolerance_ms: DEFAULT_DETECT_SETTINGS.clockToleranceMs,
+    max_clock_correction_ms: DEFAULT_DETECT_SETTINGS.maxClockCorrectionMs,
+  }),
   checkpoint: z.object({ interval_s: z.number().min(0.1).default(30) }).strict().default({ interval_s: 30 }),
   dedup: z.object({ horizon_ms: z.number().int().min(1).default(120_000) }).strict().default({ horizon_ms: 120_000 }),
   queue: z.object({

@@ -10,7 +10,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { BreachwatchError, type ReferenceData } from '../model/index.js';
 import { Catalog, JwtChecker, QuarantineWriter, loadReference } from '../ingest/index.js';
-import { createDetectors, type Detector } from '../detect/index.js';
+import { createDetectors, type Detector, type DetectSettings } from '../detect/index.js';
 import { openDuckDbStore, threadsBesideJavaScript, type Store } from '../store/index.js';
 import { createSigmaDetector, loadSigmaRules } from '../sigma/index.js';
 import { JwtSettler, LivePipeline, Sinks, startJetStream, type JetStreamConsumer } from '../live/index.js';
@@ -46,8 +46,17 @@ export interface ServiceOptions {
   readonly wrapStore?: (s: Store) => Store;
 }
 
+/** The engine's settings from the config's `detect` section. */
+function detectSettings(config: ServeConfig): Partial<DetectSettings> {
+  const d = config.detect;
+  return {
+    allowedLatenessMs: d.allowed_lateness_ms, maxKeyAgeDays: d.max_key_age_days, coverage: d.coverage,
+    clockToleranceMs: d.clock_tolerance_ms, maxClockCorrectionMs: d.max_clock_correction_ms,
+  };
+}
+
 async function detectorsFor(config: ServeConfig, ref: ReferenceData): Promise<Detector[]> {
-  const settings = { allowedLatenessMs: config.detect.allowed_lateness_ms, maxKeyAgeDays: config.detect.max_key_age_days };
+  const settings = detectSettings(config);
   const detectors = createDetectors({ ref, settings });
   if (config.detect.sigma.length > 0) {
     const loaded = await loadSigmaRules([...config.detect.sigma]);
@@ -82,7 +91,7 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
     await store.putCatalog(ref.catalog);
     pipeline = await LivePipeline.open({
       store, stateDir: join(config.state_dir, 'live'), ref, detectors,
-      settings: { allowedLatenessMs: config.detect.allowed_lateness_ms, maxKeyAgeDays: config.detect.max_key_age_days },
+      settings: detectSettings(config),
       maxQueueEvents: config.queue.max_events, maxBatchEvents: config.queue.max_batch_events,
       dedupHorizonMs: config.dedup.horizon_ms, checkpointMs: config.checkpoint.interval_s * 1000,
       sourceIdleMs: config.detect.source_idle_ms, reorderMaxEvents: config.detect.reorder_max_events,

@@ -88,8 +88,8 @@ export class Emitter {
       `{"time":"${this.iso.format(logged)}","request_id":"${this.ids.next(attacker)}",${src.frag},${route.frag},"status":${status},"bytes":${bytes}` +
       (personal ? `,"records":${recs}` : '') + auth + `,${src.geo}}`;
     const pushed = (gw?.timeline ?? this.access_).push(logged, line);
-    // truth keeps the true time of the request, whatever the gateway's clock said
-    if (pushed && attacker && this.tracker !== null) this.tracker.record(t, src.ip, who, personal ? route.bit : 0);
+    // truth gives the request's time as logged, the time its detection is measured against
+    if (pushed && attacker && this.tracker !== null) this.tracker.record(logged, src.ip, who, personal ? route.bit : 0);
     return pushed;
   }
 

@@ -7,9 +7,10 @@
  * Verdicts (see `feed/verdict.ts`): **forged** (critical; revoked use: high) only where the
  * ledger provably covered the token's claimed issuance after the source's clock correction;
  * **unverifiable** (medium, its own alert) where a gap, a coverage edge or the clock leaves it
- * open. Unknown jtis wait in a FIFO of deadlines (first use + allowed lateness); a token from
- * a source whose clock runs behind (or is not yet known) waits longer, and one whose claimed
- * issuance the ledger has not yet shown life after waits for it, in a deadline heap.
+ * open. Unknown jtis wait in a FIFO of deadlines (first use + allowed lateness); a token that
+ * claims an issuance after its logged first use (its gateway's clock runs behind) waits that
+ * much longer, as far as its source's measured offset explains, and one whose claimed issuance
+ * the ledger has not yet shown life after waits for it, both in a deadline heap.
  *
  * Retraction: a ledger record arriving after its token was judged withdraws the token from
  * its alert (counts shrink; an alert left with no token is retracted); a record that
@@ -24,7 +25,7 @@ import { EPOCH_S, type LedgerRecord } from '../ledger.js';
 
 const NAME = 'unissued-token';
 /** How often a token whose issuance is not yet confirmed is looked at again (event time). */
-const RECHECK_MS = 5_000;
+const RECHECK_MS = 1_000;
 
 /** A used token the ledger has not (yet) recorded. */
 interface Pending {
@@ -210,8 +211,11 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
     if (this.pending.get(p.jti) !== p) return;
     const clock = ctx.feed.clocks.of(p.src);
     if (!final && ctx.settings.coverage) {
-      // a source whose clock runs behind (or is not yet known) makes records look late
-      const extra = clock.established ? Math.max(0, clock.offset) : clock.uncertaintyMs;
+      // The record sits in the ledger at the issuance time, about `iat`: a token claiming an
+      // issuance after its logged first use waits that much longer, as far as its source's
+      // clock can explain (a gateway running behind); a claim in the past waits for nothing.
+      const bound = clock.established ? Math.max(0, clock.offset) + clock.uncertaintyMs : clock.uncertaintyMs;
+      const extra = Math.max(0, Math.min(bound, p.iat * 1000 - p.first));
       let due = p.first + extra + (this.lateness ?? ctx.settings.allowedLatenessMs);
       // an unknown clock is usually known a few tokens later: look again soon
       if (!clock.established) due = Math.min(due, t + RECHECK_MS);
