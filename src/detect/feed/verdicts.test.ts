@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { at } from '../../../test/fixtures/detect/builders.js';
 import { feedRef, forgedUse, merge, signIns } from '../../../test/fixtures/detect/feeds.js';
 import type { Alert, PipelineEvent } from '../../model/index.js';
+import { alertId } from '../alert-id.js';
 import { Engine } from '../engine.js';
 import { createDetectors } from '../index.js';
 
@@ -39,6 +40,8 @@ describe('verdicts on faulty feeds', () => {
     const eng = hunt(merge(traffic, attack));
     const forged = of(eng, 'unissued-token').find((a) => a.verdict === 'forged');
     expect(forged).toMatchObject({ severity: 'critical', status: 'open', accounts: 4 });
+    // the forged alert keeps the id it always had; the unverifiable one is another alert
+    expect(forged?.alert_id).toBe(alertId('unissued-token', { type: 'key', id: 'sig-2019-01' }));
     expect(reasonsOf(forged)).toEqual({ unissued: 1, stale_issuance: 1, lifetime_beyond_key: 1, used_after_expiry: 1 });
     // first forged use at minute 90: judged at the first tick after 30 s
     expect(Date.parse(forged?.detected_at ?? '') - at(90)).toBeLessThanOrEqual(31_000);
