@@ -77,10 +77,10 @@ export class SourceClock {
 
   private reestimate(): boolean {
     const k = Math.min(this.n, RING);
-    const s = scratch.subarray(0, k);
-    s.set(this.ring.subarray(0, k));
-    s.sort();
-    this.estimate = s[Math.floor((k - 1) / 4)] as number;
+    // unused slots sort last, so the whole scratch array sorts without a view being allocated
+    for (let i = 0; i < RING; i++) scratch[i] = i < k ? (this.ring[i] as number) : Infinity;
+    scratch.sort();
+    this.estimate = scratch[Math.floor((k - 1) / 4)] as number;
     const before = this.offset;
     const bound = this.o.maxCorrectionMs;
     this.offset = this.established && Math.abs(this.estimate) > this.o.toleranceMs
