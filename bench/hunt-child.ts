@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { readdir } from 'node:fs/promises';
-import { hunt } from '../src/pipeline/hunt.js';
+import { hunt } from '../src/pipeline/index.js';
 import { readAndParse } from './parse-baseline.js';
 
 /** The baseline: read the files and JSON.parse every line, nothing else. */
@@ -29,7 +29,7 @@ if (mode === 'baseline') {
   const sim = a!;
   const r = await hunt({
     access: await files(join(sim, 'access')), ledger: await files(join(sim, 'ledger')),
-    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'), db: b!,
+    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'), store: `duckdb:${b!}`,
   });
   const s = (performance.now() - t0) / 1000;
   console.log(JSON.stringify({

@@ -9,6 +9,7 @@
  *   finish(t) at end of input (hunt) — a live service never calls it.
  */
 import type { Finding, PipelineEvent, ReferenceData } from '../model/index.js';
+import { DEFAULTS } from '../model/index.js';
 import type { RouteTable } from './context.js';
 import type { FeedState } from './feed/feed-state.js';
 import type { LedgerIndex } from './ledger.js';
@@ -49,19 +50,8 @@ export interface DetectSettings {
   readonly coverageWaitMs: number;
 }
 
-export const DEFAULT_DETECT_SETTINGS: DetectSettings = {
-  allowedLatenessMs: 30_000,
-  maxKeyAgeDays: 365,
-  coverage: true,
-  clockToleranceMs: 5_000,
-  maxClockCorrectionMs: 600_000,
-  clockMinSamples: 20,
-  gapMinExpected: 20,
-  gapMinEvidence: 5,
-  coverageMarginMs: 2_000,
-  maxIssueToUseMs: 600_000,
-  coverageWaitMs: 600_000,
-};
+/** The settings an engine uses where none are given (from `DEFAULTS.detect`). */
+export const DEFAULT_DETECT_SETTINGS: DetectSettings = { ...DEFAULTS.detect };
 
 /** What a detector may use while running. */
 export interface DetectContext {

@@ -6,7 +6,7 @@
  * way they are gathered separately so the summary can list what they would add.
  */
 import type { Alert, Indicator, Severity } from '../model/index.js';
-import type { StoredIndicator, Store } from '../store/index.js';
+import type { AlertStore, StoredIndicator } from '../store/index.js';
 
 /** What a scope run follows. */
 export interface ScopeChoice {
@@ -26,7 +26,7 @@ export interface ChooseOptions {
 }
 
 /** Chooses alerts (`alertIds` wins over `minSeverity`, default `high`) and gathers their indicators. */
-export async function chooseScope(store: Store, opts: ChooseOptions): Promise<ScopeChoice> {
+export async function chooseScope(store: AlertStore, opts: ChooseOptions): Promise<ScopeChoice> {
   const selected = opts.alertIds !== undefined
     ? await store.listAlerts({ alertIds: opts.alertIds })
     : await store.listAlerts({ minSeverity: opts.minSeverity ?? 'high' });

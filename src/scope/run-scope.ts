@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Severity } from '../model/index.js';
-import type { ScopeAggregates, Store } from '../store/index.js';
+import type { AlertStore, ScopeAggregates, ScopeStore } from '../store/index.js';
 import { chooseScope } from './choose.js';
 import { buildSummary } from './summary.js';
 import { writeAffectedCsv } from './write-csv.js';
@@ -42,7 +42,7 @@ export interface ScopeReport {
  * const report = await runScope(store, { minSeverity: 'high', out: 'scope-out' });
  * console.log(report.accounts_affected, report.csv);
  */
-export async function runScope(store: Store, opts: ScopeOptions): Promise<ScopeReport> {
+export async function runScope(store: ScopeStore & AlertStore, opts: ScopeOptions): Promise<ScopeReport> {
   const choice = await chooseScope(store, opts);
   await mkdir(opts.out, { recursive: true });
   // One query object for both calls: the store computes the matching requests once.

@@ -1,8 +1,13 @@
 /**
- * The store stage: one {@link Store} interface, the embedded DuckDB backend.
+ * The store stage: the {@link Store} role interfaces, the backend interface the composition
+ * layer opens stores through, and the embedded DuckDB backend.
  */
 export type {
-  AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoredIndicator,
+  AffectedAccount, AlertFilter, AlertStore, IngestStore, ReferenceStore, ScopeAggregates, ScopeQuery,
+  ScopeStore, Store, StoreCommit, StoreOperations, StoredIndicator,
 } from './store.js';
+export type { StoreBackend, StoreOpenOptions, StoreProfile, StoreUse } from './backend.js';
+export { duckdbBackend, duckDbOptions } from './duckdb/backend.js';
+export type { ClickHouseStoreLocation, DuckDbStoreLocation, StoreLocation, StoreScheme } from './location.js';
 export { openDuckDbStore, threadsBesideJavaScript } from './duckdb/open.js';
 export type { DuckDbStoreOptions } from './duckdb/open.js';
