@@ -50,7 +50,7 @@ function durableName(base: string, kind: EventKind, i: number): string {
 /** Commits one message; resolves when it may be acked (or must be nak'd). */
 async function handle(m: JsMsg, kind: EventKind, stream: string, t: JetStreamTarget): Promise<'ack' | 'nak'> {
   const source = `nats-${kind}`;
-  const p = await parseDelivery(kind, Buffer.from(m.data), `nats:${m.subject}:${m.seq}`, t.parse, source);
+  const p = await parseDelivery(kind, Buffer.from(m.data), `nats:${m.subject}:${m.seq}`, t.parse, source, `nats:${m.subject}`);
   await t.settler.settle();
   t.onQuarantine?.(source, p.reasons);
   // A refused message (too many bad lines) is acked: redelivering it cannot make it better.

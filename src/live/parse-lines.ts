@@ -101,15 +101,17 @@ function* linesOf(body: Buffer): Generator<DeliveryItem> {
 }
 
 /**
- * Parses an NDJSON delivery of `kind` from `source`. `file` names the delivery in quarantine
- * records and event refs (e.g. `http-access:<request id>`).
+ * Parses an NDJSON delivery of `kind` from `source` (whose event times the time gate judges).
+ * `file` names the delivery in quarantine records and event refs (e.g.
+ * `http-access:<request id>`); `feed` names the sender for per-feed clock offsets (e.g.
+ * `http-access@192.0.2.10`; default: the file).
  */
-export function parseDelivery(kind: EventKind, body: Buffer, file: string, ctx: ParseContext, source = file): Promise<ParsedDelivery> {
-  return parseItems(kind, linesOf(body), file, ctx, source);
+export function parseDelivery(kind: EventKind, body: Buffer, file: string, ctx: ParseContext, source = file, feed?: string): Promise<ParsedDelivery> {
+  return parseItems(kind, linesOf(body), file, ctx, source, feed);
 }
 
 /** Parses items (see {@link DeliveryItem}) as {@link parseDelivery} parses lines. */
-export async function parseItems(kind: EventKind, items: Iterable<DeliveryItem>, file: string, ctx: ParseContext, source = file): Promise<ParsedDelivery> {
+export async function parseItems(kind: EventKind, items: Iterable<DeliveryItem>, file: string, ctx: ParseContext, source = file, feed?: string): Promise<ParsedDelivery> {
   const limits = ctx.limits ?? DEFAULT_LIMITS;
   const access: AccessEvent[] = [];
   const ledger: LedgerEvent[] = [];
@@ -144,7 +146,7 @@ export async function parseItems(kind: EventKind, items: Iterable<DeliveryItem>,
       const text = item.endsWith('\r') ? item.slice(0, -1) : item;
       if (text.trim() === '') continue;
       lines++;
-      parseOne(kind, text, { file, line }, ctx, source, { access, ledger, reject });
+      parseOne(kind, text, feed === undefined ? { file, line } : { file, line, feed }, ctx, source, { access, ledger, reject });
     }
     if (quarantined > limits.maxBadLines) break;
   }
@@ -170,7 +172,7 @@ interface Sink {
 }
 
 /** Parses one non-blank line into `out`, then lets the time gate judge its time. */
-function parseOne(kind: EventKind, text: string, ref: { file: string; line: number }, ctx: ParseContext, source: string, out: Sink): void {
+function parseOne(kind: EventKind, text: string, ref: { file: string; line: number; feed?: string }, ctx: ParseContext, source: string, out: Sink): void {
   const r = kind === 'access' ? parseAccessLine(text, ref, { catalog: ctx.catalog, jwt: ctx.jwt }) : parseLedgerLine(text, ref);
   if (!r.ok) {
     out.reject(ref.line, r.issues[0]?.code ?? 'invalid', r.issues.map((x) => x.message).join('; '), text);

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Severity } from '../model/index.js';
-import type { AlertStore, ScopeStore } from '../store/index.js';
+import type { AlertStore, ScopeAggregates, ScopeStore } from '../store/index.js';
 import { chooseScope } from './choose.js';
 import { buildSummary } from './summary.js';
 import { writeAffectedCsv } from './write-csv.js';
@@ -16,9 +16,13 @@ export interface ScopeOptions {
   readonly minSeverity?: Severity;
   /** Follow exactly these alerts. */
   readonly alertIds?: readonly string[];
+  /** Also follow every open alert whose verdict is `unverifiable` (default: list them apart). */
+  readonly includeUnverifiable?: boolean;
   /** Output folder (created if missing). */
   readonly out: string;
 }
+
+const EMPTY: ScopeAggregates = { window: null, accounts_affected: 0, by_field: {}, by_day: [], sources: [] };
 
 /** What a scope run did. */
 export interface ScopeReport {
@@ -45,7 +49,12 @@ export async function runScope(store: ScopeStore & AlertStore, opts: ScopeOption
   const q = { indicators: choice.indicators };
   const csv = join(opts.out, 'affected_accounts.csv');
   const written = await writeAffectedCsv(store.affectedAccounts(q), csv);
-  const summary = buildSummary(await store.scopeAggregates(q), choice.alerts, choice.indicators);
+  const u = choice.unverifiable;
+  const uAgg = u.indicators.length === 0 ? EMPTY : await store.scopeAggregates({ indicators: u.indicators });
+  const summary = buildSummary(await store.scopeAggregates(q), choice.alerts, choice.indicators, {
+    unverifiable: { included: u.included, alerts: u.alerts, tokens: new Set(u.indicators.filter((i) => i.type === 'token').map((i) => i.value)).size, agg: uAgg },
+    retracted: choice.retracted,
+  });
   const summaryPath = join(opts.out, 'summary.json');
   await writeFile(summaryPath, JSON.stringify(summary, null, 2) + '\n');
   return {

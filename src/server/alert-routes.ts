@@ -1,6 +1,7 @@
 /**
  * Analyst API over alerts and keys: the alert list (minimum or exact severity, detector,
- * paging; most severe first by default, or newest `detected_at` first), one alert with its
+ * status — `open` or `retracted` — and paging; most severe first by default, or newest
+ * `detected_at` first), one alert with its
  * evidence, one stored request by its `request_id` (what an evidence id opens), and the
  * key-custody audit of the key registry. Every read of alerts or requests — they lead to
  * customers' data — is audit-logged once its answer is ready.
@@ -21,6 +22,7 @@ const listQuery = z.object({
   /** Exactly this severity. */
   only: severity.optional(),
   detector: z.string().min(1).optional(),
+  status: z.enum(['open', 'retracted']).optional(),
   sort: z.enum(['severity', 'newest']).default('severity'),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   offset: z.coerce.number().int().min(0).default(0),
@@ -49,6 +51,7 @@ export function registerAlerts(app: FastifyInstance, ctx: AppContext): void {
     const all = (await ctx.store.listAlerts({
       ...(q.data.severity !== undefined && { minSeverity: q.data.severity }),
       ...(q.data.detector !== undefined && { detector: q.data.detector }),
+      ...(q.data.status !== undefined && { status: q.data.status }),
     })).filter((a) => q.data.only === undefined || a.severity === q.data.only);
     all.sort(q.data.sort === 'newest' ? newestFirst : mostSevereFirst);
     const items = all.slice(q.data.offset, q.data.offset + q.data.limit);

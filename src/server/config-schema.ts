@@ -108,6 +108,12 @@ export const configSchema = z.object({
     /** An event further behind its source's or the engine's watermark is quarantined (`stale_time`). */
     max_lag_ms: z.number().int().min(1).default(D.live.maxLagMs),
     sigma: z.array(z.string()).default([]),
+    /** Track the ledger's coverage and each feed's clock (false: trust the ledger as complete). */
+    coverage: z.boolean().default(D.detect.coverage),
+    /** A feed's clock offset within this is left alone. */
+    clock_tolerance_ms: z.number().int().min(0).default(D.detect.clockToleranceMs),
+    /** Clock offsets are corrected up to this bound. */
+    max_clock_correction_ms: z.number().int().min(0).default(D.detect.maxClockCorrectionMs),
   }).strict().prefault({}),
   checkpoint: z.object({ interval_s: z.number().min(0.1).default(D.live.checkpointIntervalS) }).strict()
     .default({ interval_s: D.live.checkpointIntervalS }),

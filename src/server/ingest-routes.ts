@@ -56,7 +56,7 @@ function route(app: FastifyInstance, ctx: AppContext, kind: EventKind): void {
   }, async (req: FastifyRequest, reply: FastifyReply) => {
     const body = req.body;
     if (!Buffer.isBuffer(body)) throw new HttpError('ERR_BAD_REQUEST', 'expected an NDJSON body');
-    const parsed = await parseDelivery(kind, body, `${source}:${req.id}`, ctx.parse, source);
+    const parsed = await parseDelivery(kind, body, `${source}:${req.id}`, ctx.parse, source, `${source}@${req.ip}`);
     await ctx.settler.settle();
     refuseBad(ctx, source, parsed);
     if (parsed.notNdjson) {

@@ -52,7 +52,11 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
   // The state folder holds raw events, JWTs with personal claims and scope results: owner only.
   await mkdir(config.state_dir, { recursive: true, mode: 0o700 });
   await chmod(config.state_dir, 0o700);
-  const settings = detectSettings({ allowedLatenessMs: config.detect.allowed_lateness_ms, maxKeyAgeDays: config.detect.max_key_age_days });
+  const d = config.detect;
+  const settings = detectSettings({
+    allowedLatenessMs: d.allowed_lateness_ms, maxKeyAgeDays: d.max_key_age_days, coverage: d.coverage,
+    clockToleranceMs: d.clock_tolerance_ms, maxClockCorrectionMs: d.max_clock_correction_ms,
+  });
   const detectors = await buildDetectors(settings, ref, { sigma: config.detect.sigma });
   const sinks = new Sinks(config.sinks, opts.env ?? process.env);
   // Commits are durable in the journal; the store loads them in the background, each batch of
