@@ -13,7 +13,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
-    sourcemap: true,
+    // No source maps: the server must not publish the dashboard's source.
+    sourcemap: false,
     // Small app: keep one script and one stylesheet, no inlined assets that need a CSP tweak.
     assetsInlineLimit: 0,
   },

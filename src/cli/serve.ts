@@ -12,6 +12,9 @@ export function registerServe(program: Command): void {
     .description('run the live service: ingest over HTTP/OTLP/JetStream, detect in event time, serve the API')
     .requiredOption('--config <file>', 'YAML config (see docs/serve.example.yaml); BREACHWATCH_<PATH> variables override it')
     .action(async (f: { config: string }) => {
+      // Everything the service creates (store, journal, quarantine, audit, scope results)
+      // holds personal data: readable by its owner only, whatever the shell's umask.
+      process.umask(0o077);
       const config = await loadConfig(f.config);
       const service = await startService(config);
       await new Promise<void>((resolve) => {

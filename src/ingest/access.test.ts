@@ -63,7 +63,7 @@ describe('parseAccessLine', () => {
     expect(codes('"x"')).toEqual(['not_object@$']);
     expect(codes({ ...base, src_ip: undefined })).toEqual(['missing_field@src_ip']);
     expect(codes({ ...base, status: '200' })).toEqual(['bad_type@status']);
-    expect(codes({ ...base, status: 200.5 })).toEqual(['bad_type@status']);
+    expect(codes({ ...base, status: 200.5 })).toEqual(['out_of_range@status']);
     expect(codes({ ...base, time: '24/06/2025 03:00' })).toEqual(['bad_time@time']);
     expect(codes({ ...base, time: 1719198765 })).toEqual(['bad_type@time']);
     expect(codes({ ...base, route: undefined })).toEqual(['missing_field@route']);
@@ -71,7 +71,38 @@ describe('parseAccessLine', () => {
     expect(codes({ ...base, token: { ...token, iat: 'x', sub: undefined } })).toEqual(['missing_field@token.sub', 'bad_type@token.iat']);
     expect(codes({ ...base, token: 'abc' })).toEqual(['bad_type@token']);
     expect(codes({ ...base, jwt: 'not-a-jwt' })).toEqual(['bad_jwt@jwt']);
-    expect(codes({ ...base, bytes: -1, user_agent: 5, asn: true })).toEqual(['bad_type@bytes', 'bad_type@asn', 'bad_type@user_agent']);
+    expect(codes({ ...base, bytes: -1, user_agent: 5, asn: true })).toEqual(['out_of_range@bytes', 'bad_type@asn', 'bad_type@user_agent']);
+  });
+
+  it('quarantines every number outside what its store column and its meaning allow', () => {
+    // Each of these once passed the parser and then failed every load of the store.
+    expect(codes({ ...base, status: 3_000_000_000 })).toEqual(['out_of_range@status']);
+    expect(codes({ ...base, status: 99 })).toEqual(['out_of_range@status']);
+    expect(codes({ ...base, status: 600 })).toEqual(['out_of_range@status']);
+    expect(codes({ ...base, records: 1e10 })).toEqual(['out_of_range@records']);
+    expect(codes({ ...base, records: 2 ** 31 - 1 })).toEqual([]);
+    expect(codes({ ...base, bytes: 1e300 })).toEqual(['out_of_range@bytes']);
+    expect(codes({ ...base, bytes: 2 ** 53 })).toEqual(['out_of_range@bytes']);
+    expect(codes({ ...base, bytes: 2 ** 53 - 1 })).toEqual([]);
+    expect(codes({ ...base, token: { ...token, iat: 1e300 } })).toEqual(['out_of_range@token.iat']);
+    expect(codes({ ...base, token: { ...token, exp: -1 } })).toEqual(['out_of_range@token.exp']);
+    expect(codes({ ...base, token: { ...token, iat: 1719198765.5 } })).toEqual([]);
+    expect(codes({ ...base, asn: 2 ** 32 })).toEqual(['out_of_range@asn']);
+    const r = parseAccessLine(JSON.stringify({ ...base, status: 3e9 }), ref);
+    expect(r.ok ? '' : r.issues[0]?.message).toContain('HTTP status code is 100–599');
+  });
+
+  it('refuses impossible calendar dates instead of rolling them over', () => {
+    expect(codes({ ...base, time: '2025-02-30T00:00:00Z' })).toEqual(['bad_time@time']);
+    expect(codes({ ...base, time: '2025-04-31T12:00:00.000Z' })).toEqual(['bad_time@time']);
+    expect(codes({ ...base, time: '2023-02-29T00:00:00Z' })).toEqual(['bad_time@time']);
+    expect(codes({ ...base, time: '2024-02-29T00:00:00Z' })).toEqual([]);
+    expect(codes({ ...base, time: '2025-06-24T03:12:45+24:00' })).toEqual(['bad_time@time']);
+  });
+
+  it('takes request_id "" as no id (it must not make unrelated requests duplicates)', () => {
+    const e = ok(parseAccessLine(JSON.stringify({ ...base, request_id: '' }), ref));
+    expect(e).not.toHaveProperty('request_id');
   });
 
   it('treats null optional fields as absent', () => {

@@ -85,7 +85,8 @@ function claimsOf(o: RawAccess, checker: JwtChecker): TokenClaims | undefined {
   const jwt = o.jwt;
   if (typeof jwt === 'string') {
     const d = checker.decode(jwt);
-    if (d.ok) return d.claims;
+    // The claims of a jwt face the same ranges as the token object's.
+    if (d.ok) return fc.reqNumber(d.claims.iat, 'token.iat') !== undefined && fc.reqNumber(d.claims.exp, 'token.exp') !== undefined ? d.claims : undefined;
     fc.add('bad_jwt', 'jwt', d.message);
     return undefined;
   }
@@ -105,11 +106,7 @@ export function parseAccessLine(text: string, ref: SourceRef, opts: AccessParseO
   const src_ip = fc.reqString(o.src_ip, 'src_ip');
   const given = fc.reqString(o.method, 'method');
   const method = given === undefined || !hasLowerCase(given) ? given : given.toUpperCase();
-  const status = o.status;
-  if (typeof status !== 'number' || !Number.isInteger(status)) {
-    if (status === undefined || status === null) fc.add('missing_field', 'status', 'status is required');
-    else fc.add('bad_type', 'status', 'status must be an integer');
-  }
+  const status = fc.reqNumber(o.status, 'status');
   let route = o.route;
   // `path` is kept even when `route` is given: Sigma's URI fields (c-uri, cs-uri-query) need it.
   const path = fc.optString(o.path, 'path');
@@ -121,20 +118,20 @@ export function parseAccessLine(text: string, ref: SourceRef, opts: AccessParseO
   const checker = opts.jwt ?? noKeys;
   const token = claimsOf(o, checker);
   const account = fc.optString(o.account_id, 'account_id');
-  const bytes = fc.optCount(o.bytes, 'bytes');
-  const records = fc.optCount(o.records, 'records');
+  const bytes = fc.optNumber(o.bytes, 'bytes');
+  const records = fc.optNumber(o.records, 'records');
   let asn = o.asn;
-  if (typeof asn === 'number') asn = String(asn);
+  if (typeof asn === 'number') asn = fc.optNumber(asn, 'asn') === undefined ? undefined : String(asn);
   else if (asn !== undefined && asn !== null && typeof asn !== 'string') fc.add('bad_type', 'asn', 'asn must be a number or string');
-  const request_id = fc.optString(o.request_id, 'request_id');
+  const request_id = fc.optId(o.request_id, 'request_id');
   const user_agent = fc.optString(o.user_agent, 'user_agent');
   const device_id = fc.optString(o.device_id, 'device_id');
   const session_id = fc.optString(o.session_id, 'session_id');
   const country = fc.optString(o.country, 'country');
-  if (fc.issues !== undefined || t === undefined || src_ip === undefined || method === undefined || typeof route !== 'string') {
+  if (fc.issues !== undefined || t === undefined || src_ip === undefined || method === undefined || typeof route !== 'string' || status === undefined) {
     return { ok: false, issues: fc.issues ?? [] };
   }
-  const e: Mutable<AccessEvent> = { kind: 'access', t, src_ip, method, route, status: status as number, ref };
+  const e: Mutable<AccessEvent> = { kind: 'access', t, src_ip, method, route, status, ref };
   if (path !== undefined) e.path = path;
   if (token !== undefined) e.token = token;
   const account_id = account ?? token?.sub;

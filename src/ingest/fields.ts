@@ -6,6 +6,7 @@
  */
 import type { Issue } from '../model/index.js';
 import { parseEventTime } from './event-time.js';
+import { rangeProblem, type RangedField } from './field-ranges.js';
 
 /** A JSON object as read from a line. */
 export type Obj = Record<string, unknown>;
@@ -33,18 +34,36 @@ export class FieldChecker {
     return undefined;
   }
 
-  /** A required finite number. */
-  reqNumber(v: unknown, path: string): number | undefined {
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  /** A required number within its range (`FIELD_RANGES` in `field-ranges.ts`). */
+  reqNumber(v: unknown, path: RangedField): number | undefined {
+    if (typeof v === 'number') return this.inRange(v, path);
     if (v === undefined || v === null) this.add('missing_field', path, `${path} is required`);
     else this.add('bad_type', path, `${path} must be a number`);
     return undefined;
   }
 
-  /** An optional non-negative finite number. */
-  optCount(v: unknown, path: string): number | undefined {
-    if (typeof v === 'number' && Number.isFinite(v) && v >= 0) return v;
-    if (v !== undefined && v !== null) this.add('bad_type', path, `${path} must be a non-negative number`);
+  /** An optional number within its range; JSON `null` counts as absent. */
+  optNumber(v: unknown, path: RangedField): number | undefined {
+    if (typeof v === 'number') return this.inRange(v, path);
+    if (v !== undefined && v !== null) this.add('bad_type', path, `${path} must be a number`);
+    return undefined;
+  }
+
+  /** `v` when inside `path`'s range, else an `out_of_range` issue. */
+  private inRange(v: number, path: RangedField): number | undefined {
+    const problem = rangeProblem(path, v);
+    if (problem === undefined) return v;
+    this.add('out_of_range', path, problem);
+    return undefined;
+  }
+
+  /**
+   * An optional id: a string, where `""` means no id (it must not make two requests "the same"
+   * for request-id dedup).
+   */
+  optId(v: unknown, path: string): string | undefined {
+    if (typeof v === 'string') return v === '' ? undefined : v;
+    if (v !== undefined && v !== null) this.add('bad_type', path, `${path} must be a string`);
     return undefined;
   }
 

@@ -27,6 +27,8 @@ describe('parseLedgerLine', () => {
     expect(codes({ time: issue.time, jti: 't' })).toEqual(['missing_field@kid', 'missing_field@sub', 'missing_field@exp']);
     expect(codes({ ...issue, exp: '1719202365' })).toEqual(['bad_type@exp']);
     expect(codes({ ...issue, type: 'rotate' })).toEqual(['bad_value@type']);
+    expect(codes({ ...issue, exp: 1e300 })).toEqual(['out_of_range@exp']);
+    expect(codes({ ...issue, time: '2025-02-30T00:00:00Z' })).toEqual(['bad_time@time']);
     expect(codes({ ...issue, time: 'now' })).toEqual(['bad_time@time']);
     expect(parseLedgerLine('nope', ref)).toMatchObject({ ok: false, issues: [{ code: 'bad_json' }] });
   });

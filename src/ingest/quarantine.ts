@@ -34,7 +34,8 @@ export class QuarantineWriter {
 
   constructor(readonly path?: string) {
     if (path !== undefined) {
-      this.out = createWriteStream(path);
+      // Owner-only: quarantined lines are the user's data (tokens, personal fields).
+      this.out = createWriteStream(path, { mode: 0o600 });
       this.out.on('error', (e) => { this.failure = e; });
     }
   }

@@ -28,7 +28,7 @@ export interface Checkpoint {
 /** Writes `cp` to `path` atomically. */
 export async function writeCheckpoint(path: string, cp: Checkpoint): Promise<void> {
   const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w');
+  const fh = await open(tmp, 'w', 0o600);
   try {
     await fh.writeFile(JSON.stringify(cp));
     await fh.sync();

@@ -3,10 +3,14 @@
  * journal, per-source watermarks, the engine, checkpoints), delivery parsing, sinks and the
  * NATS JetStream consumer.
  */
-export { LivePipeline, type LiveOptions, type LiveStats, type LiveStore } from './pipeline.js';
+export { LivePipeline, type LiveOptions, type LiveStats, type LiveStore, type LiveHealth, type LiveStep, type HealthCondition } from './pipeline.js';
 export type { LiveLog } from './log.js';
 export type { CommitOutcome } from './ingest-queue.js';
-export { parseDelivery, JwtSettler, type ParsedDelivery, type ParseContext, type EventKind, type LineError } from './parse-lines.js';
+export {
+  parseDelivery, parseItems, JwtSettler, DEFAULT_LIMITS,
+  type ParsedDelivery, type ParseContext, type EventKind, type LineError, type DeliveryItem, type DeliveryLimits,
+} from './parse-lines.js';
+export { TimeGate, type TimeGateOptions, type TimeVerdict } from './time-gate.js';
 export { Sinks, type SinkSpec } from './sinks/build.js';
 export { signBody, slackText } from './sinks/http-sinks.js';
 export { Reorder, type ReorderOptions } from './reorder.js';

@@ -87,6 +87,8 @@ export function decodeRecord(line: string): JournalRecord | undefined {
 /** Append-only, segmented, fsync'd journal in `dir`. */
 export class Journal {
   private fh: FileHandle | undefined;
+  /** Bytes of the open segment that hold whole records. */
+  private size = 0;
 
   constructor(private readonly dir: string) {}
 
@@ -119,15 +121,28 @@ export class Journal {
     await this.fh?.close();
     const old = await this.segments();
     const name = `${PREFIX}${String(nextSeq).padStart(12, '0')}.ndjson`;
-    this.fh = await open(join(this.dir, name), 'a');
+    this.fh = await open(join(this.dir, name), 'a', 0o600);
+    this.size = (await this.fh.stat()).size;
     for (const s of old) if (s.path !== join(this.dir, name)) await rm(s.path, { force: true });
   }
 
-  /** Appends one record and waits until it is on disk. */
+  /**
+   * Appends one record and waits until it is on disk. When that fails (a full disk), the
+   * segment is cut back to its last whole record, so a later append never follows a torn line
+   * (recovery stops reading at one) and the record can simply be written again.
+   */
   async append(r: JournalRecord): Promise<void> {
-    if (this.fh === undefined) throw new Error('journal not open');
-    await this.fh.write(encodeRecord(r));
-    await this.fh.datasync();
+    const fh = this.fh;
+    if (fh === undefined) throw new Error('journal not open');
+    const text = encodeRecord(r);
+    try {
+      await fh.write(text);
+      await fh.datasync();
+      this.size += Buffer.byteLength(text);
+    } catch (e) {
+      await fh.truncate(this.size).catch(() => undefined);
+      throw e;
+    }
   }
 
   async close(): Promise<void> {

@@ -50,9 +50,11 @@ function durableName(base: string, kind: EventKind, i: number): string {
 /** Commits one message; resolves when it may be acked (or must be nak'd). */
 async function handle(m: JsMsg, kind: EventKind, stream: string, t: JetStreamTarget): Promise<'ack' | 'nak'> {
   const source = `nats-${kind}`;
-  const p = parseDelivery(kind, Buffer.from(m.data), `nats:${m.subject}:${m.seq}`, t.parse, `nats:${m.subject}`);
+  const p = await parseDelivery(kind, Buffer.from(m.data), `nats:${m.subject}:${m.seq}`, t.parse, source, `nats:${m.subject}`);
   await t.settler.settle();
   t.onQuarantine?.(source, p.reasons);
+  // A refused message (too many bad lines) is acked: redelivering it cannot make it better.
+  if (p.refused !== undefined) return 'ack';
   if (p.access.length + p.ledger.length === 0) return 'ack';
   for (;;) {
     const done = t.pipeline.submit(source, p.access, p.ledger, m.data.length, `nats:${stream}:${m.seq}`);

@@ -10,21 +10,29 @@
  * store and handed to the sinks. Checkpoints (engine snapshot + reorder buffer + dedup set +
  * journal position) are written every `checkpointMs` and at close; {@link LivePipeline.open}
  * restores the last one and replays only the journal's tail (see `recover.ts`).
+ *
+ * Failures are of two kinds. One that may pass — out of file handles, disk full
+ * (`isTransientError`) — makes the pipeline *degraded* in the step it hit (journal, store,
+ * checkpoint, alerts): that step is retried and the condition clears once it succeeds; a
+ * journal write that failed is cut back and its requests answered 503, to be retried by the
+ * sender. Anything else *fails* the pipeline (restart needed). {@link LivePipeline.health}
+ * says which conditions hold. Rows the store refused are handed to `onRejected` (quarantine).
  */
 import { mkdir } from 'node:fs/promises';
 import type { AccessEvent, Alert, LedgerEvent, ReferenceData } from '../model/index.js';
-import { BreachwatchError } from '../model/index.js';
+import { BreachwatchError, DEFAULTS, isTransientError } from '../model/index.js';
 import { Engine } from '../detect/index.js';
 import type { Detector, DetectSettings } from '../detect/index.js';
-import type { AlertStore, IngestStore, StoreOperations } from '../store/index.js';
+import type { AlertStore, IngestStore, RejectedRow, StoreOperations } from '../store/index.js';
 import { CHECKPOINT_VERSION, checkpointPath, writeCheckpoint } from './checkpoint.js';
-import { maxTime, rememberIds } from './commit-ids.js';
+import { rememberIds } from './commit-ids.js';
 import { IngestQueue, type CommitOutcome, type QueueEntry } from './ingest-queue.js';
 import { Journal, type CommitGroup } from './journal.js';
 import { SILENT_LOG, type LiveLog } from './log.js';
 import { RecentIds } from './recent-ids.js';
 import { recover } from './recover.js';
 import { Reorder } from './reorder.js';
+import { TimeGate } from './time-gate.js';
 
 /** The store roles the live pipeline uses: sequenced commits, alerts, and releasing memory. */
 export type LiveStore = IngestStore & AlertStore & Pick<StoreOperations, 'releaseMemory'>;
@@ -43,10 +51,50 @@ export interface LiveOptions {
   readonly checkpointMs: number;
   readonly sourceIdleMs: number;
   readonly reorderMaxEvents: number;
+  /** Events further ahead of the server's clock are quarantined (`future_time`; default `DEFAULTS.live.maxFutureMs`). */
+  readonly maxFutureMs?: number;
+  /** Events further behind their source's or the engine's watermark are quarantined (`stale_time`). */
+  readonly maxLagMs?: number;
   /** Channels expected to deliver (see {@link Reorder.expect}). */
   readonly expectSources?: readonly string[];
   readonly onAlert?: (a: Alert) => void;
+  /** Rows the store refused (each once): the service quarantines them. */
+  readonly onRejected?: (rows: readonly RejectedRow[]) => void;
   readonly log?: LiveLog;
+}
+
+/** A step of the pipeline that can be held up by a failure that may pass. */
+export type LiveStep = 'journal' | 'store' | 'checkpoint' | 'alerts';
+
+/** One condition that keeps the pipeline from being ready. */
+export interface HealthCondition {
+  readonly step: LiveStep | 'failed';
+  /** The error's code (`EMFILE`, `ENOSPC`, `ERR_STORE`, …). */
+  readonly code: string;
+  readonly message: string;
+  /** Wall-clock time it began (RFC 3339). */
+  readonly since: string;
+}
+
+/** What {@link LivePipeline.health} reports. */
+export interface LiveHealth {
+  readonly state: 'ready' | 'degraded' | 'failed';
+  readonly conditions: readonly HealthCondition[];
+}
+
+/** Wait before a held-up checkpoint is tried again. */
+const RETRY_CHECKPOINT_MS = 1000;
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : JSON.stringify(e) ?? 'unknown failure');
+
+/** The innermost code of an error chain (errno codes sit in causes). */
+function codeOf(e: unknown): string {
+  let code = 'ERROR';
+  for (let x: unknown = e, d = 0; x instanceof Error && d < 8; x = x.cause, d++) {
+    const c = (x as { code?: unknown }).code;
+    if (typeof c === 'string') code = c;
+  }
+  return code;
 }
 
 /** Counters for metrics and health. */
@@ -76,6 +124,8 @@ export class LivePipeline {
   readonly queue: IngestQueue;
   readonly reorder: Reorder;
   readonly dedup: RecentIds;
+  /** Judges event times before channels accept them (see `time-gate.ts`). */
+  readonly gate: TimeGate;
   private readonly journal: Journal;
   private readonly log: LiveLog;
   private seq = 0;
@@ -83,6 +133,11 @@ export class LivePipeline {
   private loop: Promise<void> | undefined;
   private stopping = false;
   private failure: unknown;
+  private failedAt = '';
+  private readonly held = new Map<LiveStep, HealthCondition>();
+  /** Alerts and indicators drained from the engine but not stored yet (a held-up store). */
+  private unsavedAlerts = new Map<string, Alert>();
+  private unsavedIndicators: ReturnType<Engine['drainIndicators']> = [];
   private readonly counters: LiveStats;
 
   private constructor(private readonly opts: LiveOptions) {
@@ -95,6 +150,10 @@ export class LivePipeline {
     this.queue = new IngestQueue({ maxEvents: opts.maxQueueEvents, maxBytes: opts.maxQueueBytes ?? 512 * 1024 * 1024 });
     this.reorder = new Reorder({ idleMs: opts.sourceIdleMs, maxEvents: opts.reorderMaxEvents });
     this.dedup = new RecentIds(opts.dedupHorizonMs);
+    this.gate = new TimeGate({
+      maxFutureMs: opts.maxFutureMs ?? DEFAULTS.live.maxFutureMs, maxLagMs: opts.maxLagMs ?? DEFAULTS.live.maxLagMs,
+      sourceWatermark: (src) => this.reorder.sourceWatermark(src), watermark: () => this.engine.watermark,
+    });
     this.journal = new Journal(opts.stateDir);
     this.counters = {
       committed: {}, duplicates: 0, commits: 0, checkpoints: 0, rejectedBusy: 0, queueDepth: 0,
@@ -104,7 +163,7 @@ export class LivePipeline {
 
   /** Opens the pipeline: restores the last checkpoint, replays the journal's tail, starts committing. */
   static async open(opts: LiveOptions): Promise<LivePipeline> {
-    await mkdir(opts.stateDir, { recursive: true });
+    await mkdir(opts.stateDir, { recursive: true, mode: 0o700 });
     const p = new LivePipeline(opts);
     const r = await recover({
       store: opts.store, journal: p.journal, cpPath: checkpointPath(opts.stateDir),
@@ -112,6 +171,7 @@ export class LivePipeline {
     });
     for (const s of opts.expectSources ?? []) p.reorder.expect(s);
     p.seq = r.seq;
+    p.reportRejected();
     p.advance();
     await p.drainAlerts();
     await p.checkpoint();
@@ -119,9 +179,43 @@ export class LivePipeline {
     return p;
   }
 
-  /** True when the store failed: the service must be restarted (readiness reports it). */
+  /** True when the pipeline failed for good: the service must be restarted (readiness reports it). */
   get failed(): boolean {
     return this.failure !== undefined;
+  }
+
+  /** Ready, degraded (which steps are held up, and why) or failed. */
+  health(): LiveHealth {
+    if (this.failure !== undefined) {
+      const e = this.failure;
+      return { state: 'failed', conditions: [{ step: 'failed', code: codeOf(e), message: messageOf(e), since: this.failedAt }] };
+    }
+    const conditions = [...this.held.values()];
+    return { state: conditions.length > 0 ? 'degraded' : 'ready', conditions };
+  }
+
+  /** Records that `step` is held up by `e` (first occurrence kept: `since` is when it began). */
+  private hold(step: LiveStep, e: unknown): void {
+    if (this.held.has(step)) return;
+    this.held.set(step, { step, code: codeOf(e), message: messageOf(e), since: new Date().toISOString() });
+    this.log.warn({ step, code: codeOf(e) }, 'live pipeline degraded; retrying');
+  }
+
+  private clear(step: LiveStep): void {
+    if (this.held.delete(step)) this.log.info({ step }, 'live pipeline recovered');
+  }
+
+  /** A failure of `step`: held up when it may pass, else final. */
+  private trouble(step: LiveStep, e: unknown): void {
+    if (isTransientError(e)) this.hold(step, e);
+    else this.fail(e);
+  }
+
+  private reportRejected(): void {
+    const rows = this.opts.store.drainRejected();
+    if (rows.length === 0) return;
+    this.log.warn({ rows: rows.length }, 'the store refused rows; they are quarantined');
+    this.opts.onRejected?.(rows);
   }
 
   /** True when channels should hold back (HTTP 429, JetStream stops pulling). */
@@ -161,7 +255,8 @@ export class LivePipeline {
     for (;;) {
       if (this.queue.empty) {
         // A quiet moment: make everything committed visible to queries now.
-        await this.opts.store.flush().catch((e: unknown) => this.fail(e));
+        await this.opts.store.flush().then(() => this.clear('store'), (e: unknown) => this.trouble('store', e));
+        this.reportRejected();
         if (this.stopping) break;
         await this.queue.wait(200);
       }
@@ -174,15 +269,23 @@ export class LivePipeline {
       if (this.failure !== undefined) continue;
       try {
         this.advance();
-        await this.drainAlerts();
-        if (Date.now() - this.lastCheckpoint >= this.opts.checkpointMs) await this.checkpoint();
       } catch (e) {
         this.fail(e);
+        continue;
+      }
+      await this.drainAlerts().then(() => this.clear('alerts'), (e: unknown) => this.trouble('alerts', e));
+      if (Date.now() - this.lastCheckpoint >= this.opts.checkpointMs) {
+        await this.checkpoint().then(() => this.clear('checkpoint'), (e: unknown) => {
+          this.trouble('checkpoint', e);
+          // Try again soon, not a whole interval later.
+          this.lastCheckpoint = Date.now() - this.opts.checkpointMs + RETRY_CHECKPOINT_MS;
+        });
       }
     }
   }
 
   private fail(e: unknown): void {
+    if (this.failure === undefined) this.failedAt = new Date().toISOString();
     this.failure ??= e;
     this.log.error({ err: e instanceof Error ? { message: e.message, code: (e as { code?: unknown }).code } : String(e) }, 'live pipeline failed');
   }
@@ -196,7 +299,7 @@ export class LivePipeline {
     const dups: number[] = [];
     const groups: CommitGroup[] = entries.map((en) => {
       if (en.key !== undefined) {
-        if (seen.has(en.key) || this.dedup.has(en.key, maxTime(en))) {
+        if (seen.has(en.key) || this.dedup.has(en.key)) {
           dups.push(en.access.length + en.ledger.length);
           return { source: en.source, access: [], ledger: [] };
         }
@@ -207,7 +310,7 @@ export class LivePipeline {
       for (const e of en.access) {
         const id = e.request_id;
         if (id !== undefined) {
-          if (seen.has(id) || this.dedup.has(id, e.t)) { d++; continue; }
+          if (seen.has(id) || this.dedup.has(id)) { d++; continue; }
           seen.add(id);
         }
         access.push(e);
@@ -218,8 +321,10 @@ export class LivePipeline {
     const seq = this.seq + 1;
     try {
       await this.journal.append({ seq, groups });
+      this.clear('journal');
     } catch (e) {
-      this.fail(e);
+      // Nothing of this commit is acknowledged; the senders retry (503 with Retry-After).
+      this.trouble('journal', e);
       for (const en of entries) en.reject(new BreachwatchError('ERR_STORE', 'commit failed', { cause: e }));
       return;
     }
@@ -241,6 +346,7 @@ export class LivePipeline {
     } catch (e) {
       this.fail(e);
     }
+    this.reportRejected();
   }
 
   /** As {@link advance}, yielding to the event loop between slices of events. */
@@ -256,16 +362,23 @@ export class LivePipeline {
   private advance(): void {
     const ready = this.reorder.release();
     if (ready.length > 0) this.engine.push(ready);
+    this.dedup.advance(this.engine.watermark);
   }
 
+  /** Stores changed alerts and new indicators; what a held-up store refused waits for the next call. */
   private async drainAlerts(): Promise<void> {
     const changed = this.engine.drainChangedAlerts();
-    if (changed.length > 0) {
-      this.counters.alertsChanged += changed.length;
-      await this.opts.store.upsertAlerts(changed);
+    this.counters.alertsChanged += changed.length;
+    for (const a of changed) this.unsavedAlerts.set(a.alert_id, a);
+    this.unsavedIndicators.push(...this.engine.drainIndicators());
+    if (this.unsavedAlerts.size > 0) {
+      await this.opts.store.upsertAlerts([...this.unsavedAlerts.values()]);
+      this.unsavedAlerts = new Map();
     }
-    const ind = this.engine.drainIndicators();
-    if (ind.length > 0) await this.opts.store.addIndicators(ind);
+    if (this.unsavedIndicators.length > 0) {
+      await this.opts.store.addIndicators(this.unsavedIndicators);
+      this.unsavedIndicators = [];
+    }
   }
 
   /** Writes a checkpoint covering every commit so far, then trims the journal. */

@@ -1,7 +1,8 @@
 /**
  * Request-id dedup for the live service, with snapshot/restore so it survives a restart.
- * Two generations of ids, each one horizon of event time long (as ingest's RequestIdDedup):
- * a repeat within the horizon is always caught; older generations are dropped whole.
+ * Two generations of ids, each at least one horizon long in the pipeline's watermark (never in
+ * the times single events carry, which a sender controls): a repeat within the horizon is
+ * always caught; older generations are dropped whole.
  *
  * Ids are held as 64-bit hashes ({@link IdHashSet}: 16–32 bytes per id, no retained strings),
  * so a 20k events/s feed with a 2-minute horizon (up to 4.8 M ids) costs ~100 MB rather than
@@ -37,17 +38,31 @@ export class RecentIds {
 
   constructor(private readonly horizonMs: number, private readonly maxIds = 8_000_000) {}
 
-  /** True when `id` is remembered (within the horizon of event time `t`). */
-  has(id: string, t: number): boolean {
-    if (t >= this.genEnd) this.rotate(t);
+  /** True when `id` is remembered. */
+  has(id: string): boolean {
     return this.current.has(id) || this.previous.has(id);
   }
 
-  /** Remembers `id` as committed at event time `t`. */
-  add(id: string, t: number): void {
-    if (t >= this.genEnd) this.rotate(t);
+  /** Remembers `id` as committed. */
+  add(id: string): void {
     if (this.current.size >= this.maxIds) { this.previous = this.current; this.current = new IdHashSet(this.maxIds); }
     this.current.add(id);
+  }
+
+  /**
+   * Moves the generations on to watermark `t`. At most one generation ends per call, so an id
+   * is remembered until the watermark has moved at least one horizon past the time it was
+   * added — whatever times single events carry (a far-future event once rotated both
+   * generations away at once, and a retried request was stored twice).
+   */
+  advance(t: number | undefined): void {
+    if (t === undefined || !Number.isFinite(t)) return;
+    if (this.genEnd === -Infinity) { this.genEnd = t + this.horizonMs; return; }
+    if (t < this.genEnd) return;
+    this.previous = this.current;
+    // Size the new generation like the last one, to skip most growth steps.
+    this.current = new IdHashSet(this.previous.size);
+    this.genEnd = t + this.horizonMs;
   }
 
   /** Ids remembered. */
@@ -63,12 +78,5 @@ export class RecentIds {
     this.genEnd = s.genEnd ?? -Infinity;
     this.current = setOf(s.current);
     this.previous = setOf(s.previous);
-  }
-
-  private rotate(t: number): void {
-    this.previous = t >= this.genEnd + this.horizonMs ? new IdHashSet() : this.current;
-    // Size the new generation like the last one, to skip most growth steps.
-    this.current = new IdHashSet(this.previous.size);
-    this.genEnd = t + this.horizonMs;
   }
 }

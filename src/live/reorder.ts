@@ -115,6 +115,12 @@ export class Reorder {
     return this.buf.length;
   }
 
+  /** The watermark of `source` (its highest event time so far), if it delivered any. */
+  sourceWatermark(source: string): number | undefined {
+    const wm = this.sources.get(source)?.wm;
+    return wm === undefined || !Number.isFinite(wm) ? undefined : wm;
+  }
+
   /** Watermark of each source (for metrics). */
   watermarks(): Map<string, number> {
     return new Map([...this.sources].filter(([, v]) => Number.isFinite(v.wm)).map(([k, v]) => [k, v.wm]));

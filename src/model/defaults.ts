@@ -69,6 +69,44 @@ const live = {
   queueMaxBatchEvents: 50_000,
   /** Retry-After of a 429, seconds. */
   retryAfterS: 1,
+  /** An event more than this far ahead of the server's clock is quarantined (`future_time`). */
+  maxFutureMs: 5 * 60_000,
+  /** An event more than this far behind its source's (or the engine's) watermark is quarantined (`stale_time`). */
+  maxLagMs: 24 * 3_600_000,
+  /** Quarantine records written one by one per delivery (the rest are counted and summed up). */
+  maxQuarantinedPerDelivery: 1000,
+  /** Bad lines after which a delivery is refused whole. */
+  maxBadLinesPerDelivery: 10_000,
+} as const;
+
+/** `serve`'s HTTP limits, authentication throttle and scope jobs. */
+const serve = {
+  /** Decoded request body limit (413 above). */
+  bodyLimitBytes: 16 * 1024 * 1024,
+  /** A socket with no activity this long is closed. */
+  connectionTimeoutMs: 30_000,
+  /** The request line and headers must arrive within this. */
+  headersTimeoutMs: 10_000,
+  /** The whole request, body included, must arrive within this. */
+  requestTimeoutMs: 60_000,
+  /** An idle keep-alive socket is closed after this. */
+  keepAliveTimeoutMs: 5_000,
+  /** Requests per keep-alive socket before it is closed. */
+  maxRequestsPerSocket: 1000,
+  /** Open connections; past it new ones are closed at once (a file-handle budget, well under `ulimit -n`). */
+  maxConnections: 1024,
+  /** Failed authentications per address and window before that address gets 429. */
+  authMaxFailures: 20,
+  /** The window of {@link serve.authMaxFailures}, seconds. */
+  authWindowS: 60,
+  /** Scope jobs that run at once; more wait in the queue. */
+  scopeMaxRunning: 1,
+  /** Scope jobs that may wait; past it a new one gets 429. */
+  scopeMaxQueued: 8,
+  /** Finished scope jobs kept (results and folders); older ones are removed. */
+  scopeKeepJobs: 50,
+  /** A finished scope job's results are removed after this many hours. */
+  scopeKeepHours: 24,
 } as const;
 
 /**
@@ -77,4 +115,4 @@ const live = {
  * @example
  * new Command().option('--lateness <seconds>', 'allowed lateness', String(DEFAULTS.detect.allowedLatenessMs / 1000));
  */
-export const DEFAULTS = { detect, ingest, store, live } as const;
+export const DEFAULTS = { detect, ingest, store, live, serve } as const;

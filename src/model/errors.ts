@@ -31,3 +31,22 @@ export class BreachwatchError extends Error {
 export function isBreachwatchError(e: unknown, code?: ErrorCode): e is BreachwatchError {
   return e instanceof BreachwatchError && (code === undefined || e.code === code);
 }
+
+/** Operating-system error codes that say "not now" rather than "never": out of handles, space or memory. */
+const TRANSIENT_ERRNO = new Set(['EMFILE', 'ENFILE', 'ENOSPC', 'EDQUOT', 'EAGAIN', 'EBUSY', 'ENOMEM', 'EIO']);
+/** DuckDB's error classes of the same kind (its errors carry no code, only the class in the message). */
+const TRANSIENT_DUCKDB = /^(IO|Out of Memory) Error/;
+
+/**
+ * True when `e` (or an error in its `cause` chain) is a resource shortage that may pass — too
+ * many open files, a full disk, no memory — so the work should be retried later and the
+ * service report itself degraded, not failed for good.
+ */
+export function isTransientError(e: unknown): boolean {
+  for (let x: unknown = e, depth = 0; x instanceof Error && depth < 8; x = x.cause, depth++) {
+    const code = (x as { code?: unknown }).code;
+    if (typeof code === 'string' && TRANSIENT_ERRNO.has(code)) return true;
+    if (TRANSIENT_DUCKDB.test(x.message)) return true;
+  }
+  return false;
+}

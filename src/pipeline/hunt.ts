@@ -111,6 +111,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
     engine.finish();
     await drainToStore(engine, store);
     await store.flush();
+    // Rows the database refused although the parser accepted them: quarantined, not lost.
+    for (const r of store.drainRejected()) quarantine.write({ file: r.file, line: r.line, reason: 'store_refused', message: r.error, excerpt: r.excerpt });
     const alerts = engine.alerts();
     await quarantine.close();
     if (opts.alerts !== undefined) await writeAlerts(opts.alerts, alerts);

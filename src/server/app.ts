@@ -1,9 +1,12 @@
 /**
  * Builds the fastify application: every body read as bytes (gzip decoded first, the body
- * limit applying to the decoded size), the one error handler, request logging limited to
- * method, route template, status and time, and every route group.
+ * limit applying to the decoded size), deadlines on every socket and a connection cap, the
+ * security headers, authentication of every route before its body is read, the one error
+ * handler, request logging limited to method, route template, status and time, and every
+ * route group.
  */
 import { createGunzip } from 'node:zlib';
+import type { Socket } from 'node:net';
 import type { Transform } from 'node:stream';
 import Fastify, { LogController } from 'fastify';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -15,6 +18,8 @@ import { registerIngest } from './ingest-routes.js';
 import { registerOps } from './ops-routes.js';
 import { registerOtlp } from './otlp.js';
 import { registerScope } from './scope-routes.js';
+import { registerAuth } from './auth.js';
+import { registerSecurityHeaders } from './security-headers.js';
 
 /** Shared flag: set while shutting down (readiness answers 503). */
 export interface AppState { closing: boolean }
@@ -39,15 +44,42 @@ export function listRoutes(app: FastifyInstance): { method: string; url: string 
   return ROUTES.get(app) ?? [];
 }
 
+/**
+ * Node closes a socket silent for `connectionTimeout` even while its request is being worked
+ * on (a scope query on a loaded machine): with a `timeout` listener it leaves that to us, and
+ * only sockets with no request in flight are closed. A slow sender is still bounded by the
+ * headers and request timeouts.
+ */
+function closeOnlyIdle(app: FastifyInstance): void {
+  const inFlight = new WeakMap<Socket, number>();
+  const add = (s: Socket, d: number): void => { inFlight.set(s, Math.max(0, (inFlight.get(s) ?? 0) + d)); };
+  app.server.on('timeout', (socket: Socket) => {
+    if ((inFlight.get(socket) ?? 0) === 0) socket.destroy();
+  });
+  app.addHook('onRequest', (req, _reply, done) => { add(req.raw.socket, 1); done(); });
+  app.addHook('onResponse', (req, _reply, done) => { add(req.raw.socket, -1); done(); });
+  app.addHook('onRequestAbort', (req, done) => { add(req.raw.socket, -1); done(); });
+}
+
 /** The application for `ctx`, not yet listening. */
 export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger, state: AppState): Promise<FastifyInstance> {
+  const h = ctx.config.http;
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
-    bodyLimit: ctx.config.http.body_limit_bytes,
+    bodyLimit: h.body_limit_bytes,
     genReqId: () => crypto.randomUUID(),
     return503OnClosing: true,
+    // Every socket has a deadline: idle ones (which once exhausted the file handles) are closed.
+    connectionTimeout: h.connection_timeout_ms,
+    requestTimeout: h.request_timeout_ms,
+    keepAliveTimeout: h.keep_alive_timeout_ms,
+    maxRequestsPerSocket: h.max_requests_per_socket,
   });
+  // Node requires headersTimeout ≤ requestTimeout; a connection over the cap is closed at once.
+  app.server.headersTimeout = Math.min(h.headers_timeout_ms, h.request_timeout_ms);
+  app.server.maxConnections = h.max_connections;
+  closeOnlyIdle(app);
   const routes: { method: string; url: string }[] = [];
   ROUTES.set(app, routes);
   app.addHook('onRoute', (r) => {
@@ -69,6 +101,8 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger, state
     ctx.metrics.requests.inc({ route, status: String(reply.statusCode) });
     req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
+  await registerSecurityHeaders(app);
+  registerAuth(app, { keys: ctx.keys, audit: ctx.audit, maxFailures: ctx.config.auth.max_failures, windowS: ctx.config.auth.window_s });
   registerIngest(app, ctx);
   registerOtlp(app, ctx);
   registerAlerts(app, ctx);

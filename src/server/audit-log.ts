@@ -1,8 +1,10 @@
 /**
  * The audit log: one NDJSON record per access to customer data through the API — who
  * (API-key name and role), when (wall clock: this is about people, not events), what
- * (`view_alert`, `download_affected`, `run_scope`, …) and which object. Appended and fsync'd
- * per record: an audit trail must not lose entries.
+ * (`list_alerts`, `view_alert`, `view_request`, `run_scope`, `view_scope`,
+ * `download_affected_accounts`, `auth_failed`, …) and which object. A read is recorded once it
+ * has succeeded (its answer is ready) and before the answer leaves. Appended and fsync'd per
+ * record: an audit trail must not lose entries.
  */
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
@@ -27,9 +29,10 @@ export class AuditLog {
   constructor(readonly path: string) {}
 
   /** Records that `who` did `action` on `object`; resolves once on disk. */
-  write(who: Principal, action: string, object: string, extra: { ip?: string; detail?: Record<string, unknown> } = {}): Promise<void> {
+  write(who: Pick<Principal, 'name'> & { readonly role: string }, action: string, object: string, extra: { ip?: string; detail?: Record<string, unknown> } = {}): Promise<void> {
     const rec: AuditRecord = { time: new Date().toISOString(), who: who.name, role: who.role, action, object, ...extra };
-    this.fh ??= open(this.path, 'a');
+    // Owner-only: the trail names people and the objects they read.
+    this.fh ??= open(this.path, 'a', 0o600);
     const fh = this.fh;
     this.chain = this.chain.then(async () => {
       const h = await fh;

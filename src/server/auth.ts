@@ -3,11 +3,28 @@
  * `Authorization: Bearer <key>` is hashed and compared against every configured hash with
  * `timingSafeEqual` (all of them, so timing reveals nothing about which one matched). Roles:
  * `ingest` ⊂ nothing else, `analyst` reads, `admin` may do everything.
+ *
+ * Every route names the role it needs (`config.role`), and one `onRequest` hook checks it —
+ * before any body is read, for every route alike. An `/api/` or `/v1/` route that names none
+ * needs `admin` (deny by default). Failed keys are throttled per address (see `auth-throttle.ts`).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import type { AuditLog } from './audit-log.js';
+import { AuthThrottle } from './auth-throttle.js';
 import type { ApiKeyConfig, Role } from './config-schema.js';
 import { HttpError } from './http-error.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The role a route needs; `public` routes need no key. */
+    role?: Role | 'public';
+  }
+  interface FastifyRequest {
+    /** Who made the request, once authenticated. */
+    principal?: Principal;
+  }
+}
 
 /** Who made a request. */
 export interface Principal {
@@ -57,7 +74,7 @@ export class ApiKeys {
   }
 }
 
-/** An `onRequest` hook running a synchronous check (throws become the error response). */
+/** A route-level `onRequest` hook running a synchronous check (throws become the error response). */
 export function guard(check: (req: FastifyRequest) => void): (req: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void {
   return (req, _reply, done) => {
     try {
@@ -67,4 +84,52 @@ export function guard(check: (req: FastifyRequest) => void): (req: FastifyReques
       done(e as Error);
     }
   };
+}
+
+/** Where authentication failures go. */
+export interface AuthHookOptions {
+  readonly keys: ApiKeys;
+  readonly audit: AuditLog;
+  readonly maxFailures: number;
+  readonly windowS: number;
+}
+
+/** The role a request needs: the route's own, else `admin` under `/api/` and `/v1/`, else none. */
+function roleOf(req: FastifyRequest): Role | undefined {
+  const role = req.routeOptions.config.role;
+  if (role === 'public') return undefined;
+  if (role !== undefined) return role;
+  return /^\/(api|v1)\//.test(req.url) ? 'admin' : undefined;
+}
+
+/** Registers the authentication hook on `app` (before the routes). */
+export function registerAuth(app: FastifyInstance, o: AuthHookOptions): void {
+  const throttle = new AuthThrottle(o.maxFailures, o.windowS * 1000, (ip, failures, refused) => {
+    app.log.warn({ ip, failures, refused }, 'authentication throttle window ended');
+  });
+  app.addHook('onRequest', async (req) => {
+    const need = roleOf(req);
+    if (need === undefined) return;
+    const ip = req.ip;
+    if (throttle.refuse(ip)) {
+      throw new HttpError('ERR_RATE_LIMITED', 'too many failed authentications from this address; retry later', throttle.retryAfterS(ip));
+    }
+    try {
+      req.principal = o.keys.require(req, need);
+    } catch (e) {
+      if (e instanceof HttpError && e.code === 'ERR_UNAUTHORIZED') {
+        const f = throttle.fail(ip);
+        const route = req.routeOptions.url ?? 'unmatched';
+        req.log.warn({ ip, count: f.count, route, throttled: f.limitReached }, 'authentication failed');
+        await o.audit.write({ name: '-', role: 'none' }, 'auth_failed', route, { ip, detail: { count: f.count, reason: e.message } });
+      }
+      throw e;
+    }
+  });
+}
+
+/** The authenticated principal of `req` (set by the hook of {@link registerAuth}). */
+export function principalOf(req: FastifyRequest): Principal {
+  if (req.principal === undefined) throw new HttpError('ERR_UNAUTHORIZED', 'an API key is required (Authorization: Bearer <key>)');
+  return req.principal;
 }

@@ -25,7 +25,7 @@ type Json = Record<string, unknown>;
 /** Every nested object field the schema has, as paths (arrays and records excluded). */
 function objectPaths(schema: z.ZodType, prefix: string[] = []): string[][] {
   let s = schema as unknown as { def: { type: string; innerType?: z.ZodType; shape?: Record<string, z.ZodType> } };
-  while (s.def.type === 'default' || s.def.type === 'optional') s = s.def.innerType as unknown as typeof s;
+  while (s.def.type === 'default' || s.def.type === 'prefault' || s.def.type === 'optional') s = s.def.innerType as unknown as typeof s;
   if (s.def.type !== 'object' || s.def.shape === undefined) return prefix.length > 0 ? [prefix] : [];
   return Object.entries(s.def.shape).flatMap(([k, v]) => objectPaths(v, [...prefix, k]));
 }

@@ -9,6 +9,7 @@ import { DEFAULTS, SEVERITIES } from '../model/index.js';
 import { parseStoreUrl } from '../compose/index.js';
 
 const D = DEFAULTS;
+const S = DEFAULTS.serve;
 
 /** The dashboard built with this package (`npm run build`): web/dist at the package root, from src/ or dist/. */
 const PACKAGE_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -57,8 +58,31 @@ export const configSchema = z.object({
   http: z.object({
     host: z.string().default('127.0.0.1'),
     port: z.number().int().min(0).max(65535).default(8080),
-    body_limit_bytes: z.number().int().min(1024).default(16 * 1024 * 1024),
-  }).strict().default({ host: '127.0.0.1', port: 8080, body_limit_bytes: 16 * 1024 * 1024 }),
+    body_limit_bytes: z.number().int().min(1024).default(S.bodyLimitBytes),
+    connection_timeout_ms: z.number().int().min(100).default(S.connectionTimeoutMs),
+    headers_timeout_ms: z.number().int().min(100).default(S.headersTimeoutMs),
+    request_timeout_ms: z.number().int().min(100).default(S.requestTimeoutMs),
+    keep_alive_timeout_ms: z.number().int().min(100).default(S.keepAliveTimeoutMs),
+    max_requests_per_socket: z.number().int().min(1).default(S.maxRequestsPerSocket),
+    max_connections: z.number().int().min(1).default(S.maxConnections),
+  }).strict().prefault({}),
+  /** Throttling of failed authentication, per client address. */
+  auth: z.object({
+    max_failures: z.number().int().min(1).default(S.authMaxFailures),
+    window_s: z.number().int().min(1).default(S.authWindowS),
+  }).strict().prefault({}),
+  /** Per-request bounds on bad input. */
+  ingest: z.object({
+    max_quarantined_per_request: z.number().int().min(0).default(D.live.maxQuarantinedPerDelivery),
+    max_bad_lines_per_request: z.number().int().min(0).default(D.live.maxBadLinesPerDelivery),
+  }).strict().prefault({}),
+  /** Scope jobs: how many run and wait, and how long finished ones are kept. */
+  scope: z.object({
+    max_running: z.number().int().min(1).default(S.scopeMaxRunning),
+    max_queued: z.number().int().min(0).default(S.scopeMaxQueued),
+    keep_jobs: z.number().int().min(1).default(S.scopeKeepJobs),
+    keep_hours: z.number().min(0.001).default(S.scopeKeepHours),
+  }).strict().prefault({}),
   store: z.object({
     /** Store URL (`duckdb:PATH`, `clickhouse://…`); a relative DuckDB path is relative to the config file. */
     url: storeUrl.default(D.store.url),
@@ -79,6 +103,10 @@ export const configSchema = z.object({
     source_idle_ms: z.number().int().min(1).default(D.live.sourceIdleMs),
     /** Events held for reordering before the oldest are released regardless. */
     reorder_max_events: z.number().int().min(1).default(D.live.reorderMaxEvents),
+    /** An event further ahead of the server's clock is quarantined (`future_time`). */
+    max_future_ms: z.number().int().min(0).default(D.live.maxFutureMs),
+    /** An event further behind its source's or the engine's watermark is quarantined (`stale_time`). */
+    max_lag_ms: z.number().int().min(1).default(D.live.maxLagMs),
     sigma: z.array(z.string()).default([]),
     /** Track the ledger's coverage and each feed's clock (false: trust the ledger as complete). */
     coverage: z.boolean().default(D.detect.coverage),
@@ -86,12 +114,7 @@ export const configSchema = z.object({
     clock_tolerance_ms: z.number().int().min(0).default(D.detect.clockToleranceMs),
     /** Clock offsets are corrected up to this bound. */
     max_clock_correction_ms: z.number().int().min(0).default(D.detect.maxClockCorrectionMs),
-  }).strict().default({
-    allowed_lateness_ms: D.detect.allowedLatenessMs, max_key_age_days: D.detect.maxKeyAgeDays,
-    source_idle_ms: D.live.sourceIdleMs, reorder_max_events: D.live.reorderMaxEvents, sigma: [],
-    coverage: D.detect.coverage, clock_tolerance_ms: D.detect.clockToleranceMs,
-    max_clock_correction_ms: D.detect.maxClockCorrectionMs,
-  }),
+  }).strict().prefault({}),
   checkpoint: z.object({ interval_s: z.number().min(0.1).default(D.live.checkpointIntervalS) }).strict()
     .default({ interval_s: D.live.checkpointIntervalS }),
   dedup: z.object({ horizon_ms: z.number().int().min(1).default(D.live.dedupHorizonMs) }).strict()

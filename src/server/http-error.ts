@@ -9,7 +9,7 @@ import { isBreachwatchError, type ErrorCode } from '../model/index.js';
 /** Codes that exist only at the HTTP layer. */
 export type HttpCode =
   | 'ERR_UNAUTHORIZED' | 'ERR_FORBIDDEN' | 'ERR_NOT_FOUND' | 'ERR_BUSY' | 'ERR_TOO_LARGE'
-  | 'ERR_UNAVAILABLE' | 'ERR_BAD_REQUEST';
+  | 'ERR_UNAVAILABLE' | 'ERR_BAD_REQUEST' | 'ERR_RATE_LIMITED';
 
 /** An error raised by a route, with an HTTP-only code. */
 export class HttpError extends Error {
@@ -22,7 +22,7 @@ export class HttpError extends Error {
 const STATUS: Record<ErrorCode | HttpCode, number> = {
   ERR_USAGE: 400, ERR_INPUT_INVALID: 400, ERR_INPUT_UNREADABLE: 400, ERR_STRICT_BAD_LINE: 400,
   ERR_SIGMA_RULE: 400, ERR_SIGMA_UNSUPPORTED: 400, ERR_BAD_REQUEST: 400,
-  ERR_UNAUTHORIZED: 401, ERR_FORBIDDEN: 403, ERR_NOT_FOUND: 404, ERR_TOO_LARGE: 413, ERR_BUSY: 429,
+  ERR_UNAUTHORIZED: 401, ERR_FORBIDDEN: 403, ERR_NOT_FOUND: 404, ERR_TOO_LARGE: 413, ERR_BUSY: 429, ERR_RATE_LIMITED: 429,
   ERR_CONFIG: 500, ERR_STATE: 500, ERR_INTERNAL: 500, ERR_STORE: 503, ERR_UNAVAILABLE: 503,
 };
 

@@ -28,6 +28,13 @@ export function checkCapacity(ctx: AppContext): void {
   if (ctx.pipeline.busy) throw new HttpError('ERR_BUSY', 'ingest queue is full; retry later', ctx.config.queue.retry_after_s);
 }
 
+/** Answers 400 for a delivery refused whole (too many bad lines; see `parseDelivery`), after counting its quarantined lines. */
+export function refuseBad(ctx: AppContext, source: string, p: ParsedDelivery): void {
+  if (p.refused === undefined) return;
+  ctx.metrics.countQuarantine(source, p.reasons);
+  throw new BreachwatchError('ERR_INPUT_INVALID', p.refused);
+}
+
 /** Submits parsed events and waits for their commit (429 when the queue filled meanwhile). */
 export async function commitParsed(ctx: AppContext, source: string, p: ParsedDelivery, bytes: number): Promise<IngestAnswer> {
   ctx.metrics.countQuarantine(source, p.reasons);
@@ -43,15 +50,15 @@ export async function commitParsed(ctx: AppContext, source: string, p: ParsedDel
 function route(app: FastifyInstance, ctx: AppContext, kind: EventKind): void {
   const source = `http-${kind}`;
   app.post(`/v1/events/${kind}`, {
-    onRequest: guard((req) => {
-      ctx.keys.require(req, 'ingest');
-      checkCapacity(ctx);
-    }),
+    config: { role: 'ingest' },
+    // After authentication (the app's hook), before the body is read or decoded.
+    onRequest: guard(() => checkCapacity(ctx)),
   }, async (req: FastifyRequest, reply: FastifyReply) => {
     const body = req.body;
     if (!Buffer.isBuffer(body)) throw new HttpError('ERR_BAD_REQUEST', 'expected an NDJSON body');
-    const parsed = parseDelivery(kind, body, `${source}:${req.id}`, ctx.parse, `${source}@${req.ip}`);
+    const parsed = await parseDelivery(kind, body, `${source}:${req.id}`, ctx.parse, source, `${source}@${req.ip}`);
     await ctx.settler.settle();
+    refuseBad(ctx, source, parsed);
     if (parsed.notNdjson) {
       ctx.metrics.countQuarantine(source, parsed.reasons);
       throw new BreachwatchError('ERR_INPUT_INVALID', 'the body is not NDJSON (no line is a JSON object)');

@@ -42,9 +42,11 @@ export const OPENAPI = {
     '/v1/events/ledger': { post: ingestOp('Ingest issuance-ledger records (NDJSON, gzip accepted)', 'ingest') },
     '/v1/logs': { post: { summary: 'OTLP/HTTP JSON logs (mapping: src/server/otlp-map.ts)', security: [{ apiKey: ['ingest'] }], requestBody: { required: true, content: { 'application/json': { schema: { type: 'object' } } } }, responses: { 200: { description: 'ExportLogsServiceResponse plus counts', ...json({ type: 'object' }) }, 400: err, 401: err, 413: err, 429: err } } },
     '/api/v1/alerts': { get: {
-      summary: 'List alerts, newest detected_at first', security: analyst,
+      summary: 'List alerts, most severe first (or newest detected_at first); audit-logged', security: analyst,
       parameters: [
         { name: 'severity', in: 'query', schema: { enum: [...SEVERITIES] }, description: 'minimum severity' },
+        { name: 'only', in: 'query', schema: { enum: [...SEVERITIES] }, description: 'exactly this severity' },
+        { name: 'sort', in: 'query', schema: { enum: ['severity', 'newest'], default: 'severity' } },
         { name: 'detector', in: 'query', schema: { type: 'string' } },
         { name: 'limit', in: 'query', schema: { type: 'integer', default: 50, maximum: 1000 } },
         { name: 'offset', in: 'query', schema: { type: 'integer', default: 0 } },
@@ -55,6 +57,11 @@ export const OPENAPI = {
       summary: 'One alert with timeline, sources, tokens and keys (audit-logged)', security: analyst,
       parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
       responses: { 200: { description: 'alert detail', ...json(obj({ alert, timeline: { type: 'array' }, bucket: { enum: ['hour', 'day'] }, sources: { type: 'array' }, tokens: { type: 'object' }, keys: { type: 'array' } })) }, 401: err, 403: err, 404: err },
+    } },
+    '/api/v1/requests/{id}': { get: {
+      summary: 'The stored requests with this request_id (what an evidence id opens; audit-logged)', security: analyst,
+      parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', maxLength: 1000 } }],
+      responses: { 200: { description: 'requests', ...json(obj({ request_id: { type: 'string' }, requests: { type: 'array', items: { type: 'object' } } })) }, 400: err, 401: err, 403: err, 404: err },
     } },
     '/api/v1/audit/key-custody': { get: { summary: 'Key-custody audit of the key registry', security: analyst, responses: { 200: { description: 'keys', ...json({ type: 'object' }) }, 401: err, 403: err } } },
     '/api/v1/scope': { post: {

@@ -26,7 +26,13 @@
  *
  * A record with neither `breachwatch.event` nor `http.request.method` is not an access log:
  * it is counted as ignored, not quarantined.
+ *
+ * The body is JSON a sender controls, so nothing here trusts its shape: a part of the wrong
+ * type (`resourceLogs:[null]`, `scopeLogs:5`, an attribute that is not a key/value, a
+ * `timeUnixNano` no `Date` can hold) becomes one rejected record with its reason, and the
+ * well-formed records beside it are mapped as usual.
  */
+import type { DeliveryItem } from '../live/index.js';
 
 /** OTLP AnyValue (JSON encoding). */
 export interface AnyValue {
@@ -40,32 +46,67 @@ export interface AnyValue {
 }
 /** OTLP KeyValue. */
 export interface KeyValue { key: string; value?: AnyValue }
-interface LogRecord { timeUnixNano?: string | number; observedTimeUnixNano?: string | number; attributes?: KeyValue[] }
-/** The ExportLogsServiceRequest JSON body. */
+/** One OTLP LogRecord (the fields read here). */
+export interface LogRecord { timeUnixNano?: string | number; observedTimeUnixNano?: string | number; attributes?: KeyValue[] }
+/** The ExportLogsServiceRequest JSON body (as it should be; see file header). */
 export interface OtlpLogsRequest {
   resourceLogs?: { resource?: { attributes?: KeyValue[] }; scopeLogs?: { logRecords?: LogRecord[] }[] }[];
 }
 
-function plain(v: AnyValue | undefined): unknown {
-  if (v === undefined) return undefined;
-  if (v.stringValue !== undefined) return v.stringValue;
-  if (v.intValue !== undefined) return Number(v.intValue);
-  if (v.doubleValue !== undefined) return v.doubleValue;
-  if (v.boolValue !== undefined) return v.boolValue;
-  if (v.arrayValue !== undefined) return (v.arrayValue.values ?? []).map(plain);
-  if (v.kvlistValue !== undefined) return Object.fromEntries((v.kvlistValue.values ?? []).map((kv) => [kv.key, plain(kv.value)]));
-  return v.bytesValue;
+/** A part of the request that is not what OTLP says it is. */
+class Malformed extends Error {
+  constructor(readonly reason: 'bad_otlp' | 'bad_time', message: string) {
+    super(message);
+  }
 }
 
-function attrs(list: readonly KeyValue[] | undefined, into: Map<string, unknown>): void {
-  for (const kv of list ?? []) into.set(kv.key, plain(kv.value));
+/** Nesting of array/kvlist values beyond this is refused (it only costs stack). */
+const MAX_DEPTH = 8;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `v` as an array (absent: empty); anything else is malformed. */
+function listOf(v: unknown, what: string): unknown[] {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) throw new Malformed('bad_otlp', `${what} is not an array`);
+  return v;
 }
 
-function nanosToRfc3339(n: string | number | undefined): string | undefined {
-  if (n === undefined) return undefined;
-  const big = typeof n === 'number' ? BigInt(Math.trunc(n)) : /^\d+$/.test(n) ? BigInt(n) : undefined;
-  if (big === undefined || big === 0n) return undefined;
-  return new Date(Number(big / 1_000_000n)).toISOString();
+function plain(v: unknown, depth: number): unknown {
+  if (v === undefined || v === null) return undefined;
+  if (!isObject(v)) throw new Malformed('bad_otlp', 'an attribute value is not an AnyValue object');
+  if (depth > MAX_DEPTH) throw new Malformed('bad_otlp', `attribute values nest deeper than ${MAX_DEPTH}`);
+  const a = v as AnyValue;
+  if (a.stringValue !== undefined) return a.stringValue;
+  if (a.intValue !== undefined) return Number(a.intValue);
+  if (a.doubleValue !== undefined) return a.doubleValue;
+  if (a.boolValue !== undefined) return a.boolValue;
+  if (a.arrayValue !== undefined) return listOf((a.arrayValue as { values?: unknown } | null)?.values, 'arrayValue.values').map((x) => plain(x, depth + 1));
+  if (a.kvlistValue !== undefined) {
+    const into = new Map<string, unknown>();
+    attrs((a.kvlistValue as { values?: unknown } | null)?.values, into, depth + 1);
+    return Object.fromEntries(into);
+  }
+  return a.bytesValue;
+}
+
+function attrs(list: unknown, into: Map<string, unknown>, depth = 0): void {
+  for (const kv of listOf(list, 'attributes')) {
+    if (!isObject(kv) || typeof kv['key'] !== 'string') throw new Malformed('bad_otlp', 'an attribute is not a {key, value} object');
+    into.set(kv['key'], plain(kv['value'], depth));
+  }
+}
+
+/** Nanoseconds since the epoch as RFC 3339; `undefined` when absent or 0; malformed when no `Date` can hold it. */
+function nanosToRfc3339(n: unknown): string | undefined {
+  if (n === undefined || n === null) return undefined;
+  const big = typeof n === 'number' && Number.isFinite(n) ? BigInt(Math.trunc(n)) : typeof n === 'string' && /^\d{1,30}$/.test(n) ? BigInt(n) : undefined;
+  if (big === undefined) throw new Malformed('bad_time', `timeUnixNano ${JSON.stringify(n).slice(0, 40)} is not a whole number of nanoseconds`);
+  if (big === 0n) return undefined;
+  const ms = Number(big / 1_000_000n);
+  // Date's range is ±8.64e15 ms; past it there is no time to compare with.
+  if (!(ms <= 8.64e15)) throw new Malformed('bad_time', `timeUnixNano ${big.toString().slice(0, 40)} is outside the range of dates`);
+  return new Date(ms).toISOString();
 }
 
 const SIMPLE: readonly [string, readonly string[]][] = [
@@ -87,8 +128,12 @@ const SIMPLE: readonly [string, readonly string[]][] = [
 ];
 const TOKEN_FIELDS = ['jti', 'kid', 'sub', 'iat', 'exp', 'client_id', 'iss'] as const;
 
-/** One log record as a contract access-event line, or `undefined` when it is not an access log. */
+/**
+ * One log record as a contract access-event line, or `undefined` when it is not an access log.
+ * Throws {@link Malformed} for a record of the wrong shape ({@link otlpToLines} turns it into a rejection).
+ */
 export function recordToLine(rec: LogRecord, resource: Map<string, unknown>): string | undefined {
+  if (!isObject(rec)) throw new Malformed('bad_otlp', 'a log record is not an object');
   const a = new Map(resource);
   attrs(rec.attributes, a);
   const whole = a.get('breachwatch.event');
@@ -113,13 +158,46 @@ export function recordToLine(rec: LogRecord, resource: Map<string, unknown>): st
   return JSON.stringify(o);
 }
 
-/** Every record of an OTLP request, as lines (`undefined` for records that are not access logs). */
-export function otlpToLines(req: OtlpLogsRequest): (string | undefined)[] {
-  const out: (string | undefined)[] = [];
-  for (const rl of req.resourceLogs ?? []) {
-    const resource = new Map<string, unknown>();
-    attrs(rl.resource?.attributes, resource);
-    for (const sl of rl.scopeLogs ?? []) for (const rec of sl.logRecords ?? []) out.push(recordToLine(rec, resource));
+const reject = (e: unknown, excerpt: unknown): DeliveryItem => {
+  if (!(e instanceof Malformed)) throw e;
+  let text = '';
+  try { text = JSON.stringify(excerpt)?.slice(0, 200) ?? ''; } catch { /* not serializable: no excerpt */ }
+  return { rejected: { reason: e.reason, message: e.message, excerpt: text } };
+};
+
+/** The records of one scope's `logRecords`, each a line, `undefined` (not an access log) or a rejection. */
+function scopeItems(sl: unknown, resource: Map<string, unknown>, out: DeliveryItem[]): void {
+  if (!isObject(sl)) throw new Malformed('bad_otlp', 'a scopeLogs entry is not an object');
+  for (const rec of listOf(sl['logRecords'], 'logRecords')) {
+    try {
+      // Newlines inside a whole event would split it; line numbers stay record positions.
+      out.push(recordToLine(rec as LogRecord, resource)?.replaceAll('\n', ' '));
+    } catch (e) {
+      out.push(reject(e, rec));
+    }
+  }
+}
+
+/**
+ * Every record of an OTLP request as a delivery item: an access line, `undefined` for a record
+ * that is not an access log, or a rejection for a part of the wrong shape (one per record, or
+ * one for a container whose records cannot be read).
+ */
+export function otlpToLines(req: OtlpLogsRequest): DeliveryItem[] {
+  const out: DeliveryItem[] = [];
+  for (const rl of listOf(req.resourceLogs, 'resourceLogs')) {
+    try {
+      if (!isObject(rl)) throw new Malformed('bad_otlp', 'a resourceLogs entry is not an object');
+      const resource = new Map<string, unknown>();
+      const res = rl['resource'];
+      if (res !== undefined && res !== null && !isObject(res)) throw new Malformed('bad_otlp', 'resource is not an object');
+      attrs(res?.['attributes'], resource);
+      for (const sl of listOf(rl['scopeLogs'], 'scopeLogs')) {
+        try { scopeItems(sl, resource, out); } catch (e) { out.push(reject(e, sl)); }
+      }
+    } catch (e) {
+      out.push(reject(e, rl));
+    }
   }
   return out;
 }

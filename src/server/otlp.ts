@@ -6,11 +6,11 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { BreachwatchError } from '../model/index.js';
-import { parseDelivery } from '../live/index.js';
+import { parseItems } from '../live/index.js';
 import { guard } from './auth.js';
 import type { AppContext } from './context.js';
 import { HttpError } from './http-error.js';
-import { checkCapacity, commitParsed } from './ingest-routes.js';
+import { checkCapacity, commitParsed, refuseBad } from './ingest-routes.js';
 import { otlpToLines, type OtlpLogsRequest } from './otlp-map.js';
 
 const SOURCE = 'otlp';
@@ -18,10 +18,8 @@ const SOURCE = 'otlp';
 /** Registers the OTLP logs receiver. */
 export function registerOtlp(app: FastifyInstance, ctx: AppContext): void {
   app.post('/v1/logs', {
-    onRequest: guard((req) => {
-      ctx.keys.require(req, 'ingest');
-      checkCapacity(ctx);
-    }),
+    config: { role: 'ingest' },
+    onRequest: guard(() => checkCapacity(ctx)),
   }, async (req: FastifyRequest) => {
     const type = String(req.headers['content-type'] ?? '');
     if (type.includes('protobuf')) throw new HttpError('ERR_BAD_REQUEST', 'only the OTLP JSON encoding is supported (Content-Type: application/json)');
@@ -36,12 +34,12 @@ export function registerOtlp(app: FastifyInstance, ctx: AppContext): void {
     if (typeof parsed !== 'object' || parsed === null || !Array.isArray(parsed.resourceLogs)) {
       throw new BreachwatchError('ERR_INPUT_INVALID', 'not an OTLP logs request (resourceLogs missing)');
     }
-    const lines = otlpToLines(parsed);
-    const ignored = lines.filter((l) => l === undefined).length;
-    // Non-access records become blank lines: line numbers stay record positions.
-    const text = lines.map((l) => (l ?? '').replaceAll('\n', ' ')).join('\n');
-    const p = parseDelivery('access', Buffer.from(text, 'utf8'), `${SOURCE}:${req.id}`, ctx.parse, `${SOURCE}@${req.ip}`);
+    const items = otlpToLines(parsed);
+    const ignored = items.filter((l) => l === undefined).length;
+    // Non-access records are blank items: line numbers stay record positions.
+    const p = await parseItems('access', items, `${SOURCE}:${req.id}`, ctx.parse, SOURCE, `${SOURCE}@${req.ip}`);
     await ctx.settler.settle();
+    refuseBad(ctx, SOURCE, p);
     const answer = await commitParsed(ctx, SOURCE, p, body.length);
     return {
       partialSuccess: answer.quarantined > 0

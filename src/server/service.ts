@@ -4,12 +4,12 @@
  * and (when configured) the JetStream consumer; `close()` stops them in the safe order
  * (stop taking input → finish in-flight commits → final checkpoint → close the store).
  */
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { Catalog, JwtChecker, QuarantineWriter, loadReference } from '../ingest/index.js';
-import type { Store } from '../store/index.js';
+import type { RejectedRow, Store } from '../store/index.js';
 import { buildDetectors, detectSettings, openStore } from '../compose/index.js';
 import { JwtSettler, LivePipeline, Sinks, startJetStream, type JetStreamConsumer } from '../live/index.js';
 import { buildApp, type AppState } from './app.js';
@@ -49,7 +49,9 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
     ...(r.keys !== undefined && { keys: r.keys }), ...(r.staff !== undefined && { staff: r.staff }),
     ...(r.catalog !== undefined && { catalog: r.catalog }),
   });
-  await mkdir(config.state_dir, { recursive: true });
+  // The state folder holds raw events, JWTs with personal claims and scope results: owner only.
+  await mkdir(config.state_dir, { recursive: true, mode: 0o700 });
+  await chmod(config.state_dir, 0o700);
   const d = config.detect;
   const settings = detectSettings({
     allowedLatenessMs: d.allowed_lateness_ms, maxKeyAgeDays: d.max_key_age_days, coverage: d.coverage,
@@ -63,6 +65,14 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
     ...(config.store.memory_limit !== undefined && { memoryLimit: config.store.memory_limit }),
   });
   const store = opts.wrapStore?.(opened) ?? opened;
+  const stamp = new Date().toISOString().replaceAll(':', '').replace(/\.\d+Z$/, 'Z');
+  const quarantine = new QuarantineWriter(config.quarantine.path ?? join(config.state_dir, `quarantine-${stamp}.ndjson`));
+  // Rows the store refused after the parsers accepted them: quarantined with the database's words.
+  let countRejected: (n: number) => void = () => undefined;
+  const onRejected = (rows: readonly RejectedRow[]): void => {
+    for (const r of rows) quarantine.write({ file: r.file, line: r.line, reason: 'store_refused', message: r.error, excerpt: r.excerpt });
+    countRejected(rows.length);
+  };
   let pipeline: LivePipeline;
   try {
     await store.putKeys(ref.keys);
@@ -73,25 +83,34 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
       maxQueueEvents: config.queue.max_events, maxBatchEvents: config.queue.max_batch_events,
       dedupHorizonMs: config.dedup.horizon_ms, checkpointMs: config.checkpoint.interval_s * 1000,
       sourceIdleMs: config.detect.source_idle_ms, reorderMaxEvents: config.detect.reorder_max_events,
+      maxFutureMs: config.detect.max_future_ms, maxLagMs: config.detect.max_lag_ms,
       expectSources: ['http-access', 'http-ledger', ...(['access', 'ledger'] as const)
         .filter((k) => (config.nats?.subjects[k].length ?? 0) > 0).map((k) => `nats-${k}`)],
-      onAlert: (a) => sinks.publish(a), log: logger,
+      onAlert: (a) => sinks.publish(a), onRejected, log: logger,
     });
   } catch (e) {
     await store.close();
+    await quarantine.close().catch(() => undefined);
     throw e;
   }
-  const stamp = new Date().toISOString().replaceAll(':', '').replace(/\.\d+Z$/, 'Z');
-  const quarantine = new QuarantineWriter(config.quarantine.path ?? join(config.state_dir, `quarantine-${stamp}.ndjson`));
   const drainTimer = setInterval(() => { quarantine.drain().catch(() => undefined); }, 1000);
   drainTimer.unref();
   const jwt = new JwtChecker(ref.keys);
   const ctx: AppContext = {
     config, keys: new ApiKeys(config.api_keys), pipeline, store, ref,
-    parse: { catalog: new Catalog(ref.catalog), jwt, quarantine }, settler: new JwtSettler(jwt),
+    parse: {
+      catalog: new Catalog(ref.catalog), jwt, quarantine, gate: pipeline.gate,
+      limits: { maxQuarantined: config.ingest.max_quarantined_per_request, maxBadLines: config.ingest.max_bad_lines_per_request },
+    },
+    settler: new JwtSettler(jwt),
     audit: new AuditLog(config.audit.path ?? join(config.state_dir, 'audit.ndjson')),
-    metrics: new ServiceMetrics(pipeline, sinks, store), scope: new ScopeJobs(store, join(config.state_dir, 'scope')),
+    metrics: new ServiceMetrics(pipeline, sinks, store),
+    scope: new ScopeJobs(store, join(config.state_dir, 'scope'), {
+      maxRunning: config.scope.max_running, maxQueued: config.scope.max_queued,
+      keepJobs: config.scope.keep_jobs, keepMs: config.scope.keep_hours * 3_600_000,
+    }),
   };
+  countRejected = (n) => ctx.metrics.countQuarantine('store', { store_refused: n });
   const state: AppState = { closing: false };
   const app = await buildApp(ctx, logger, state);
   const address = await app.listen({ host: config.http.host, port: config.http.port });

@@ -4,7 +4,7 @@
  */
 export type {
   AffectedAccount, AlertFilter, AlertStore, IngestStore, ReferenceStore, ScopeAggregates, ScopeQuery,
-  ScopeStore, Store, StoreCommit, StoreOperations, StoredIndicator,
+  ScopeStore, Store, StoreCommit, StoreOperations, StoredIndicator, StoredRequest, RejectedRow,
 } from './store.js';
 export type { StoreBackend, StoreOpenOptions, StoreProfile, StoreUse } from './backend.js';
 export { duckdbBackend, duckDbOptions } from './duckdb/backend.js';

@@ -40,6 +40,36 @@ export interface AffectedAccount {
   readonly src_ips: readonly string[];
 }
 
+/**
+ * One stored request, as the store holds it: what an alert's evidence id opens. Times epoch
+ * ms; fields the request did not carry are absent.
+ */
+export interface StoredRequest {
+  readonly time: number;
+  readonly src_ip: string;
+  readonly method: string;
+  readonly route: string;
+  readonly status: number;
+  readonly request_id: string;
+  readonly account_id?: string;
+  readonly jti?: string;
+  readonly kid?: string;
+  readonly sub?: string;
+  readonly iat?: number;
+  readonly exp?: number;
+  readonly client_id?: string;
+  readonly user_agent?: string;
+  readonly device_id?: string;
+  readonly session_id?: string;
+  readonly bytes?: number;
+  readonly records?: number;
+  readonly country?: string;
+  readonly asn?: string;
+  /** Where the request was read from (file or delivery) and its line there. */
+  readonly file: string;
+  readonly line: number;
+}
+
 /** Aggregates for summary.json. Times epoch ms. */
 export interface ScopeAggregates {
   readonly window: { from: number; to: number } | null;
@@ -61,6 +91,22 @@ export interface StoreCommit {
   readonly seq: number;
   readonly access: readonly AccessEvent[];
   readonly ledger: readonly LedgerEvent[];
+}
+
+/**
+ * A row the database refused although the parsers accepted it (a backend's own limits: DuckDB
+ * refuses a lone UTF-16 surrogate that JavaScript reads). It was left out and everything else
+ * stored; the owner quarantines it.
+ */
+export interface RejectedRow {
+  readonly table: 'access' | 'ledger';
+  /** The source file (or delivery) and line of the event. */
+  readonly file: string;
+  readonly line: number;
+  /** The database's own error text. */
+  readonly error: string;
+  /** The event's first 200 characters. */
+  readonly excerpt: string;
 }
 
 /** Writing events: bulk appends (hunt) and sequenced commits (serve). */
@@ -90,6 +136,12 @@ export interface IngestStore {
    * It changes when data loads, never what is stored.
    */
   expectRemaining(events: number): void;
+  /**
+   * Rows refused since the last call ({@link RejectedRow}), each reported once. A load that
+   * fails on rows never fails the store: the rows are isolated and the rest is stored (a
+   * commit keeps its seq). Call after {@link flush} to have every refusal so far.
+   */
+  drainRejected(): RejectedRow[];
 }
 
 /** Reference data: the key registry and the API catalog. */
@@ -121,6 +173,8 @@ export interface ScopeStore {
   affectedAccounts(q: ScopeQuery): AsyncIterable<AffectedAccount>;
   /** Aggregates of the same requests (summary.json). */
   scopeAggregates(q: ScopeQuery): Promise<ScopeAggregates>;
+  /** Every stored request with this `request_id` (at most 100), oldest first; `[]` when none. */
+  findRequests(requestId: string): Promise<StoredRequest[]>;
 }
 
 /** Running the store: set-up, counts, memory, shutdown. */

@@ -3,8 +3,12 @@
  * SIGKILL mid-load, restarted on the same folder, and the client retries every request that
  * was not acknowledged. Afterwards every event is in the store exactly once (by request_id),
  * and the forged-token alert exists exactly once with the same id an offline engine gives.
+ * Every tenth batch also carries hostile rows: a status of 3e9 and an event dated 9999 (both
+ * quarantined by the parsers and the time gate) and a user agent with a lone UTF-16 surrogate,
+ * which the parser accepts and DuckDB refuses — isolated and quarantined at load and again
+ * when recovery replays it, never stopping the store or the restart.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -64,6 +68,12 @@ describe('serve durability under SIGKILL', () => {
     const data = traffic({ events: EVENTS, forgedEvery: 1000, forgedTokens: 5, prefix: 'dur' });
     const batches: string[][] = [];
     for (let i = 0; i < data.access.length; i += BATCH) batches.push(data.access.slice(i, i + BATCH));
+    const hostile = (b: number): string[] => [
+      JSON.stringify({ time: '2025-06-24T00:00:01Z', src_ip: '192.0.2.66', method: 'GET', route: '/x', status: 3_000_000_000, request_id: `poison-${b}` }),
+      JSON.stringify({ time: '9999-12-31T23:59:59Z', src_ip: '192.0.2.66', method: 'GET', route: '/x', status: 200, request_id: `future-${b}` }),
+      `{"time":"2025-06-24T00:00:01Z","src_ip":"192.0.2.66","method":"GET","route":"/x","status":200,"user_agent":"x\\ud800","request_id":"refused-${b}"}`,
+    ];
+    batches.forEach((lines, b) => { if (b % 10 === 3) lines.splice(lines.length >> 1, 0, ...hostile(b)); });
 
     let child: ChildService = running = await startChild(config);
     expect(await post(child.url, '/v1/events/ledger', k.keys.ingest, data.ledger)).toBe(200);
@@ -109,6 +119,12 @@ describe('serve durability under SIGKILL', () => {
     const conn = await db.connect();
     const rows = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE, count(DISTINCT request_id)::DOUBLE FROM access`)).getRows()[0];
     expect(rows).toEqual([EVENTS, EVENTS]);
+    const quarantined = (await readdir(join(dir, 'state'))).filter((n) => n.startsWith('quarantine-'));
+    const reasons = new Set<string>();
+    for (const n of quarantined) {
+      for (const l of (await readFile(join(dir, 'state', n), 'utf8')).split('\n')) if (l !== '') reasons.add((JSON.parse(l) as { reason: string }).reason);
+    }
+    expect([...reasons].sort()).toEqual(['future_time', 'out_of_range', 'store_refused']);
     const ledgerRows = (await conn.runAndReadAll(`SELECT count(*)::DOUBLE FROM ledger`)).getRows()[0];
     expect(ledgerRows).toEqual([data.ledger.length]);
     const alerts = (await conn.runAndReadAll(`SELECT alert_id FROM alerts WHERE detector = 'unissued-token'`)).getRows().map((r) => String(r[0]));

@@ -94,3 +94,14 @@ export async function getJson<T = Record<string, unknown>>(url: string, key: str
   const text = await res.text();
   return { status: res.status, body: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text) as T };
 }
+
+/** Polls `what` until it gives a value; fails with `message` after `ms`. */
+export async function waitUntil<T>(message: string, what: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await what();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms: ${message}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -118,10 +118,17 @@ describe('serve over HTTP', () => {
   });
 
   it('filters and pages the alert list', async () => {
-    const all = await getJson<{ items: { detected_at: string }[]; total: number }>(`${t.url}/api/v1/alerts?limit=1000`, t.keys.analyst);
+    const all = await getJson<{ items: { detected_at: string }[]; total: number }>(`${t.url}/api/v1/alerts?limit=1000&sort=newest`, t.keys.analyst);
     expect(all.body.total).toBeGreaterThan(0);
     const dates = all.body.items.map((a) => a.detected_at);
     expect([...dates].sort().reverse()).toEqual(dates);
+    // By default the most severe come first (critical above high).
+    const bySeverity = await getJson<{ items: { severity: string }[] }>(`${t.url}/api/v1/alerts?limit=1000`, t.keys.analyst);
+    const rank = ['critical', 'high', 'medium', 'low'];
+    const ranks = bySeverity.body.items.map((a) => rank.indexOf(a.severity));
+    expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
+    const only = await getJson<{ items: { severity: string }[] }>(`${t.url}/api/v1/alerts?only=critical`, t.keys.analyst);
+    expect(only.body.items.every((a) => a.severity === 'critical')).toBe(true);
     const page = await getJson<{ items: unknown[]; total: number }>(`${t.url}/api/v1/alerts?limit=1&offset=0`, t.keys.analyst);
     expect(page.body.items).toHaveLength(1);
     expect(page.body.total).toBe(all.body.total);

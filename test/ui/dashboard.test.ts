@@ -2,7 +2,10 @@
  * End to end in real Chromium: build the dashboard, start `breachwatch serve`, post a small
  * forged-token day, and watch the `unissued-token` alert appear in the live list; open it,
  * check the timeline chart and the sources render, and save a screenshot. Also walks the
- * key-custody audit and a scope job with its CSV download.
+ * key-custody audit and a scope job with its CSV download. The list puts the critical alert
+ * first, an alert page groups sources by /24, opens evidence requests and scopes the alert
+ * alone; an alert with a 200-character key id and user agent stays within the page width
+ * (screenshots of both pages saved).
  *
  * Needs /usr/bin/chromium (Debian: `apt-get install -y chromium`). Skipped with a reason
  * only when Chromium is missing outside CI; in CI (CI set) it always runs.
@@ -13,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATTACKER_SOURCES, forgedDay } from './events.js';
+import { ATTACKER_SOURCES, LONG_UA, forgedDay, longValueBatches } from './events.js';
 import { startServer, type TestServer } from './server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -124,6 +127,24 @@ describe.runIf(RUN)('dashboard in Chromium against breachwatch serve', () => {
     await page.screenshot({ path: join(SHOTS, 'alert.png'), fullPage: true });
   });
 
+  it('groups sources by /24, opens an evidence request, and scopes this alert alone', async () => {
+    for (const s of ATTACKER_SOURCES) {
+      const net = `${s.src_ip.split('.').slice(0, 3).join('.')}.0/24`;
+      await expect(page.locator(`table.sources tbody[data-network="${net}"]`).innerText()).resolves.toContain(s.src_ip);
+    }
+    const alertUrl = page.url();
+    const evidence = page.locator('a[data-request-id]').first();
+    const rid = await evidence.getAttribute('data-request-id');
+    await evidence.click();
+    await page.locator('[data-field="src_ip"]').waitFor({ timeout: 30_000 });
+    await expect(page.locator('h1').innerText()).resolves.toContain(rid ?? '?');
+    expect(ATTACKER_SOURCES.map((s) => s.src_ip)).toContain(await page.locator('[data-field="src_ip"] dd').innerText());
+    await page.goto(alertUrl);
+    await page.getByRole('button', { name: 'Scope this alert' }).click();
+    await page.locator('#accounts-affected').waitFor({ timeout: 60_000 });
+    expect(Number((await page.locator('#accounts-affected').innerText()).replace(/,/g, ''))).toBe(day.forgedJtis.length);
+  });
+
   it('shows the key-custody audit with the departed custodian\'s key', async () => {
     await page.getByRole('link', { name: 'Key custody' }).click();
     const row = page.locator('table.custody tbody tr', { hasText: 'sig-2019-01' });
@@ -145,6 +166,29 @@ describe.runIf(RUN)('dashboard in Chromium against breachwatch serve', () => {
     expect(csv.split('\n')[0]).toBe('account_id,fields,first_access,last_access,accesses,src_ips');
     expect(csv.trim().split('\n')).toHaveLength(1 + day.forgedJtis.length);
     await page.screenshot({ path: join(SHOTS, 'scope.png'), fullPage: true });
+  });
+
+  it('keeps the list and an alert page within the page width with a 200-character key id and user agent', async () => {
+    const { batches, kid } = longValueBatches();
+    for (const b of batches) await post(srv, `/v1/events/${b.feed}`, b.body);
+    const row = page.locator(`tr[data-detector="unissued-token"][data-entity="key:${kid}"]`);
+    await page.goto(`${srv.url}/#/alerts`);
+    await row.waitFor({ timeout: 60_000 });
+    // Most severe first: the two critical forged-token alerts lead the list.
+    await expect(page.locator('table.alerts tbody tr').first().locator('.chip').innerText()).resolves.toMatch(/critical/i);
+    const fits = (): Promise<boolean> => page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
+    await expect(fits()).resolves.toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'alerts-long-values.png'), fullPage: true });
+    await row.locator('a').click();
+    await page.locator('table.sources').waitFor({ timeout: 30_000 });
+    await expect(page.locator('h1').innerText()).resolves.toContain(kid);
+    await expect(fits()).resolves.toBe(true);
+    await page.screenshot({ path: join(SHOTS, 'alert-long-values.png'), fullPage: true });
+    const evidence = page.locator('a[data-request-id]').first();
+    await evidence.click();
+    await page.locator('[data-field="user_agent"]').waitFor({ timeout: 30_000 });
+    await expect(page.locator('[data-field="user_agent"] dd').innerText()).resolves.toBe(LONG_UA);
+    await expect(fits()).resolves.toBe(true);
   });
 
   it('never lets the API keys reach the browser console or the server log', () => {

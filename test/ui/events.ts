@@ -82,3 +82,32 @@ export function forgedDay(): ForgedDay {
   for (let hour = 0; hour <= hourOf(end + 1000); hour++) batches.push({ ledger: ndjson(ledger, hour), access: ndjson(access, hour) });
   return { batches, accessCount: access.length, ledgerCount: ledger.length, forgedJtis: forged };
 }
+
+/** A 200-character user agent (the long-values test). */
+export const LONG_UA = `Mozilla/5.0 ${'(LongAgent; '.repeat(16)}`.slice(0, 200);
+
+/**
+ * After the day: a second attacker whose forged tokens name a 200-character key id, with a
+ * 200-character user agent, then an issued token later than the allowed lateness so the
+ * deadline passes. Bodies in delivery order.
+ */
+export function longValueBatches(): { batches: { feed: 'ledger' | 'access'; body: string }[]; kid: string } {
+  const kid = `kid-${'x'.repeat(196)}`;
+  const start = T0 + HOURS * 60 * MIN + 30 * MIN;
+  const access = [0, 1, 2].map((k) => JSON.stringify({
+    time: iso(start + k * MIN), request_id: `long-${k}`, src_ip: '192.0.2.200', country: 'NL', asn: 64500, user_agent: LONG_UA,
+    method: 'GET', route: '/v1/members/{id}/profile', status: 200, records: 1, account_id: `m-3${k}`,
+    token: { jti: `long-f-${k}`, kid, sub: `m-3${k}`, iat: secs(start), exp: secs(start) + 3600 },
+  }));
+  const end = start + 30 * MIN;
+  const ledger = JSON.stringify({ time: iso(end), jti: 't-end-2', kid: 'sig-2025-02', sub: 'm-1001', exp: secs(end) + 3600 });
+  const closing = JSON.stringify({
+    time: iso(end + 1000), request_id: 'long-end', src_ip: '211.36.142.11', country: 'KR', asn: 9644, user_agent: 'ShopApp/7.1 (iOS 17.5)',
+    method: 'GET', route: '/v1/members/{id}/profile', status: 200, records: 1, account_id: 'm-1001',
+    token: { jti: 't-end-2', kid: 'sig-2025-02', sub: 'm-1001', iat: secs(end), exp: secs(end) + 3600 },
+  });
+  return {
+    kid,
+    batches: [{ feed: 'access', body: `${access.join('\n')}\n` }, { feed: 'ledger', body: `${ledger}\n` }, { feed: 'access', body: `${closing}\n` }],
+  };
+}

@@ -72,3 +72,9 @@ export interface ScopeJob {
   readonly result?: ScopeSummary;
   readonly error?: string | { code?: string; message?: string };
 }
+
+/** `GET /api/v1/requests/:id`: every stored request with that id (fields as stored; times epoch ms). */
+export interface RequestLookup {
+  readonly request_id: string;
+  readonly requests: readonly (Record<string, string | number> & { readonly time: number; readonly file: string; readonly line: number })[];
+}

@@ -4,7 +4,7 @@
  * `{code, message}`. The key is never put in a URL or logged.
  */
 import { apiKey } from './session.js';
-import type { AlertDetail, AlertList, KeyCustody, ScopeJob, Severity } from './api-types.js';
+import type { AlertDetail, AlertList, KeyCustody, RequestLookup, ScopeJob, Severity } from './api-types.js';
 
 /** A failed API call: HTTP status plus the server's error code and message. */
 export class ApiError extends Error {
@@ -48,11 +48,16 @@ async function json<T>(path: string, init?: RequestInit): Promise<T> {
   return (await res.json()) as T;
 }
 
-/** `GET /api/v1/alerts`, newest first; `severity` is the minimum severity. */
-export function listAlerts(q: { severity?: Severity | undefined; limit?: number }): Promise<AlertList> {
-  const p = new URLSearchParams({ limit: String(q.limit ?? 100) });
+/** `GET /api/v1/alerts`, most severe first unless `sort` is `newest`; `severity` is the minimum severity. */
+export function listAlerts(q: { severity?: Severity | undefined; sort?: 'severity' | 'newest'; limit?: number }): Promise<AlertList> {
+  const p = new URLSearchParams({ limit: String(q.limit ?? 100), sort: q.sort ?? 'severity' });
   if (q.severity) p.set('severity', q.severity);
   return json(`/api/v1/alerts?${p.toString()}`);
+}
+
+/** `GET /api/v1/requests/:id`: the stored requests an evidence id names. */
+export function getRequests(id: string): Promise<RequestLookup> {
+  return json(`/api/v1/requests/${encodeURIComponent(id)}`);
 }
 
 /** `GET /api/v1/alerts/:id` with timeline, sources, tokens and keys. */

@@ -10,6 +10,7 @@ import { alertView } from './views/alert.js';
 import { alertsView } from './views/alerts.js';
 import { auditView } from './views/audit.js';
 import { loginView } from './views/login.js';
+import { requestView } from './views/request.js';
 import { scopeView } from './views/scope.js';
 import type { View } from './views/view.js';
 
@@ -65,6 +66,7 @@ signOut.addEventListener('click', () => {
 const routes: RouteEntry[] = [
   [/^\/alerts$/, (r) => show(alertsView, r)],
   [/^\/alerts\/([^/]+)$/, (r) => show(alertView, r)],
+  [/^\/requests\/([^/]+)$/, (r) => show(requestView, r)],
   [/^\/audit$/, (r) => show(auditView, r)],
   [/^\/scope(?:\/([^/]+))?$/, (r) => show(scopeView, r)],
 ];

@@ -7,11 +7,12 @@
  */
 import type { AccessEvent, Alert, CatalogRoute, KeyRecord, LedgerEvent } from '../../model/index.js';
 import type {
-  AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoreCommit, StoredIndicator,
+  AffectedAccount, AlertFilter, RejectedRow, ScopeAggregates, ScopeQuery, Store, StoreCommit, StoredIndicator, StoredRequest,
 } from '../store.js';
 import * as alerts from './alerts.js';
 import { CommitLog, heldSeq } from './commit-log.js';
 import { sqlInt } from './escape.js';
+import { findRequests } from './find-requests.js';
 import { InsertPipe } from './insert-pipe.js';
 import { personalRoutes, putCatalog, putKeys } from './reference.js';
 import { accessRow, ledgerRow } from './rows.js';
@@ -97,6 +98,17 @@ export class ClickHouseStore implements Store {
 
   async flush(): Promise<void> {
     await Promise.all([this.access.seal(), this.ledger.seal(), this.commits.flush()]);
+  }
+
+  drainRejected(): RejectedRow[] {
+    // ClickHouse takes every row the parsers accept (String columns hold any bytes; numbers
+    // are range-checked before they get here); a refused insert fails the load as before.
+    return [];
+  }
+
+  async findRequests(requestId: string): Promise<StoredRequest[]> {
+    await this.flush();
+    return findRequests(this.sql, this.tables.access, await heldSeq(this.sql, this.tables), requestId);
   }
 
   expectRemaining(): void {

@@ -40,7 +40,7 @@ export function insertAccessSql(path: string): string {
   return `INSERT INTO access
     SELECT make_timestamp(t * 1000), e.src_ip, e."method", e.route, e.status, e.token.jti, e.token.kid,
       e.token.sub, e.token.iat, e.token."exp", e.token.client_id,
-      coalesce(e.account_id, e.token.sub), e.request_id, e.user_agent, e.device_id,
+      coalesce(e.account_id, e.token.sub), nullif(e.request_id, ''), e.user_agent, e.device_id,
       e.session_id, e.bytes, e.records, e.country, e.asn, f, l, bw_subnet(e.src_ip)
     FROM read_json(${path}, format = 'newline_delimited', maximum_object_size = 4194304,
       columns = {f: 'VARCHAR', l: 'BIGINT', t: 'BIGINT', e: '${EVENT.replaceAll('\n', ' ')}'})`;

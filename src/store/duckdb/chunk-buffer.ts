@@ -66,6 +66,11 @@ export class ChunkBuffer {
     return this.takeFull();
   }
 
+  /** Puts chunks taken with {@link takeFull}/{@link takeAll} back in front (their write failed). */
+  restore(chunks: readonly Buffer[]): void {
+    this.full = [...chunks, ...this.full];
+  }
+
   /** Drops everything buffered. */
   clear(): void {
     this.full = [];

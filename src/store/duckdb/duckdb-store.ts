@@ -10,7 +10,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { AccessEvent, Alert, CatalogRoute, KeyRecord, LedgerEvent } from '../../model/index.js';
 import { BreachwatchError } from '../../model/index.js';
 import type {
-  AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoreCommit, StoredIndicator,
+  AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoreCommit, StoredIndicator, StoredRequest, RejectedRow,
 } from '../store.js';
 import * as alerts from './alerts.js';
 import { pushAccessLine, insertAccessSql, insertLedgerSql, ledgerLine } from './access-staging.js';
@@ -21,6 +21,7 @@ import type { ScopeHits } from './scope-sql.js';
 import { streamAffected } from './stream-affected.js';
 import { StagedLoader } from './staged-loader.js';
 import { CommitLoader } from './commit-loader.js';
+import { findRequests } from './find-requests.js';
 
 /**
  * DuckDB's row group size. Loads of whole row groups are written straight to the database
@@ -39,8 +40,18 @@ const LEDGER_BATCH_LINES = ROW_GROUP;
 /** What {@link DuckDbStore.releaseMemory} lowers DuckDB's memory limit to, for a moment. */
 const RELEASE_TO = '32MB';
 
-/** How many scope queries' materialized hits stay cached. */
+/** How many idle scope queries' materialized hits stay cached (tables in use are never dropped). */
 const KEEP_HITS = 2;
+
+/** One scope query's materialized hits table and who is using it. */
+interface HitsEntry {
+  readonly name: string;
+  readonly gen: number;
+  readonly hits: Promise<ScopeHits>;
+  users: number;
+  lastUsed: number;
+  dropped: boolean;
+}
 
 /** DuckDB-backed store; create with `openDuckDbStore`. */
 export class DuckDbStore implements Store {
@@ -50,8 +61,11 @@ export class DuckDbStore implements Store {
   private readonly commits: CommitLoader;
   private readonly pushAccess: (head: string, body: string, tail: string) => void;
   private generation = 0;
-  private hits = new WeakMap<ScopeQuery, { gen: number; hits: Promise<ScopeHits> }>();
+  private hits = new WeakMap<ScopeQuery, HitsEntry>();
+  /** Hits tables that exist now (in use or cached). */
+  private readonly liveHits = new Set<HitsEntry>();
   private scratchSeq = 0;
+  private useSeq = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly streams = new Set<DuckDBConnection>();
   private closed = false;
@@ -79,14 +93,14 @@ export class DuckDbStore implements Store {
       ...(loading.maxAgeMs !== undefined && { maxAgeMs: loading.maxAgeMs }),
     });
     this.access = new StagedLoader({
-      dir, name: 'access', connections: accessConns, insertSql: insertAccessSql, ...batch,
+      dir, name: 'access', table: 'access', connections: accessConns, insertSql: insertAccessSql, ...batch,
       batchLines: loading.batchLines ?? ACCESS_BATCH_LINES,
     });
     this.pushAccess = (head, body, tail) => this.access.push(head, body, tail);
     // Ledger rows are few and small: smaller loads spread them over the run instead of one
     // load at the end that everything waits for.
     this.ledger = new StagedLoader({
-      dir, name: 'ledger', connections: ledgerConn === undefined ? [] : [ledgerConn], insertSql: insertLedgerSql,
+      dir, name: 'ledger', table: 'ledger', connections: ledgerConn === undefined ? [] : [ledgerConn], insertSql: insertLedgerSql,
       ...batch, batchLines: Math.min(LEDGER_BATCH_LINES, loading.batchLines ?? LEDGER_BATCH_LINES),
     });
   }
@@ -126,6 +140,10 @@ export class DuckDbStore implements Store {
   async commit(c: StoreCommit): Promise<void> {
     this.generation++;
     await this.commits.commit(c);
+  }
+
+  drainRejected(): RejectedRow[] {
+    return [...this.access.drainRejected(), ...this.ledger.drainRejected(), ...this.commits.drainRejected()];
   }
 
   lastCommittedSeq(): Promise<number> {
@@ -183,39 +201,83 @@ export class DuckDbStore implements Store {
     return this.serial(async (c) => Number((await c.runAndReadAll(`SELECT count(*)::DOUBLE FROM ${table}`)).getRows()[0]?.[0] ?? 0));
   }
 
-  /** The hits of `q`, built once per query object and data generation. */
-  private async scopeHits(q: ScopeQuery): Promise<ScopeHits> {
+  /**
+   * Leases the hits of `q`, built once per query object and data generation. Each query has
+   * its own scratch table, and a table is dropped only when no one uses it (concurrent scope
+   * jobs and alert pages once dropped each other's tables mid-query).
+   */
+  private async leaseHits(q: ScopeQuery): Promise<{ hits: ScopeHits; release: () => void }> {
     await this.flush();
-    const cached = this.hits.get(q);
-    if (cached !== undefined && cached.gen === this.generation) return cached.hits;
-    const name = `hits_${this.scratchSeq++}`;
-    // Keep the last few scopes' hits in memory; older ones are dropped.
-    const stale = this.scratchSeq > KEEP_HITS ? `hits_${this.scratchSeq - 1 - KEEP_HITS}` : undefined;
-    const hits = this.serial(async (c) => {
-      if (stale !== undefined) await c.run(`DROP TABLE IF EXISTS bw_scratch.${stale}`);
-      return buildHits(c, this.dir, name, q.indicators);
-    });
-    this.hits.set(q, { gen: this.generation, hits });
-    return hits;
+    let e = this.hits.get(q);
+    if (e === undefined || e.gen !== this.generation || e.dropped) {
+      const name = `hits_${this.scratchSeq++}`;
+      e = { name, gen: this.generation, hits: this.serial((c) => buildHits(c, this.dir, name, q.indicators)), users: 0, lastUsed: 0, dropped: false };
+      this.hits.set(q, e);
+      this.liveHits.add(e);
+    }
+    const entry = e;
+    entry.users++;
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      entry.users--;
+      entry.lastUsed = this.useSeq++;
+      this.pruneHits();
+    };
+    try {
+      return { hits: await entry.hits, release };
+    } catch (err) {
+      release();
+      this.dropHits(entry);
+      throw err;
+    }
+  }
+
+  /** Drops idle hits tables beyond the newest few, and idle ones of older data. */
+  private pruneHits(): void {
+    const idle = [...this.liveHits].filter((x) => x.users === 0).sort((a, b) => b.lastUsed - a.lastUsed);
+    idle.forEach((x, i) => { if (i >= KEEP_HITS || x.gen !== this.generation) this.dropHits(x); });
+  }
+
+  private dropHits(e: HitsEntry): void {
+    if (e.dropped) return;
+    e.dropped = true;
+    this.liveHits.delete(e);
+    if (this.closed) return;
+    void this.serial((c) => c.run(`DROP TABLE IF EXISTS bw_scratch.${e.name}`)).catch(() => undefined);
   }
 
   async *affectedAccounts(q: ScopeQuery): AsyncIterable<AffectedAccount> {
-    const h = await this.scopeHits(q);
-    if (h.empty) return;
-    // A stream holds its connection until drained: give it its own.
-    const conn = await this.instance.connect();
-    this.streams.add(conn);
+    const { hits: h, release } = await this.leaseHits(q);
     try {
-      yield* streamAffected(conn, affectedSql(h));
+      if (h.empty) return;
+      // A stream holds its connection until drained: give it its own.
+      const conn = await this.instance.connect();
+      this.streams.add(conn);
+      try {
+        yield* streamAffected(conn, affectedSql(h));
+      } finally {
+        this.streams.delete(conn);
+        conn.closeSync();
+      }
     } finally {
-      this.streams.delete(conn);
-      conn.closeSync();
+      release();
     }
   }
 
   async scopeAggregates(q: ScopeQuery): Promise<ScopeAggregates> {
-    const h = await this.scopeHits(q);
-    return this.serial((c) => aggregates(c, h));
+    const { hits: h, release } = await this.leaseHits(q);
+    try {
+      return await this.serial((c) => aggregates(c, h));
+    } finally {
+      release();
+    }
+  }
+
+  async findRequests(requestId: string): Promise<StoredRequest[]> {
+    await this.flush();
+    return this.serial((c) => findRequests(c, requestId));
   }
 
   async releaseMemory(): Promise<void> {
@@ -260,6 +322,7 @@ export class DuckDbStore implements Store {
       await this.commits.discard();
       await this.queue;
       this.hits = new WeakMap();
+      this.liveHits.clear();
       for (const c of [...this.streams, ...this.loaderConns, this.conn]) c.closeSync();
       this.streams.clear();
       this.instance.closeSync();

@@ -13,6 +13,7 @@ import { duckdbBackend } from './backend.js';
 import type { StoreProfile } from '../backend.js';
 import { CATALOG, EVENTS, HOUR, T0 } from '../../../test/fixtures/store/scope-events.js';
 import { commitOf } from '../../../test/fixtures/store/commits.js';
+import type { AccessEvent } from '../../model/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bw-duckdb-test-'));
 let n = 0;
@@ -98,36 +99,41 @@ describe('DuckDB file store', () => {
     await b.close();
   });
 
-  it('reports a failed background load as ERR_STORE', async () => {
+  it('isolates a row a background load refuses (a type DuckDB cannot convert) instead of failing', async () => {
     const s = await openDuckDbStore(':memory:', { batchLines: 1 });
     try {
       const bad = { ...EVENTS[1]!, raw: '{"time":"2025-06-24T00:00:00Z","src_ip":"1.2.3.4","status":"not a number"}' };
-      await s.appendAccess([bad]);
-      await expect(s.flush()).rejects.toMatchObject({ code: 'ERR_STORE' });
+      await s.appendAccess([EVENTS[0]!, bad]);
+      await s.flush();
+      const rejected = s.drainRejected();
+      expect(rejected.map((r) => r.line)).toEqual([bad.ref.line]);
+      expect(rejected[0]?.error).toMatch(/not a number/);
+      expect(await s.countAccess()).toBe(1);
     } finally {
       await s.close().catch(() => undefined);
     }
   });
 
-  it('rolls a failed commit load back whole: no ledger rows, no seq, and no later commit', async () => {
+  it('stores a commit with a refused row whole but that row: its ledger rows, its seq, and later commits', async () => {
     const path = join(dir, 'failed-commit.duckdb');
     const s = await openDuckDbStore(path);
     const good = commitOf(3);
     await s.commit(good);
     await s.flush();
-    // The ledger rows load first in the transaction; the bad access line then fails it.
     const bad = { ...EVENTS[1]!, raw: '{"time":"2025-06-24T00:00:00Z","src_ip":"1.2.3.4","status":"not a number"}' };
-    await s.commit({ seq: 4, access: [bad], ledger: commitOf(6).ledger });
-    await expect(s.flush()).rejects.toMatchObject({ code: 'ERR_STORE' });
-    expect(await s.lastCommittedSeq()).toBe(3);
-    // A later commit must not move the seq past the lost one (recovery would skip it).
-    await expect(s.commit(commitOf(5))).rejects.toMatchObject({ code: 'ERR_STORE' });
-    await s.close().catch(() => undefined);
+    const ledger = commitOf(6).ledger;
+    await s.commit({ seq: 4, access: [bad], ledger });
+    await s.flush();
+    expect(s.drainRejected()).toHaveLength(1);
+    expect(await s.lastCommittedSeq()).toBe(4);
+    const next = commitOf(5);
+    await s.commit({ ...next, seq: 5 });
+    await s.close();
     const again = await openDuckDbStore(path);
     try {
-      expect(await again.lastCommittedSeq()).toBe(3);
+      expect(await again.lastCommittedSeq()).toBe(5);
       expect({ access: await again.countAccess(), ledger: await again.countLedger() })
-        .toEqual({ access: good.access.length, ledger: good.ledger.length });
+        .toEqual({ access: good.access.length + next.access.length, ledger: good.ledger.length + ledger.length + next.ledger.length });
     } finally {
       await again.close();
     }
@@ -179,5 +185,59 @@ describe('DuckDB file store', () => {
     } finally {
       await s.close();
     }
+  });
+});
+
+describe('DuckDB row isolation', () => {
+  const odd = (line: number): AccessEvent => ({
+    kind: 'access', t: T0 + line, src_ip: '192.0.2.7', method: 'GET', route: '/v1/orders', status: 200, ref: { file: 'odd.ndjson', line },
+    raw: `{"time":"2025-06-24T00:00:00.000Z","src_ip":"192.0.2.7","method":"GET","route":"/v1/orders","status":200,"user_agent":"x\\ud800","request_id":"odd-${line}"}`,
+  });
+
+  it('quarantines a row DuckDB refuses, with DuckDB\'s own error, and stores the rest of the commit with its seq', async () => {
+    const path = join(dir, 'isolate.duckdb');
+    const s = await openDuckDbStore(path);
+    const c = commitOf(9);
+    await s.commit({ seq: 1, access: [...c.access.slice(0, 2), odd(3), ...c.access.slice(2)], ledger: c.ledger });
+    await s.commit({ seq: 2, access: [odd(11), odd(12)], ledger: [] });
+    await s.flush();
+    const rejected = s.drainRejected();
+    expect(rejected.map((r) => [r.table, r.file, r.line])).toEqual([['access', 'odd.ndjson', 3], ['access', 'odd.ndjson', 11], ['access', 'odd.ndjson', 12]]);
+    expect(rejected[0]?.error).toMatch(/^Invalid Input Error: .*surrogate/);
+    expect(rejected[0]?.error).not.toContain('/');
+    expect(rejected[0]?.excerpt).toContain('odd-3');
+    expect(await s.countAccess()).toBe(c.access.length);
+    expect(await s.lastCommittedSeq()).toBe(2);
+    await s.close();
+    const again = await openDuckDbStore(path);
+    expect(await again.lastCommittedSeq()).toBe(2);
+    expect(await again.countAccess()).toBe(c.access.length);
+    await again.close();
+  });
+
+  it('isolates refused rows in bulk appends too (hunt)', async () => {
+    const s = await openDuckDbStore(':memory:', { batchLines: 1000, splitAppends: true });
+    await s.putCatalog(CATALOG);
+    await s.appendAccess([...EVENTS.slice(0, 3), odd(100), ...EVENTS.slice(3)]);
+    await s.flush();
+    expect(s.drainRejected().map((r) => r.line)).toEqual([100]);
+    expect(await s.countAccess()).toBe(EVENTS.length);
+    await s.close();
+  });
+
+  it('keeps each concurrent scope query\'s scratch table until it is done', async () => {
+    const s = await openDuckDbStore(':memory:');
+    await s.putCatalog(CATALOG);
+    await s.appendAccess(EVENTS);
+    await s.flush();
+    const one = (jti: string): Promise<unknown> => (async () => {
+      const q = { indicators: [{ type: 'token' as const, value: jti, first_seen: T0, last_seen: T0 + 48 * HOUR }] };
+      const rows: unknown[] = [];
+      for await (const r of s.affectedAccounts(q)) rows.push(r);
+      return [rows.length, (await s.scopeAggregates(q)).accounts_affected];
+    })();
+    const runs = await Promise.all(Array.from({ length: 12 }, (_, i) => one(i % 2 === 0 ? 'forged-1' : 'forged-2')));
+    expect(new Set(runs.map((r) => JSON.stringify(r))).size).toBe(2);
+    await s.close();
   });
 });

@@ -1,10 +1,11 @@
 /**
  * Opens the embedded DuckDB store. Staging files live in a private temporary folder (on
- * /dev/shm when there is one, so staging costs no disk I/O); time zone is UTC for every
+ * /dev/shm when there is one, so staging costs no disk I/O; 0700, removed at close, and a
+ * crashed process's folder is removed by the next store opened); time zone is UTC for every
  * connection so that day boundaries and time parsing never depend on the host.
  */
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -25,6 +26,36 @@ const openFiles = new Set<string>();
  * access events (at most 2 bulk loads in flight).
  */
 const LOADERS = 4;
+
+/** Staging folders are named `bw-store-<pid>-<random>`: the pid says whose they are. */
+const STAGING_PREFIX = 'bw-store-';
+
+/**
+ * Removes staging (and spill) folders whose process is gone: a crash leaves raw events
+ * behind on /dev/shm otherwise. Folders of live processes — other stores, other services on
+ * the machine — are left alone; so is anything not named as ours.
+ */
+async function removeOrphans(root: string): Promise<void> {
+  let names: string[];
+  try { names = await readdir(root); } catch { return; }
+  for (const name of names) {
+    const m = /^bw-store-(\d+)-/.exec(name);
+    if (m === null) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || alive(pid)) continue;
+    await rm(join(root, name), { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/** True when a process with `pid` exists (EPERM: it exists but is another user's). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /**
  * Tuning of bulk appends and resources; commands get these from the composition layer's
@@ -76,7 +107,9 @@ export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {
   let store: DuckDbStore | undefined;
   try {
     const stagingRoot = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
-    dir = await mkdtemp(join(stagingRoot, 'bw-store-'));
+    await removeOrphans(stagingRoot);
+    if (path === ':memory:') await removeOrphans(tmpdir());
+    dir = await mkdtemp(join(stagingRoot, `${STAGING_PREFIX}${process.pid}-`));
     // A file database spills next to itself (DuckDB's default); an in-memory one to tmpdir.
     const spill = path === ':memory:' ? join(tmpdir(), `${basename(dir)}-spill`) : undefined;
     const threads = opts.threads ?? availableParallelism();

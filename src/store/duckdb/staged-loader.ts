@@ -7,7 +7,8 @@
  * that fills it. When one is complete, DuckDB's own JSON reader loads its file in
  * the background while JavaScript keeps working. Large batches matter: a 500k-row load costs
  * DuckDB about two thirds of the CPU per row of ten 50k-row loads. At most one load per
- * connection runs at once; a caller that gets further ahead waits (backpressure).
+ * connection runs at once; a caller that gets further ahead waits (backpressure). A load
+ * DuckDB refuses because of some rows loads without them (`isolate.ts`); those are reported.
  */
 import { randomBytes } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
@@ -15,7 +16,9 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { BreachwatchError } from '../../model/index.js';
+import type { RejectedRow } from '../store.js';
 import { ChunkBuffer } from './chunk-buffer.js';
+import { isolateRows, isRowError } from './isolate.js';
 
 /** How a staged loader writes and loads. */
 export interface StagedLoaderOptions {
@@ -23,6 +26,8 @@ export interface StagedLoaderOptions {
   readonly dir: string;
   /** Table name, used in staging file names and errors. */
   readonly name: string;
+  /** The table refused rows are reported for; without it a refused load fails the loader. */
+  readonly table?: RejectedRow['table'];
   /** One connection per concurrent load. */
   readonly connections: readonly DuckDBConnection[];
   /** SQL that loads one staging file (path already SQL-quoted). */
@@ -65,6 +70,7 @@ export class StagedLoader {
   private readonly inFlight: Promise<void>[] = [];
   private readonly idle: DuckDBConnection[];
   private failure: unknown;
+  private rejected: RejectedRow[] = [];
   /** Staging-file work runs one step at a time (a read's flush may meet the writer's append). */
   private chain: Promise<unknown> = Promise.resolve();
   /** Lines per load: the configured size, lowered near the end of the input ({@link limitBatch}). */
@@ -223,13 +229,34 @@ export class StagedLoader {
   }
 
   private async load(conn: DuckDBConnection, file: string): Promise<void> {
+    const sql = (p: string): string => this.opts.insertSql(`'${p.replaceAll("'", "''")}'`);
+    let rest: string | undefined;
     try {
-      if (this.failure === undefined) await conn.run(this.opts.insertSql(`'${file.replaceAll("'", "''")}'`));
+      if (this.failure !== undefined) return;
+      try {
+        await conn.run(sql(file));
+      } catch (e) {
+        // A row DuckDB refuses is isolated and reported; the others load (see isolate.ts).
+        if (!isRowError(e) || (this.opts.table === undefined)) throw e;
+        const r = await isolateRows({ conn, dir: this.opts.dir, table: this.opts.table, insertSql: this.opts.insertSql, file });
+        if (r.rejected.length === 0) throw e;
+        rest = r.rest;
+        if (rest !== undefined) await conn.run(sql(rest));
+        this.rejected.push(...r.rejected);
+      }
     } catch (e) {
       this.failure ??= e;
     } finally {
       await unlink(file).catch(() => undefined);
+      if (rest !== undefined) await unlink(rest).catch(() => undefined);
     }
+  }
+
+  /** Rows refused since the last call (their loads stored the other rows). */
+  drainRejected(): RejectedRow[] {
+    const out = this.rejected;
+    this.rejected = [];
+    return out;
   }
 
   private throwIfFailed(): void {
