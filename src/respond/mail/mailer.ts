@@ -5,7 +5,7 @@
  * portal's one-time codes use `deliver`, which retries temporary refusals itself.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BreachwatchError } from '../../model/index.js';
+import { BreachwatchError, DEFAULTS } from '../../model/index.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { EmailMessage, MessageTransport, OutgoingMessage, SendOutcome, SmsMessage } from './transport.js';
 
@@ -19,7 +19,9 @@ export interface RetryPolicy {
 }
 
 /** The default policy (notices: 5 attempts over about 15 minutes). */
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 5, baseDelayMs: 30_000, maxDelayMs: 8 * 60_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  attempts: DEFAULTS.mail.retryAttempts, baseDelayMs: DEFAULTS.mail.retryBaseDelayMs, maxDelayMs: DEFAULTS.mail.retryMaxDelayMs,
+};
 
 /** Delay before attempt `n + 1` after `n` failed ones (n ≥ 1), with ±20% jitter so retries spread. */
 export function retryDelayMs(p: RetryPolicy, n: number, random: () => number = Math.random): number {

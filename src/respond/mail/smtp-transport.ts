@@ -5,6 +5,7 @@
  * again); 5xx is permanent; a connection lost while the message was going out, or before the
  * server's final reply, is unknown — the server may have taken it.
  */
+import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
 import { BreachwatchError } from '../../model/index.js';
@@ -54,7 +55,8 @@ export class SmtpTransport implements MessageTransport<EmailMessage> {
       host: w.host, port: w.port, secure: w.secure, requireTLS: w.tls === 'required', ignoreTLS: w.tls === 'none',
       connectionTimeout: t, greetingTimeout: t, socketTimeout: t, logger: false, debug: false,
       ...(this.opts.clientName !== undefined && { name: this.opts.clientName }),
-      tls: { ...(this.opts.ca !== undefined && { ca: this.opts.ca }), servername: w.host },
+      // SNI takes host names only (RFC 6066); an address is checked against the certificate's IP SANs.
+      tls: { ...(this.opts.ca !== undefined && { ca: this.opts.ca }), ...(isIP(w.host) === 0 && { servername: w.host }) },
     });
     // Errors also reach the callbacks; an unheard 'error' event would end the process.
     conn.on('error', () => undefined);

@@ -22,3 +22,4 @@ export { planNotices, emptyCounts, type PlanInputs } from './plan.js';
 export { noticeId, messageIdOf, emlPath } from './notice-id.js';
 export { RENDER_FILES, RENDER_FORMAT_VERSION, MERGE_COLUMNS, type MergeRow } from './render-folder.js';
 export { renderNotices, type RenderOptions, type RenderProgress, type RenderSummary } from './render-run.js';
+export { sendNotices, type SendOptions, type SendProgress, type SendSummary } from './send-run.js';

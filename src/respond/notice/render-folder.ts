@@ -104,12 +104,13 @@ export class RenderFolder {
   }
 
   /**
-   * Creates `dir` (or takes an empty one).
-   * @throws BreachwatchError `ERR_USAGE` when it holds anything.
+   * Creates `dir` (or takes an empty one; a quarantine file is allowed).
+   * @throws BreachwatchError `ERR_USAGE` when it holds anything else.
    */
   static async create(dir: string): Promise<RenderFolder> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    if ((await readdir(dir)).length > 0) throw new BreachwatchError('ERR_USAGE', `--out ${dir} is not empty (a render writes a new folder)`);
+    // The caller may have opened the quarantine inside already (it comes before the render).
+    if ((await readdir(dir)).some((n) => n !== RENDER_FILES.quarantine)) throw new BreachwatchError('ERR_USAGE', `--out ${dir} is not empty (a render writes a new folder)`);
     const f = new RenderFolder(dir);
     await f.csv.write(stringify([MERGE_COLUMNS]));
     return f;

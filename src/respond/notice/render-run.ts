@@ -57,6 +57,8 @@ export interface RenderOptions {
 export interface RenderSummary {
   readonly out: string;
   readonly incident_id: string;
+  /** The envelope sender `notice send` uses. */
+  readonly sender: string;
   readonly rules: { readonly id: string; readonly as_of: string; readonly reviewed_by: string | null };
   readonly templates: readonly { readonly locale: string; readonly template: string; readonly version: string }[];
   readonly rendered_at: string;
@@ -176,7 +178,7 @@ export async function renderNotices(opts: RenderOptions): Promise<RenderSummary>
     await evidence?.flush();
     await opts.quarantine.drain();
     const summary: RenderSummary = {
-      out: opts.out, incident_id: incident.id,
+      out: opts.out, incident_id: incident.id, sender: incident.sender.email,
       rules: { id: kit.rules.id, as_of: kit.rules.as_of, reviewed_by: kit.rules.reviewed_by },
       templates: [...kit.templates.values()].map((t) => ({ locale: t.locale, template: t.template, version: t.version })),
       rendered_at: now.toISOString(), scope: opts.current.describe, previous_scope: opts.previous?.describe ?? null,
