@@ -151,6 +151,43 @@ describe('breachwatch notice', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ counts: { unchanged: 1, update: 1 } });
   });
 
+  it('renders possible-leak notices for a named population, posting pages for those without contact, and the GDPR variant', async () => {
+    const pop = join(dir, 'population.txt');
+    await writeFile(pop, '# accounts active in the lost-log period\nm-0000009\nm-0000004\nm-0000009\nm-0000077\n');
+    const inc = join(dir, 'incident-possible.yaml');
+    await writeFile(inc, `${await readFile(join(FIX, 'incident.yaml'), 'utf8')}possible_leak:
+  accounts_file: ${pop}
+  period: { from: 2025-06-01T00:00:00Z, to: 2025-06-20T00:00:00Z }
+  fields: [name, phone]
+  reason:
+    ko: 이 기간의 웹 로그가 보존되지 않아 실제 조회 여부를 확인할 수 없습니다.
+    en: The web logs of this period were not kept, so we cannot tell whose data was read.
+`);
+    const out = join(dir, 'possible');
+    const r = await runCli(['notice', 'render', '--scope', join(FIX, 'scope'), '--directory', join(FIX, 'customers.csv'), '--incident', inc, '--out', out, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const rows = await mergeRows(out);
+    const possible = rows.filter((x) => x.kind === 'possible_leak').map((x) => x.account_id).sort();
+    // m-0000004 is a confirmed victim (initial notice, not also a possible one); the repeat counts once.
+    expect(possible).toEqual(['m-0000009', 'm-0000077']);
+    expect(rows.find((x) => x.account_id === 'm-0000077')).toMatchObject({ channel: 'posting' });
+    const posting = await readFile(join(out, 'posting.ko.html'), 'utf8');
+    expect(posting).toContain('https://check.example.com/');
+    expect(posting).not.toContain('m-0000077');
+
+    const gdpr = join(dir, 'gdpr');
+    const g = await runCli(['notice', 'render', '--scope', join(FIX, 'scope'), '--directory', join(FIX, 'customers.csv'), '--incident', join(FIX, 'incident.yaml'),
+      '--rules', 'eu-gdpr', '--out', gdpr, '--quiet']);
+    expect(g.code, g.stderr).toBe(0);
+    const t = parse(await readFile(join(ROOT, 'data/notice/templates/eu-gdpr/en.yaml'), 'utf8')) as Template;
+    const one = (await mergeRows(gdpr)).find((x) => x.channel === 'email')!;
+    const eml = await readFile(join(gdpr, `eml/${one.notice_id.slice(2, 4)}/${one.notice_id}.eml`), 'utf8');
+    expect(one.locale).toBe('en');
+    const { simpleParser } = await import('mailparser');
+    const text = (await simpleParser(eml)).text ?? '';
+    for (const sec of t.sections) expect(text, sec.item).toContain(sec.title);
+  });
+
   it('resumes a SIGKILLed send: nobody gets the same notice twice, nothing is lost unaccounted', async () => {
     const n = 40;
     const scope = join(dir, 'big-scope');
