@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|coverage|scope|sigma|serve|simulate|evidence|clickhouse|all] [--accounts N] [--days D] [--events N] [--seconds S] [--rolling]`.
+ * Benchmark runner: `npm run bench -- [hunt|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|all] [--accounts N] [--persons N] [--days D] [--events N] [--seconds S] [--rolling]`.
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -9,7 +9,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     accounts: { type: 'string' }, days: { type: 'string' }, events: { type: 'string' }, scenario: { type: 'string' },
-    seconds: { type: 'string' }, rolling: { type: 'boolean' },
+    seconds: { type: 'string' }, rolling: { type: 'boolean' }, persons: { type: 'string' },
   },
 });
 const which = positionals[0] ?? 'all';
@@ -51,6 +51,10 @@ if (which === 'simulate') {
 if (which === 'evidence' || which === 'all') {
   const { benchEvidence } = await import('./evidence.js');
   await benchEvidence(values.events !== undefined ? { events: Number(values.events) } : {});
+}
+if (which === 'notices' || which === 'all') {
+  const { benchNotices } = await import('./notices.js');
+  await benchNotices(values.persons !== undefined ? { persons: Number(values.persons) } : {});
 }
 if (which === 'serve' || which === 'all') {
   const { benchServeIngest, benchServeSteady } = await import('./serve.js');

@@ -10,6 +10,6 @@
  */
 export { parseStoreUrl, describeStore, resolveStoreUrl } from './store-url.js';
 export { STORE_PROFILES } from './profiles.js';
-export { openStore, storeLocation, storeProfile, type OpenStoreOptions } from './open-store.js';
+export { openStore, openDeliveryStore, storeLocation, storeProfile, type OpenStoreOptions } from './open-store.js';
 export { buildDetectors, detectSettings, type DetectorChoice } from './detectors.js';
 export { quarantineBeside } from './sidecar.js';

@@ -4,8 +4,8 @@
  * whose backend is not registered fails with ERR_CONFIG saying so, before anything is opened.
  */
 import { BreachwatchError } from '../model/index.js';
-import { clickhouseBackend, duckdbBackend } from '../store/index.js';
-import type { Store, StoreBackend, StoreLocation, StoreProfile, StoreScheme, StoreUse } from '../store/index.js';
+import { clickhouseBackend, duckdbBackend, hasDeliveryLedger } from '../store/index.js';
+import type { DeliveryStore, Store, StoreBackend, StoreLocation, StoreProfile, StoreScheme, StoreUse } from '../store/index.js';
 import { STORE_PROFILES } from './profiles.js';
 import { describeStore, parseStoreUrl } from './store-url.js';
 
@@ -52,6 +52,21 @@ export async function openStore(where: string | StoreLocation, use: StoreUse, op
     case 'duckdb': return (BACKENDS.duckdb ?? missing(location)).open(location, open);
     case 'clickhouse': return (BACKENDS.clickhouse ?? missing(location)).open(location, open);
   }
+}
+
+/**
+ * Opens the store at `where` for its delivery ledger (`notice send`), created if missing.
+ * Fails with ERR_CONFIG when the backend keeps no ledger.
+ *
+ * @example
+ * const ledger = await openDeliveryStore('duckdb:breachwatch.duckdb');
+ */
+export async function openDeliveryStore(where: string | StoreLocation): Promise<Store & DeliveryStore> {
+  const location = typeof where === 'string' ? storeLocation(where) : where;
+  const store = await openStore(location, 'ledger');
+  if (hasDeliveryLedger(store)) return store;
+  await store.close();
+  throw new BreachwatchError('ERR_CONFIG', `the ${store.backend} store keeps no delivery ledger (store ${describeStore(location)}); use a DuckDB store for notice send`);
 }
 
 /** The profile of `use`, with the caller's memory limit when given. */

@@ -23,3 +23,4 @@ export { IdHashSet } from './id-hash-set.js';
 export { openEventStream } from './stream.js';
 export type { EventStream, EventStreamOptions, IngestProgress } from './stream.js';
 export type { FileStats, IngestStats } from './stats.js';
+export { loadDocument } from './reference/source-text.js';

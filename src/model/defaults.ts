@@ -109,10 +109,21 @@ const serve = {
   scopeKeepHours: 24,
 } as const;
 
+/** Mail defaults (breach notices and, later, the portal's one-time codes share one relay). */
+const mail = {
+  /** Messages a second to the relay (`notice send --rate`), shared by everything that sends. */
+  ratePerSecond: 10,
+  /** Attempts per message, the first included, before a temporary refusal becomes a failure. */
+  retryAttempts: 5,
+  /** Delay before the second attempt; doubles each time up to `retryMaxDelayMs`. */
+  retryBaseDelayMs: 30_000,
+  retryMaxDelayMs: 8 * 60_000,
+} as const;
+
 /**
  * Every shared default, by stage.
  *
  * @example
  * new Command().option('--lateness <seconds>', 'allowed lateness', String(DEFAULTS.detect.allowedLatenessMs / 1000));
  */
-export const DEFAULTS = { detect, ingest, store, live, serve } as const;
+export const DEFAULTS = { detect, ingest, store, live, serve, mail } as const;

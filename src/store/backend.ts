@@ -6,8 +6,8 @@
 import type { StoreLocation } from './location.js';
 import type { Store } from './store.js';
 
-/** The uses a store is opened for. */
-export type StoreUse = 'bulk' | 'live' | 'read';
+/** The uses a store is opened for (`ledger`: small durable writes, e.g. notice send's delivery ledger). */
+export type StoreUse = 'bulk' | 'live' | 'read' | 'ledger';
 
 /** Backend-neutral settings of one use; each backend maps them onto its own options. */
 export interface StoreProfile {

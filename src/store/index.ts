@@ -6,6 +6,8 @@ export type {
   AffectedAccount, AlertFilter, AlertStore, IngestStore, ReferenceStore, ScopeAggregates, ScopeQuery,
   ScopeStore, Store, StoreCommit, StoreOperations, StoredIndicator, StoredRequest, RejectedRow,
 } from './store.js';
+export { DELIVERY_STATES, hasDeliveryLedger } from './delivery.js';
+export type { DeliveryFilter, DeliveryIntent, DeliveryOutcome, DeliveryRecord, DeliveryState, DeliveryStore } from './delivery.js';
 export type { StoreBackend, StoreOpenOptions, StoreProfile, StoreUse } from './backend.js';
 export { duckdbBackend, duckDbOptions } from './duckdb/backend.js';
 export type { ClickHouseStoreLocation, DuckDbStoreLocation, StoreLocation, StoreScheme } from './location.js';

@@ -5,14 +5,15 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
-const BIN = join(ROOT, 'bin', 'breachwatch.mjs');
+/** The `breachwatch` launcher. */
+export const BIN = join(ROOT, 'bin', 'breachwatch.mjs');
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
-/** Runs `breachwatch ...args` in `cwd`, feeding `stdin` if given. */
-export function runCli(args: readonly string[], opts: { cwd?: string; stdin?: string } = {}): Promise<CliResult> {
+/** Runs `breachwatch ...args` in `cwd`, feeding `stdin` if given, with `env` added to ours. */
+export function runCli(args: readonly string[], opts: { cwd?: string; stdin?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.env !== undefined && { env: { ...process.env, ...opts.env } }) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { stdout += d; });

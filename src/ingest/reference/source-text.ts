@@ -105,3 +105,14 @@ export function validate<S extends z.ZodType>(path: string, doc: ParsedDoc, sche
   const where = line === undefined ? path : `${path}:${line}`;
   throw new BreachwatchError('ERR_INPUT_INVALID', `${where}: ${jsonPath(p)}: ${issue?.message ?? 'invalid'}`);
 }
+
+/**
+ * Reads a JSON or YAML file (JSON by a `.json` name or a leading `{`) and validates it with
+ * `schema`; every problem is a located `ERR_INPUT_UNREADABLE` / `ERR_INPUT_INVALID`. Other
+ * stages load their own data files through this (notice templates, rules, incident files).
+ */
+export async function loadDocument<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+  const text = await readText(path);
+  const json = /\.json$/i.test(path) || (!/\.ya?ml$/i.test(path) && text.trimStart().startsWith('{'));
+  return validate(path, json ? parseJsonDoc(path, text) : parseYamlDoc(path, text), schema);
+}

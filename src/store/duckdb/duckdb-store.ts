@@ -13,6 +13,8 @@ import type {
   AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoreCommit, StoredIndicator, StoredRequest, RejectedRow,
 } from '../store.js';
 import * as alerts from './alerts.js';
+import * as deliveries from './deliveries.js';
+import type { DeliveryFilter, DeliveryIntent, DeliveryOutcome, DeliveryRecord, DeliveryState, DeliveryStore } from '../delivery.js';
 import { pushAccessLine, insertAccessSql, insertLedgerSql, ledgerLine } from './access-staging.js';
 import { putCatalog, putKeys } from './reference.js';
 import { MACROS_SQL, TABLES_SQL } from './schema.js';
@@ -53,8 +55,8 @@ interface HitsEntry {
   dropped: boolean;
 }
 
-/** DuckDB-backed store; create with `openDuckDbStore`. */
-export class DuckDbStore implements Store {
+/** DuckDB-backed store (with the delivery ledger); create with `openDuckDbStore`. */
+export class DuckDbStore implements Store, DeliveryStore {
   readonly backend = 'duckdb';
   private readonly access: StagedLoader;
   private readonly ledger: StagedLoader;
@@ -165,6 +167,38 @@ export class DuckDbStore implements Store {
 
   addIndicators(rows: readonly StoredIndicator[]): Promise<void> {
     return this.serial((c) => alerts.addIndicators(c, this.dir, rows));
+  }
+
+  recordIntents(rows: readonly DeliveryIntent[]): Promise<{ recorded: number; existing: number }> {
+    return this.serial((c) => deliveries.recordIntents(c, this.dir, rows, Date.now()));
+  }
+
+  claimDelivery(noticeId: string, at: number): Promise<DeliveryRecord | undefined> {
+    return this.serial((c) => deliveries.claim(c, noticeId, at));
+  }
+
+  settleDelivery(noticeId: string, outcome: DeliveryOutcome): Promise<void> {
+    return this.serial((c) => deliveries.settle(c, noticeId, outcome));
+  }
+
+  markInterrupted(incidentId?: string): Promise<number> {
+    return this.serial((c) => deliveries.markInterrupted(c, incidentId));
+  }
+
+  requeueDeliveries(filter: { readonly incident_id?: string; readonly from?: readonly DeliveryState[]; readonly notice_ids?: readonly string[] }): Promise<number> {
+    return this.serial((c) => deliveries.requeue(c, filter));
+  }
+
+  listDeliveries(filter?: DeliveryFilter): Promise<DeliveryRecord[]> {
+    return this.serial((c) => deliveries.list(c, this.dir, filter));
+  }
+
+  deliveryCounts(incidentId?: string): Promise<Record<DeliveryState, number>> {
+    return this.serial((c) => deliveries.counts(c, incidentId));
+  }
+
+  noteDeliveryEvidence(rows: readonly { readonly notice_id: string; readonly index: number }[]): Promise<void> {
+    return this.serial((c) => deliveries.noteEvidence(c, this.dir, rows));
   }
 
   async flush(): Promise<void> {

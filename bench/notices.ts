@@ -1,0 +1,101 @@
+/**
+ * Notice-render benchmark (issue 11): breach notices rendered per second for `persons`
+ * (default 1M) synthetic affected persons with synthetic directory entries (ko and en, a few
+ * fields each), through the whole `notice render` path (plan, wording, nodemailer's composer,
+ * one `.eml` per person, both mail-merge files), next to writing the same number of plain CSV
+ * rows (csv-stringify to a file) in the same run, measured before and after; the ratio uses
+ * their mean (aim ≥ 25%). Memory must stay flat: RSS is sampled as the render goes and printed
+ * at 10%, 50% and 100%. Disk: about 12 KB per person (≈12 GB at 1M; removed afterwards).
+ * Run: npm run bench -- notices [--persons N]
+ */
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { QuarantineWriter } from '../src/ingest/index.js';
+import {
+  loadIncidentFile, loadNoticeKit, renderNotices, type AffectedPerson, type AffectedSource, type Contact, type ContactDirectory,
+} from '../src/respond/index.js';
+
+const FIELDS = [['email', 'name'], ['address', 'entrance_code', 'name', 'phone'], ['name', 'order_history'], ['phone']];
+const T0 = Date.parse('2025-06-24T00:00:00Z');
+const id = (i: number): string => `m-${String(i).padStart(8, '0')}`;
+const mib = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MiB`;
+
+function persons(n: number): AffectedSource {
+  return {
+    describe: `synthetic ${n}`,
+    // eslint-disable-next-line @typescript-eslint/require-await -- an in-memory source with the interface's async shape
+    async *persons(): AsyncGenerator<AffectedPerson> {
+      for (let i = 0; i < n; i++) yield { account_id: id(i), fields: FIELDS[i % 4]!, first_access: T0 + i, last_access: T0 + i + 3_600_000, accesses: 3 };
+    },
+  };
+}
+
+function directory(n: number): ContactDirectory {
+  return {
+    describe: `synthetic ${n}`,
+    // eslint-disable-next-line @typescript-eslint/require-await -- an in-memory directory with the interface's async shape
+    async *contacts(): AsyncGenerator<Contact> {
+      for (let i = 0; i < n; i++) {
+        yield { account_id: id(i), name: i % 3 === 0 ? `Test Person ${i}` : `테스트 ${i}`, email: `${id(i)}@bench.example.org`, phone: '', locale: i % 3 === 0 ? 'en' : 'ko' };
+      }
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+async function csvBaseline(dir: string, n: number): Promise<number> {
+  const out = createWriteStream(join(dir, `plain-${Date.now()}.csv`));
+  const t = performance.now();
+  let buf = '';
+  for (let i = 0; i < n; i++) {
+    const f = FIELDS[i % 4]!;
+    buf += stringify([[id(i), i % 3 === 0 ? `Test Person ${i}` : `테스트 ${i}`, `${id(i)}@bench.example.org`, f.join(';'),
+      new Date(T0 + i).toISOString(), new Date(T0 + i + 3_600_000).toISOString()]]);
+    if (buf.length >= 1 << 16) {
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  out.end(buf);
+  await once(out, 'close');
+  return n / ((performance.now() - t) / 1000);
+}
+
+/** Runs the benchmark and prints its figures. */
+export async function benchNotices(opts: { persons?: number } = {}): Promise<void> {
+  const n = opts.persons ?? 1_000_000;
+  const root = await mkdtemp(join(tmpdir(), 'bw-bench-notices-'));
+  try {
+    const incident = await loadIncidentFile(new URL('../test/fixtures/notice/incident.yaml', import.meta.url).pathname);
+    const kit = await loadNoticeKit(incident);
+    console.log(`notices: ${n.toLocaleString('en')} affected persons (synthetic; ko and en; one .eml each)`);
+    const b1 = await csvBaseline(root, n);
+    console.log(`  plain CSV rows (before): ${Math.round(b1).toLocaleString('en')} rows/s`);
+    const rss: { at: number; rss: number }[] = [];
+    const t = performance.now();
+    const quarantine = new QuarantineWriter();
+    const r = await renderNotices({
+      incident, kit, current: persons(n), directory: directory(n), quarantine, out: join(root, 'render'), expected: n,
+      onProgress: (p) => { rss.push({ at: p.rendered, rss: process.memoryUsage.rss() }); },
+    });
+    const rate = r.messages / ((performance.now() - t) / 1000);
+    await rm(join(root, 'render'), { recursive: true, force: true });
+    const b2 = await csvBaseline(root, n);
+    console.log(`  plain CSV rows (after):  ${Math.round(b2).toLocaleString('en')} rows/s`);
+    const base = (b1 + b2) / 2;
+    console.log(`  notice render:           ${Math.round(rate).toLocaleString('en')} notices/s (${r.messages.toLocaleString('en')} .eml, ${mib(r.message_bytes)})`);
+    console.log(`  ratio:                   ${(100 * rate / base).toFixed(1)}% of plain CSV rows (aim ≥ 25%)`);
+    const at = (f: number): string => {
+      const s = rss.find((x) => x.at >= f * n) ?? rss[rss.length - 1];
+      return s === undefined ? '-' : mib(s.rss);
+    };
+    console.log(`  RSS at 10% / 50% / 100%: ${at(0.1)} / ${at(0.5)} / ${at(1)}`);
+    if (r.messages !== n) process.exitCode = 1;
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
