@@ -13,7 +13,7 @@ import { registerServe } from './serve.js';
 import { registerEvidence } from './evidence.js';
 
 /** Error codes that mean bad usage or unreadable input (exit 2). */
-const USAGE_CODES = new Set<string>(['ERR_USAGE', 'ERR_INPUT_UNREADABLE', 'ERR_INPUT_INVALID', 'ERR_CONFIG', 'ERR_STRICT_BAD_LINE', 'ERR_SIGMA_RULE', 'ERR_SIGMA_UNSUPPORTED']);
+const USAGE_CODES = new Set<string>(['ERR_USAGE', 'ERR_INPUT_UNREADABLE', 'ERR_INPUT_INVALID', 'ERR_CONFIG', 'ERR_STRICT_BAD_LINE', 'ERR_SIGMA_RULE', 'ERR_SIGMA_UNSUPPORTED', 'ERR_NOT_FOUND']);
 
 /** Maps an error to the contract's exit status and prints it. */
 export function exitCodeFor(e: unknown): number {

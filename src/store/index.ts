@@ -6,6 +6,10 @@ export type {
   AffectedAccount, AlertFilter, AlertStore, IngestStore, ReferenceStore, ScopeAggregates, ScopeQuery,
   ScopeStore, Store, StoreCommit, StoreOperations, StoredIndicator,
 } from './store.js';
+export type {
+  AccountChange, AccountEvidenceRef, AccountLines, EvidenceMark, IncidentRow, IncidentStore, LegalHold, LineHash,
+  NewScopeRun, ReportRow, RetentionStore, RunDiff, RunRequest, RunSource, RunSourceToken, ScopeRunRow, ScopeRunStore,
+} from './respond-store.js';
 export type { StoreBackend, StoreOpenOptions, StoreProfile, StoreUse } from './backend.js';
 export { duckdbBackend, duckDbOptions } from './duckdb/backend.js';
 export type { ClickHouseStoreLocation, DuckDbStoreLocation, StoreLocation, StoreScheme } from './location.js';

@@ -15,6 +15,7 @@ import {
   CATALOG, EVENTS, HOUR, PRODUCT, PROFILE, T0, access,
 } from '../../test/fixtures/store/scope-events.js';
 import { commitOf, rowsUpTo } from '../../test/fixtures/store/commits.js';
+import { runRespondStoreContract } from './respond-store.contract.js';
 
 /** A part of the suite a backend does not run, and why (at least a sentence). */
 export interface Skip {
@@ -317,6 +318,8 @@ export function runStoreContract(name: string, target: StoreContractTarget): voi
         await expect(s.commit(commitOf(seq))).rejects.toMatchObject({ code: 'ERR_STORE' });
       });
     }
+
+    runRespondStoreContract(open);
   });
 }
 

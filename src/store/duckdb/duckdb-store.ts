@@ -12,6 +12,7 @@ import { BreachwatchError } from '../../model/index.js';
 import type {
   AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoreCommit, StoredIndicator,
 } from '../store.js';
+import type { IncidentStore, RetentionStore, ScopeRunStore } from '../respond-store.js';
 import * as alerts from './alerts.js';
 import { pushAccessLine, insertAccessSql, insertLedgerSql, ledgerLine } from './access-staging.js';
 import { putCatalog, putKeys } from './reference.js';
@@ -42,25 +43,28 @@ const RELEASE_TO = '32MB';
 /** How many scope queries' materialized hits stay cached. */
 const KEEP_HITS = 2;
 
-/** DuckDB-backed store; create with `openDuckDbStore`. */
-export class DuckDbStore implements Store {
+/**
+ * The events, reference, alert and scope roles of the DuckDB store; `DuckDbStore`
+ * (`respond-store.ts`) adds the response's roles. Create with `openDuckDbStore`.
+ */
+export class DuckDbEventStore implements Omit<Store, keyof (IncidentStore & ScopeRunStore & RetentionStore)> {
   readonly backend = 'duckdb';
   private readonly access: StagedLoader;
   private readonly ledger: StagedLoader;
   private readonly commits: CommitLoader;
   private readonly pushAccess: (head: string, body: string, tail: string) => void;
-  private generation = 0;
+  protected generation = 0;
   private hits = new WeakMap<ScopeQuery, { gen: number; hits: Promise<ScopeHits> }>();
   private scratchSeq = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly streams = new Set<DuckDBConnection>();
-  private closed = false;
+  protected readonly streams = new Set<DuckDBConnection>();
+  protected closed = false;
 
   constructor(
-    private readonly instance: DuckDBInstance,
+    protected readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     private readonly loaderConns: readonly DuckDBConnection[],
-    private readonly dir: string,
+    protected readonly dir: string,
     private readonly ownDirs: readonly string[],
     private readonly onClose: () => void = () => undefined,
     loading: { readonly batchLines?: number; readonly maxAgeMs?: number; readonly ordered?: boolean; readonly splitAppends?: boolean } = {},
@@ -92,7 +96,7 @@ export class DuckDbStore implements Store {
   }
 
   /** Runs `fn` on the main connection, one at a time. */
-  private serial<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  protected serial<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     const next = this.queue.then(() => fn(this.conn));
     this.queue = next.catch(() => undefined);
     return next;

@@ -5,6 +5,7 @@
  */
 
 import { COMMIT_TABLE_SQL } from './commit-loader.js';
+import { RESPOND_TABLES_SQL } from './respond-schema.js';
 
 /** Macros: `bw_ip6hex` expands an IPv6 text form to 32 hex digits; `bw_subnet` keys /24 and /48. */
 export const MACROS_SQL = [
@@ -56,4 +57,5 @@ export const TABLES_SQL = [
      alert_id VARCHAR NOT NULL, type VARCHAR NOT NULL, value VARCHAR NOT NULL,
      first_seen TIMESTAMP NOT NULL, last_seen TIMESTAMP NOT NULL,
      PRIMARY KEY (alert_id, type, value))`,
+  ...RESPOND_TABLES_SQL,
 ];
