@@ -23,3 +23,5 @@ export { IdHashSet } from './id-hash-set.js';
 export { openEventStream } from './stream.js';
 export type { EventStream, EventStreamOptions, IngestProgress } from './stream.js';
 export type { FileStats, IngestStats } from './stats.js';
+export { parseYamlDoc, readText, validate } from './reference/source-text.js';
+export type { ParsedDoc } from './reference/source-text.js';
