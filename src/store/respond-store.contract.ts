@@ -64,6 +64,8 @@ export function runRespondStoreContract(open: () => Promise<Store>): void {
       const rep = { report_id: 'r-1', incident_id: 'inc-1', n: 1, audience: 'regulator' as const, run_id: 'x', created_at: T0, entry: 7, files: [{ path: 'a.json', sha256: 'ff', bytes: 3 }] };
       await s.putReport(rep);
       expect(await s.listReports('inc-1')).toEqual([rep]);
+      await s.appendLedger([{ kind: 'ledger', t: T0, type: 'issue', jti: 'j', kid: 'k', sub: 'm-1', exp: 1, ref: { file: 'ledger-1.ndjson', line: 1 } }]);
+      expect(await s.inputFiles()).toEqual(['access-2025-06-24.ndjson', 'ledger-1.ndjson']);
     });
 
     it('saves a run that agrees with the scope query it froze, numbered per incident', async () => {

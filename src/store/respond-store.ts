@@ -195,6 +195,8 @@ export interface IncidentStore {
   /** What an incident's log holds of one kind. */
   evidenceMarks(incidentId: string, kind: string): Promise<EvidenceMark[]>;
   putReport(row: ReportRow): Promise<void>;
+  /** Every input file the stored events came from (access and ledger), sorted: what the evidence log hashes. */
+  inputFiles(): Promise<string[]>;
   /** An incident's reports, oldest first. */
   listReports(incidentId: string): Promise<ReportRow[]>;
 }

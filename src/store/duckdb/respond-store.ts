@@ -74,6 +74,12 @@ export class DuckDbStore extends DuckDbEventStore implements Store {
     return this.serial((c) => inc.putReport(c, this.dir, row));
   }
 
+  async inputFiles(): Promise<string[]> {
+    await this.flush();
+    return this.serial(async (c) => (await c.runAndReadAll(`SELECT file FROM (SELECT DISTINCT file FROM access
+      UNION SELECT DISTINCT file FROM ledger) WHERE file IS NOT NULL ORDER BY file`)).getRows().map((r) => String(r[0])));
+  }
+
   listReports(incidentId: string): Promise<ReportRow[]> {
     return this.serial((c) => inc.listReports(c, incidentId));
   }
