@@ -11,6 +11,8 @@ import { registerDemo } from './demo.js';
 import { registerSigma } from './sigma.js';
 import { registerServe } from './serve.js';
 import { registerEvidence } from './evidence.js';
+import { registerIncident } from './incident.js';
+import { registerPrune } from './prune.js';
 
 /** Error codes that mean bad usage or unreadable input (exit 2). */
 const USAGE_CODES = new Set<string>(['ERR_USAGE', 'ERR_INPUT_UNREADABLE', 'ERR_INPUT_INVALID', 'ERR_CONFIG', 'ERR_STRICT_BAD_LINE', 'ERR_SIGMA_RULE', 'ERR_SIGMA_UNSUPPORTED', 'ERR_NOT_FOUND']);
@@ -39,6 +41,8 @@ export function buildProgram(): Command {
   registerSigma(program);
   registerServe(program);
   registerEvidence(program);
+  registerIncident(program);
+  registerPrune(program);
   return program;
 }
 

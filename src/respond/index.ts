@@ -1,0 +1,29 @@
+/**
+ * The response stage (issue 11): incidents with their legal clocks, saved scope runs and what
+ * changed between them, legal holds, and recording what the response relies on in each
+ * incident's evidence log. Notices (part 2), reports, the analyst API and the victim portal
+ * build on this API; `src/respond/incident/README.md` describes the files it writes.
+ */
+export type { RespondContext, RespondStore } from './context.js';
+export { archivePath, openIncidentLog } from './context.js';
+export { IncidentDetailsSchema, MilestonesSchema, TextSchema, textIn } from './incident/details.js';
+export type { IncidentDetails, Milestone, Text } from './incident/details.js';
+export { closeIncident, newIncidentId, openIncident, updateIncident } from './incident/incident.js';
+export type { IncidentChanges, OpenIncidentOptions } from './incident/incident.js';
+export { parseDetails, requireIncident } from './incident/lookup.js';
+export { incidentPaths } from './incident/paths.js';
+export type { IncidentPaths } from './incident/paths.js';
+export { incidentView, unlawfulAccess, UNLAWFUL_ACCESS_DETECTORS } from './incident/view.js';
+export type { ClockView, IncidentView, UnlawfulAccess } from './incident/view.js';
+export { writeIncidentSnapshot } from './incident/snapshot.js';
+export { liftHold, placeHold } from './incident/hold.js';
+export { clocks, fmtSpan } from './clocks/clocks.js';
+export type { ClockFacts, ClockStatus } from './clocks/clocks.js';
+export { CLOCK_RULES_DIR, loadClockRules } from './clocks/rules.js';
+export type { ClockRule, ClockRules } from './clocks/rules.js';
+export { saveScopeRun } from './run/save-run.js';
+export type { SavedScopeRun, ScopeRunOptions } from './run/save-run.js';
+export { accountExposure, requireRun } from './run/exposure.js';
+export type { AccountExposure } from './run/exposure.js';
+export { CHANGES_HEADER } from './run/changes-csv.js';
+export { LINES_PER_ENTRY } from './run/line-evidence.js';
