@@ -8,7 +8,7 @@ import { incidentsHome, openStore, storeLocation } from '../compose/index.js';
 import { parseYamlDoc, readText, validate } from '../ingest/index.js';
 import { BreachwatchError, SEVERITIES, parseRfc3339, type Severity } from '../model/index.js';
 import {
-  IncidentDetailsSchema, accountExposure, closeIncident, incidentView, liftHold, openIncident, placeHold, saveScopeRun,
+  IncidentDetailsSchema, accountExposure, closeIncident, incidentView, liftHold, openIncident, placeHold, saveScopeRun, updateIncident, type Milestone,
   type RespondContext,
 } from '../respond/index.js';
 import type { Store } from '../store/index.js';
@@ -99,6 +99,34 @@ export function registerIncident(program: Command): void {
           ...(!f.lineEvidence && { skipLineEvidence: true }),
         });
         json({ run: r.run, folder: r.folder, changes: r.changes ?? null, evidence: r.evidence });
+      });
+    });
+
+  common(inc.command('update').description('change an incident: name, awareness time, more alerts, details, milestones the clocks check'))
+    .argument('<id>', 'incident id')
+    .option('--name <text>', 'new name')
+    .option('--aware-at <time>', 'corrected awareness time (RFC 3339)')
+    .option('--alert <ids...>', 'alerts to add')
+    .option('--details <file>', 'YAML or JSON details merged over the stored ones')
+    .option('--first-malicious-at <time>', 'milestone: first malicious event')
+    .option('--contained-at <time>', 'milestone: attack stopped')
+    .option('--notified-at <time>', 'milestone: every affected person notified')
+    .option('--reported-at <time>', 'milestone: report filed with the regulator')
+    .action(async (id: string, f: CommonFlags & Record<'name' | 'awareAt' | 'details' | 'firstMaliciousAt' | 'containedAt' | 'notifiedAt' | 'reportedAt', string | undefined> & { alert?: string[] }) => {
+      const awareAt = time('--aware-at', f.awareAt);
+      const details = f.details === undefined ? undefined : parseYamlDoc(f.details, await readText(f.details)).value as Record<string, unknown>;
+      const milestones: Partial<Record<Milestone, number>> = {};
+      for (const [k, flag, v] of [['first_malicious_at', '--first-malicious-at', f.firstMaliciousAt], ['contained_at', '--contained-at', f.containedAt],
+        ['notified_at', '--notified-at', f.notifiedAt], ['reported_at', '--reported-at', f.reportedAt]] as const) {
+        const t = time(flag, v);
+        if (t !== undefined) milestones[k] = t;
+      }
+      await withContext(f, async (ctx) => {
+        await updateIncident(ctx, id, {
+          ...(f.name !== undefined && { name: f.name }), ...(awareAt !== undefined && { awareAt }),
+          ...(f.alert !== undefined && { addAlertIds: f.alert }), ...(details !== undefined && { details }), milestones,
+        });
+        printIncidentStatus(await incidentView(ctx, id));
       });
     });
 

@@ -13,6 +13,7 @@ import { registerServe } from './serve.js';
 import { registerEvidence } from './evidence.js';
 import { registerIncident } from './incident.js';
 import { registerPrune } from './prune.js';
+import { registerReport } from './report.js';
 
 /** Error codes that mean bad usage or unreadable input (exit 2). */
 const USAGE_CODES = new Set<string>(['ERR_USAGE', 'ERR_INPUT_UNREADABLE', 'ERR_INPUT_INVALID', 'ERR_CONFIG', 'ERR_STRICT_BAD_LINE', 'ERR_SIGMA_RULE', 'ERR_SIGMA_UNSUPPORTED', 'ERR_NOT_FOUND']);
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerEvidence(program);
   registerIncident(program);
   registerPrune(program);
+  registerReport(program);
   return program;
 }
 

@@ -112,6 +112,81 @@ describe('breachwatch incident', () => {
     expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 
+  it('report writes the initial regulator report (JSON, self-contained HTML, PDF by Chromium), then a follow-up with the changes and deadlines met', async () => {
+    const r = await runCli(['report', incidentId, '--db', db]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { dir: string; kind: string; report: { report_id: string; n: number; files: { path: string; sha256: string }[] } };
+    expect(out.kind).toBe('initial');
+    const rep = JSON.parse(await readFile(join(out.dir, 'report.json'), 'utf8')) as {
+      persons_affected: number; items_leaked: Record<string, number>; how: { unlawful_access: boolean }; clocks: { id: string; state: string }[];
+    };
+    expect(rep.persons_affected).toBe((await truth()).length);
+    expect(Object.keys(rep.items_leaked).length).toBeGreaterThan(0);
+    expect(rep.clocks.find((c) => c.id === 'regulator_report')?.state).toBe('overdue');
+    const html = await readFile(join(out.dir, 'report.html'), 'utf8');
+    expect(html).toContain('유출된 개인정보 항목');
+    expect(html).toContain('Items of personal data leaked');
+    expect(html).not.toMatch(/(src|href)\s*=|<script|@import|url\(/i);
+    const pdf = await readFile(join(out.dir, 'report.pdf'));
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBeGreaterThanOrEqual(1);
+    // Turn the printed page into an image in Chromium and see ink on it.
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 794, height: 1123 } });
+      await page.setContent(html);
+      const png = await page.screenshot({ type: 'png' });
+      // Decoded and counted in the page: share of pixels darker than mid-grey.
+      const ink = await page.evaluate<number>(`(async () => {
+        const img = new Image();
+        img.src = 'data:image/png;base64,${png.toString('base64')}';
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.width; c.height = img.height;
+        const g = c.getContext('2d');
+        g.drawImage(img, 0, 0);
+        const d = g.getImageData(0, 0, c.width, c.height).data;
+        let dark = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++;
+        return dark / (d.length / 4);
+      })()`);
+      expect(ink).toBeGreaterThan(0.005);
+    } finally {
+      await browser.close();
+    }
+    const m = await runCli(['incident', 'update', incidentId, '--db', db, '--reported-at', new Date().toISOString()]);
+    expect(m.code, m.stderr).toBe(0);
+    const f = await runCli(['report', incidentId, '--db', db, '--no-pdf']);
+    expect(f.code, f.stderr).toBe(0);
+    const fo = JSON.parse(f.stdout) as { dir: string; kind: string; report: { n: number } };
+    expect(fo).toMatchObject({ kind: 'follow_up', report: { n: 2 } });
+    const follow = JSON.parse(await readFile(join(fo.dir, 'report.json'), 'utf8')) as { changes: { added: number; since_report: string }; clocks: { id: string; state: string }[] };
+    expect(follow.changes).toMatchObject({ added: 0, since_report: out.report.report_id });
+    // Filed 80 h after awareness: the 72-hour deadline was not met, and the report says so.
+    expect(follow.clocks.find((c) => c.id === 'regulator_report')?.state).toBe('late');
+  });
+
+  it('report --for police lists every attacker source with its tokens, ASN and country source, tied to evidence entries', async () => {
+    const r = await runCli(['report', incidentId, '--db', db, '--for', 'police']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { dir: string; sources: number };
+    const p = JSON.parse(await readFile(join(out.dir, 'police.json'), 'utf8')) as {
+      enrichment: { sources: { data_date: string }[] };
+      sources: { ip: string; requests: number; tokens: unknown[]; geo_source: string; evidence_entries: number[] }[];
+    };
+    expect(p.sources.length).toBe(out.sources);
+    expect(p.sources.length).toBeGreaterThan(0);
+    for (const s of p.sources) {
+      expect(s.requests).toBeGreaterThan(0);
+      expect(s.evidence_entries.length).toBeGreaterThan(0);
+      expect(['gateway', 'offline', 'none']).toContain(s.geo_source);
+    }
+    expect(p.enrichment.sources[0]?.data_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const csv = (await readFile(join(out.dir, 'police.csv'), 'utf8')).trim().split('\n');
+    expect(csv).toHaveLength(p.sources.length + 1);
+  });
+
   it('a legal hold makes hunt without --append and prune refuse and change nothing; lifted, prune runs', async () => {
     const h = await runCli(['incident', 'hold', incidentId, '--db', db, '--reason', 'preservation order 2025-77']);
     expect(h.code, h.stderr).toBe(0);
