@@ -12,7 +12,8 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { NewScopeRun } from '../respond-store.js';
 import { sqlString, withJsonRows } from './json-stage.js';
 import { personalRoutes } from './reference.js';
-import { IND_COLUMNS, MATCH, indicatorRows, mergeWindows } from './scope-sql.js';
+import { mergeWindows } from '../scope-windows.js';
+import { IND_COLUMNS, MATCH, indicatorRows } from './scope-sql.js';
 
 const COLS = 'account_id, t, src_ip, method, route, status, file, line, request_id, jti, kid, client_id, user_agent, country, asn';
 
