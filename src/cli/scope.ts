@@ -7,7 +7,7 @@ import { openStore } from '../compose/index.js';
 import { runScope } from '../scope/index.js';
 import { addStoreFlags, storeUrlFrom, type StoreFlags } from './store-flags.js';
 
-interface ScopeFlags extends StoreFlags { minSeverity: string; out: string; alert?: string[] }
+interface ScopeFlags extends StoreFlags { minSeverity: string; out: string; alert?: string[]; includeUnverifiable?: boolean }
 
 /** Adds `scope` to the program. */
 export function registerScope(program: Command): void {
@@ -16,6 +16,7 @@ export function registerScope(program: Command): void {
   addStoreFlags(cmd, 'written by hunt (one of --store, --db is required)', false)
     .option('--min-severity <level>', 'use alerts at or above this severity', 'high')
     .option('--alert <ids...>', 'use exactly these alerts instead')
+    .option('--include-unverifiable', 'also follow alerts whose tokens the ledger could not settle (verdict unverifiable)')
     .requiredOption('--out <dir>', 'output folder')
     .action(async (f: ScopeFlags) => {
       if (!SEVERITIES.includes(f.minSeverity as Severity)) {
@@ -24,7 +25,7 @@ export function registerScope(program: Command): void {
       const store = await openStore(storeUrlFrom(f, false), 'read', { mustExist: true });
       try {
         const r = await runScope(store, {
-          minSeverity: f.minSeverity as Severity, out: f.out,
+          minSeverity: f.minSeverity as Severity, out: f.out, includeUnverifiable: f.includeUnverifiable === true,
           ...(f.alert !== undefined && { alertIds: f.alert }),
         });
         console.log(JSON.stringify(r, null, 2));

@@ -26,6 +26,8 @@ export class LedgerRecord {
    * sources here, saving a second map lookup per event). Never snapshotted.
    */
   aux: object | undefined = undefined;
+  /** The token has been used (its first use gave its source a clock sample). */
+  used = false;
 
   constructor(
     public kid: string | undefined,
@@ -46,7 +48,7 @@ export interface LedgerOptions {
   readonly sweepEveryMs?: number;
 }
 
-type RecTuple = [string, string | null, string | null, number, number, number, string | null, string | null];
+type RecTuple = [string, string | null, string | null, number, number, number, string | null, string | null, 0 | 1];
 
 /** jti → {@link LedgerRecord}, evicted after expiry. */
 export class LedgerIndex {
@@ -122,15 +124,17 @@ export class LedgerIndex {
 
   snapshot(): { last: number | null; recs: RecTuple[] } {
     const recs: RecTuple[] = [];
-    for (const [j, r] of this.recs) recs.push([j, r.kid ?? null, r.sub ?? null, r.exp, r.issued, r.revoked, r.ip ?? null, r.dev ?? null]);
+    for (const [j, r] of this.recs) recs.push([j, r.kid ?? null, r.sub ?? null, r.exp, r.issued, r.revoked, r.ip ?? null, r.dev ?? null, r.used ? 1 : 0]);
     return { last: this.lastSweep === -Infinity ? null : this.lastSweep, recs };
   }
 
   restore(s: { last: number | null; recs: RecTuple[] }): void {
     this.recs.clear();
     this.lastSweep = s.last ?? -Infinity;
-    for (const [j, kid, sub, exp, issued, rev, ip, dev] of s.recs) {
-      this.recs.set(j, new LedgerRecord(kid === null ? undefined : this.intern(kid), sub ?? undefined, exp, issued, rev, ip ?? undefined, dev ?? undefined));
+    for (const [j, kid, sub, exp, issued, rev, ip, dev, used] of s.recs) {
+      const r = new LedgerRecord(kid === null ? undefined : this.intern(kid), sub ?? undefined, exp, issued, rev, ip ?? undefined, dev ?? undefined);
+      r.used = used === 1;
+      this.recs.set(j, r);
     }
   }
 

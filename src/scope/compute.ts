@@ -4,9 +4,12 @@
  * run (the response stage) stores the same computation instead of recomputing it.
  */
 import type { Alert, Indicator, Severity } from '../model/index.js';
-import type { AffectedAccount, AlertStore, ScopeQuery, ScopeStore } from '../store/index.js';
+import type { AffectedAccount, AlertStore, ScopeAggregates, ScopeQuery, ScopeStore } from '../store/index.js';
 import { chooseScope } from './choose.js';
-import { buildSummary, type ScopeSummary } from './summary.js';
+import { buildSummary, type ScopeSummary, type SummaryExtras } from './summary.js';
+
+/** Aggregates of nothing (no unverifiable alerts to count). */
+const EMPTY: ScopeAggregates = { window: null, accounts_affected: 0, by_field: {}, by_day: [], sources: [] };
 
 /** What a scope follows. */
 export interface ScopeChoiceOptions {
@@ -14,6 +17,8 @@ export interface ScopeChoiceOptions {
   readonly minSeverity?: Severity;
   /** Follow exactly these alerts. */
   readonly alertIds?: readonly string[];
+  /** Also follow every open alert whose verdict is `unverifiable` (default: list them apart). */
+  readonly includeUnverifiable?: boolean;
 }
 
 /** A computed scope: its inputs and lazy results (the store builds the matching requests once for both). */
@@ -26,6 +31,8 @@ export interface ScopeComputation {
   accounts(): AsyncIterable<AffectedAccount>;
   /** The contract's summary.json. */
   summary(): Promise<ScopeSummary>;
+  /** What summary.json says besides the followed alerts: the unverifiable and retracted ones (for a saved run's summary too). */
+  extras(): Promise<SummaryExtras>;
 }
 
 /**
@@ -39,11 +46,20 @@ export async function computeScope(store: ScopeStore & AlertStore, opts: ScopeCh
   const choice = await chooseScope(store, opts);
   // One query object for both calls: the store computes the matching requests once.
   const query: ScopeQuery = { indicators: choice.indicators };
+  const u = choice.unverifiable;
+  const extras = async (): Promise<SummaryExtras> => ({
+    unverifiable: {
+      included: u.included, alerts: u.alerts, tokens: new Set(u.indicators.filter((i) => i.type === 'token').map((i) => i.value)).size,
+      agg: u.indicators.length === 0 ? EMPTY : await store.scopeAggregates({ indicators: u.indicators }),
+    },
+    retracted: choice.retracted,
+  });
   return {
     alerts: choice.alerts,
     indicators: choice.indicators,
     query,
     accounts: () => store.affectedAccounts(query),
-    summary: async () => buildSummary(await store.scopeAggregates(query), choice.alerts, choice.indicators),
+    summary: async () => buildSummary(await store.scopeAggregates(query), choice.alerts, choice.indicators, await extras()),
+    extras,
   };
 }

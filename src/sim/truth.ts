@@ -17,6 +17,8 @@ export interface TruthInput {
   readonly days: number;
   readonly start: number;
   readonly key: RequestIdKey;
+  /** The feed faults of a feed-fault scenario (see `faults.ts`). */
+  readonly feedFaults?: Record<string, unknown>;
   readonly attack: null | {
     readonly kind: string;
     readonly window: AttackWindow;
@@ -35,6 +37,7 @@ export function buildTruth(x: TruthInput): Record<string, unknown> {
     days: x.days,
     start: toRfc3339(x.start),
     request_id_key: x.key,
+    ...(x.feedFaults !== undefined && { feed_faults: x.feedFaults }),
     attack:
       a === null
         ? null

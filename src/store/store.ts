@@ -7,7 +7,7 @@
  * the shared contract suite in `store.contract.ts`.
  */
 import type {
-  AccessEvent, Alert, CatalogRoute, Indicator, KeyRecord, LedgerEvent, Severity,
+  AccessEvent, Alert, AlertStatus, CatalogRoute, Indicator, KeyRecord, LedgerEvent, Severity,
 } from '../model/index.js';
 import type { IncidentStore, RetentionStore, ScopeRunStore } from './respond-store.js';
 
@@ -20,6 +20,8 @@ export interface StoredIndicator extends Indicator {
 export interface AlertFilter {
   readonly minSeverity?: Severity;
   readonly detector?: string;
+  /** Only alerts with this status (default: any). */
+  readonly status?: AlertStatus;
   readonly alertIds?: readonly string[];
   readonly limit?: number;
   readonly offset?: number;
@@ -104,12 +106,15 @@ export interface ReferenceStore {
 export interface AlertStore {
   /** Inserts or replaces alerts by `alert_id`. */
   upsertAlerts(alerts: readonly Alert[]): Promise<void>;
-  /** Adds indicators; an identical (alert_id, type, value) row is merged (widest window). */
+  /**
+   * Adds indicators; an identical (alert_id, type, value) row is merged (widest window), and
+   * the newest row decides whether it is `retracted`.
+   */
   addIndicators(rows: readonly StoredIndicator[]): Promise<void>;
   /** Alerts matching `filter`, most severe first. */
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
-  /** The indicators of these alerts. */
-  listIndicators(alertIds: readonly string[]): Promise<StoredIndicator[]>;
+  /** Indicators of the given alerts; retracted ones only when `includeRetracted`. */
+  listIndicators(alertIds: readonly string[], includeRetracted?: boolean): Promise<StoredIndicator[]>;
 }
 
 /** Who was affected: the scope queries over stored access events. */

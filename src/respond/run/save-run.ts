@@ -70,7 +70,7 @@ export async function saveScopeRun(ctx: RespondContext, incidentId: string, opts
     const dir = paths.run(runId);
     const folder = await writeScopeFolder({
       accounts: ctx.store.runAccounts(runId),
-      summary: async () => buildSummary(await ctx.store.runAggregates(runId), c.alerts, c.indicators),
+      summary: async () => buildSummary(await ctx.store.runAggregates(runId), c.alerts, c.indicators, await c.extras()),
     }, dir);
     let changes: SavedScopeRun['changes'];
     let changesCsv: string | undefined;
