@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|all] [--accounts N] [--persons N] [--days D] [--events N] [--seconds S] [--rolling]`.
+ * Benchmark runner: `npm run bench -- [hunt|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--seconds S] [--rolling]`.
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -8,7 +8,7 @@ import { benchHunt } from './hunt.js';
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
-    accounts: { type: 'string' }, days: { type: 'string' }, events: { type: 'string' }, scenario: { type: 'string' },
+    accounts: { type: 'string' }, days: { type: 'string' }, events: { type: 'string' }, 'per-account': { type: 'string' }, scenario: { type: 'string' },
     seconds: { type: 'string' }, rolling: { type: 'boolean' }, persons: { type: 'string' },
   },
 });
@@ -50,7 +50,10 @@ if (which === 'simulate') {
 }
 if (which === 'evidence' || which === 'all') {
   const { benchEvidence } = await import('./evidence.js');
-  await benchEvidence(values.events !== undefined ? { events: Number(values.events) } : {});
+  await benchEvidence({
+    ...(values.events !== undefined && { events: Number(values.events) }),
+    ...(values['per-account'] !== undefined && { perAccount: Number(values['per-account']) }),
+  });
 }
 if (which === 'notices' || which === 'all') {
   const { benchNotices } = await import('./notices.js');

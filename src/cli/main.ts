@@ -12,9 +12,12 @@ import { registerSigma } from './sigma.js';
 import { registerServe } from './serve.js';
 import { registerEvidence } from './evidence.js';
 import { registerNotice } from './notice.js';
+import { registerIncident } from './incident.js';
+import { registerPrune } from './prune.js';
+import { registerReport } from './report.js';
 
 /** Error codes that mean bad usage or unreadable input (exit 2). */
-const USAGE_CODES = new Set<string>(['ERR_USAGE', 'ERR_INPUT_UNREADABLE', 'ERR_INPUT_INVALID', 'ERR_CONFIG', 'ERR_STRICT_BAD_LINE', 'ERR_SIGMA_RULE', 'ERR_SIGMA_UNSUPPORTED']);
+const USAGE_CODES = new Set<string>(['ERR_USAGE', 'ERR_INPUT_UNREADABLE', 'ERR_INPUT_INVALID', 'ERR_CONFIG', 'ERR_STRICT_BAD_LINE', 'ERR_SIGMA_RULE', 'ERR_SIGMA_UNSUPPORTED', 'ERR_NOT_FOUND']);
 
 /** Maps an error to the contract's exit status and prints it. */
 export function exitCodeFor(e: unknown): number {
@@ -41,6 +44,9 @@ export function buildProgram(): Command {
   registerServe(program);
   registerEvidence(program);
   registerNotice(program);
+  registerIncident(program);
+  registerPrune(program);
+  registerReport(program);
   return program;
 }
 

@@ -13,3 +13,4 @@ export { STORE_PROFILES } from './profiles.js';
 export { openStore, openDeliveryStore, storeLocation, storeProfile, type OpenStoreOptions } from './open-store.js';
 export { buildDetectors, detectSettings, type DetectorChoice } from './detectors.js';
 export { quarantineBeside } from './sidecar.js';
+export { incidentsHome } from './incidents-home.js';

@@ -2,8 +2,9 @@
  * Opens a store from its URL for one use. The backend registry below is the one place that
  * knows which backends this build has (DuckDB and ClickHouse): adding one is one entry. A URL
  * whose backend is not registered fails with ERR_CONFIG saying so, before anything is opened.
+ * Opening `fresh` (hunt without `--append`) refuses while a legal hold stands on the store.
  */
-import { BreachwatchError } from '../model/index.js';
+import { BreachwatchError, isBreachwatchError } from '../model/index.js';
 import { clickhouseBackend, duckdbBackend, hasDeliveryLedger } from '../store/index.js';
 import type { DeliveryStore, Store, StoreBackend, StoreLocation, StoreProfile, StoreScheme, StoreUse } from '../store/index.js';
 import { STORE_PROFILES } from './profiles.js';
@@ -47,6 +48,7 @@ export function storeLocation(url: string): StoreLocation {
  */
 export async function openStore(where: string | StoreLocation, use: StoreUse, opts: OpenStoreOptions = {}): Promise<Store> {
   const location = typeof where === 'string' ? storeLocation(where) : where;
+  if (opts.fresh === true) await refuseIfHeld(location);
   const open = { profile: storeProfile(use, opts), ...(opts.fresh === true && { fresh: true }), ...(opts.mustExist === true && { mustExist: true }) };
   switch (location.scheme) {
     case 'duckdb': return (BACKENDS.duckdb ?? missing(location)).open(location, open);
@@ -72,6 +74,30 @@ export async function openDeliveryStore(where: string | StoreLocation): Promise<
 /** The profile of `use`, with the caller's memory limit when given. */
 export function storeProfile(use: StoreUse, opts: Pick<OpenStoreOptions, 'memoryLimit'> = {}): StoreProfile {
   return { ...STORE_PROFILES[use], ...(opts.memoryLimit !== undefined && { memoryLimit: opts.memoryLimit }) };
+}
+
+/**
+ * Replacing a store deletes what it holds: refused (ERR_HOLD) while one of its incidents has
+ * a legal hold standing. A store that does not exist yet holds nothing to preserve.
+ */
+async function refuseIfHeld(location: StoreLocation): Promise<void> {
+  if (location.scheme === 'duckdb' && location.path === ':memory:') return;
+  let existing: Store;
+  try {
+    existing = await openStore(location, 'read', { mustExist: true });
+  } catch (e) {
+    if (isBreachwatchError(e, 'ERR_INPUT_UNREADABLE')) return;
+    throw e;
+  }
+  try {
+    const held = await existing.listHolds({ active: true });
+    if (held.length > 0) {
+      throw new BreachwatchError('ERR_HOLD', `${describeStore(location)}: a legal hold stands (${held.map((h) => `${h.hold_id} of incident ${h.incident_id}`).join(', ')}): ` +
+        'replacing the store would delete preserved data; add to it with --append, or lift the hold (incident release) first');
+    }
+  } finally {
+    await existing.close();
+  }
 }
 
 function missing(l: StoreLocation): never {

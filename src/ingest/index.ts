@@ -24,3 +24,5 @@ export { openEventStream } from './stream.js';
 export type { EventStream, EventStreamOptions, IngestProgress } from './stream.js';
 export type { FileStats, IngestStats } from './stats.js';
 export { loadDocument } from './reference/source-text.js';
+export { parseYamlDoc, readText, validate } from './reference/source-text.js';
+export type { ParsedDoc } from './reference/source-text.js';

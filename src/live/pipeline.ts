@@ -33,9 +33,10 @@ import { RecentIds } from './recent-ids.js';
 import { recover } from './recover.js';
 import { Reorder } from './reorder.js';
 import { TimeGate } from './time-gate.js';
+import { journalTrimRefusal, type TrimGuardStore } from './trim-guard.js';
 
 /** The store roles the live pipeline uses: sequenced commits, alerts, and releasing memory. */
-export type LiveStore = IngestStore & AlertStore & Pick<StoreOperations, 'releaseMemory'>;
+export type LiveStore = IngestStore & AlertStore & Pick<StoreOperations, 'releaseMemory'> & TrimGuardStore;
 
 /** How to build a {@link LivePipeline}. */
 export interface LiveOptions {
@@ -390,7 +391,10 @@ export class LivePipeline {
       v: CHECKPOINT_VERSION, seq: this.seq, engine: this.engine.snapshot(),
       reorder: this.reorder.snapshot(), dedup: this.dedup.snapshot(), written: new Date().toISOString(),
     });
-    await this.journal.rotate(this.seq + 1);
+    // Under a legal hold the journal is never trimmed past what the store holds.
+    const refusal = await journalTrimRefusal(this.opts.store, this.seq);
+    if (refusal === undefined) await this.journal.rotate(this.seq + 1);
+    else this.log.error({ code: refusal.code }, refusal.message);
     // Everything committed is on disk: the store's caches can go (flat memory over days).
     await this.opts.store.releaseMemory();
     this.lastCheckpoint = Date.now();

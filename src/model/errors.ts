@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'ERR_SIGMA_RULE'
   | 'ERR_SIGMA_UNSUPPORTED'
   | 'ERR_STATE'
+  | 'ERR_HOLD'
+  | 'ERR_NOT_FOUND'
   | 'ERR_INTERNAL';
 
 /** Base error: a stable machine-readable `code`, a human message, an optional `cause`. */

@@ -8,6 +8,10 @@ export type {
 } from './store.js';
 export { DELIVERY_STATES, hasDeliveryLedger } from './delivery.js';
 export type { DeliveryFilter, DeliveryIntent, DeliveryOutcome, DeliveryRecord, DeliveryState, DeliveryStore } from './delivery.js';
+export type {
+  AccountChange, AccountEvidenceRef, AccountLines, EvidenceMark, IncidentRow, IncidentStore, LegalHold, LineHash,
+  NewScopeRun, ReportRow, RetentionStore, RunDiff, RunRequest, RunSource, RunSourceToken, ScopeRunRow, ScopeRunStore,
+} from './respond-store.js';
 export type { StoreBackend, StoreOpenOptions, StoreProfile, StoreUse } from './backend.js';
 export { duckdbBackend, duckDbOptions } from './duckdb/backend.js';
 export type { ClickHouseStoreLocation, DuckDbStoreLocation, StoreLocation, StoreScheme } from './location.js';

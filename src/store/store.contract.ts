@@ -15,6 +15,7 @@ import {
   CATALOG, EVENTS, HOUR, PRODUCT, PROFILE, T0, access,
 } from '../../test/fixtures/store/scope-events.js';
 import { commitOf, rowsUpTo } from '../../test/fixtures/store/commits.js';
+import { runRespondStoreContract } from './respond-store.contract.js';
 
 /** A part of the suite a backend does not run, and why (at least a sentence). */
 export interface Skip {
@@ -33,6 +34,8 @@ export interface StoreContractTarget {
   readonly crash: { readonly url: () => string; readonly reopen: (url: string) => Promise<Store> } | Skip;
   /** Row isolation (a row the backend refuses never fails a load); present only as a {@link Skip}. */
   readonly isolation?: Skip;
+  /** The response roles (incidents, saved scope runs, holds, retention); run unless skipped with a reason. */
+  readonly respond?: Skip;
 }
 
 function isSkip(x: object): x is Skip {
@@ -378,6 +381,9 @@ export function runStoreContract(name: string, target: StoreContractTarget): voi
         await expect(s.commit(commitOf(seq))).rejects.toMatchObject({ code: 'ERR_STORE' });
       });
     }
+
+    if (target.respond !== undefined) skipped('the response roles: incidents, saved scope runs, holds, retention', target.respond);
+    else runRespondStoreContract(open);
   });
 }
 

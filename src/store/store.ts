@@ -1,13 +1,15 @@
 /**
  * What every storage backend implements (DuckDB embedded; ClickHouse later), split into the
  * roles callers use: {@link IngestStore}, {@link ReferenceStore}, {@link AlertStore},
- * {@link ScopeStore} and {@link StoreOperations}. {@link Store} is all of them; a caller takes
+ * {@link ScopeStore} and {@link StoreOperations}, and the response's `IncidentStore`,
+ * `ScopeRunStore` and `RetentionStore` (`respond-store.ts`). {@link Store} is all of them; a caller takes
  * the narrowest role it needs (scope takes `ScopeStore & AlertStore`). Every backend passes
  * the shared contract suite in `store.contract.ts`.
  */
 import type {
   AccessEvent, Alert, AlertStatus, CatalogRoute, Indicator, KeyRecord, LedgerEvent, Severity,
 } from '../model/index.js';
+import type { IncidentStore, RetentionStore, ScopeRunStore } from './respond-store.js';
 
 /** An indicator as stored, tied to the alert it came from. */
 export interface StoredIndicator extends Indicator {
@@ -199,5 +201,6 @@ export interface StoreOperations {
   close(): Promise<void>;
 }
 
-/** A whole backend: every role. */
-export interface Store extends IngestStore, ReferenceStore, AlertStore, ScopeStore, StoreOperations {}
+/** A whole backend: every role (the response's roles are in `respond-store.ts`). */
+export interface Store extends IngestStore, ReferenceStore, AlertStore, ScopeStore, StoreOperations,
+  IncidentStore, ScopeRunStore, RetentionStore {}

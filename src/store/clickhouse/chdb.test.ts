@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Indicator } from '../../model/index.js';
 import { openDuckDbStore } from '../duckdb/open.js';
 import { runStoreContract } from '../store.contract.js';
+import { CLICKHOUSE_RESPOND_REASON } from './respond-refused.js';
 import type { Store } from '../store.js';
 import { clickhouseBackend } from './backend.js';
 import { sqlString } from './escape.js';
@@ -59,6 +60,7 @@ runStoreContract('clickhouse SQL on chdb 26.x', {
   isolation: { skip: 'the ClickHouse backend does not isolate refused rows yet: a lone UTF-16 surrogate fails the whole commit load ("Cannot parse escape sequence"), so serve on ClickHouse stops storing on such a row' },
   open: () => openChdb(),
   crash: { skip: 'chDB runs inside this test process, so killing its writer would kill the test; clickhouse.test.ts runs this part against clickhouse-server' },
+  respond: { skip: CLICKHOUSE_RESPOND_REASON },
 });
 
 /** Collects an async iterable. */

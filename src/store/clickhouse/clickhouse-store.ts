@@ -20,6 +20,7 @@ import { distributedTablesSql, plainTablesSql, tableNames, type TableNames } fro
 import { affectedSql, aggregates, buildHits, fieldsOf, type ScopeHits } from './scope-sql.js';
 import type { ClickHouseSql, Settings } from './sql.js';
 import { verifyShards } from './shards.js';
+import { RespondRolesRefused } from './respond-refused.js';
 
 /** Rows per bulk insert: one 18.16 block (`max_insert_block_size`), so one part per month touched. */
 export const BULK_INSERT_ROWS = 1_048_576;
@@ -41,7 +42,7 @@ export interface ClickHouseStoreOptions {
 }
 
 /** ClickHouse-backed store; create with `openClickHouseStore`. */
-export class ClickHouseStore implements Store {
+export class ClickHouseStore extends RespondRolesRefused implements Store {
   readonly backend = 'clickhouse';
   private readonly tables: TableNames;
   private readonly access: InsertPipe;
@@ -54,6 +55,7 @@ export class ClickHouseStore implements Store {
   private closed = false;
 
   constructor(private readonly sql: ClickHouseSql, private readonly opts: ClickHouseStoreOptions) {
+    super();
     this.tables = tableNames(opts.database, opts.cluster);
     // A Distributed insert returns once every shard has its rows, not when they are spooled.
     this.insertSettings = opts.cluster === undefined ? {} : { insert_distributed_sync: 1 };

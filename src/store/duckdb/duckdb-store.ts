@@ -12,6 +12,7 @@ import { BreachwatchError } from '../../model/index.js';
 import type {
   AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoreCommit, StoredIndicator, StoredRequest, RejectedRow,
 } from '../store.js';
+import type { IncidentStore, RetentionStore, ScopeRunStore } from '../respond-store.js';
 import * as alerts from './alerts.js';
 import * as deliveries from './deliveries.js';
 import type { DeliveryFilter, DeliveryIntent, DeliveryOutcome, DeliveryRecord, DeliveryState, DeliveryStore } from '../delivery.js';
@@ -55,28 +56,31 @@ interface HitsEntry {
   dropped: boolean;
 }
 
-/** DuckDB-backed store (with the delivery ledger); create with `openDuckDbStore`. */
-export class DuckDbStore implements Store, DeliveryStore {
+/**
+ * The events, reference, alert, scope and delivery-ledger roles of the DuckDB store;
+ * `DuckDbStore` (`respond-store.ts`) adds the response's roles. Create with `openDuckDbStore`.
+ */
+export class DuckDbEventStore implements Omit<Store, keyof (IncidentStore & ScopeRunStore & RetentionStore)>, DeliveryStore {
   readonly backend = 'duckdb';
   private readonly access: StagedLoader;
   private readonly ledger: StagedLoader;
   private readonly commits: CommitLoader;
   private readonly pushAccess: (head: string, body: string, tail: string) => void;
-  private generation = 0;
+  protected generation = 0;
   private hits = new WeakMap<ScopeQuery, HitsEntry>();
   /** Hits tables that exist now (in use or cached). */
   private readonly liveHits = new Set<HitsEntry>();
   private scratchSeq = 0;
   private useSeq = 0;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly streams = new Set<DuckDBConnection>();
-  private closed = false;
+  protected readonly streams = new Set<DuckDBConnection>();
+  protected closed = false;
 
   constructor(
-    private readonly instance: DuckDBInstance,
+    protected readonly instance: DuckDBInstance,
     private readonly conn: DuckDBConnection,
     private readonly loaderConns: readonly DuckDBConnection[],
-    private readonly dir: string,
+    protected readonly dir: string,
     private readonly ownDirs: readonly string[],
     private readonly onClose: () => void = () => undefined,
     loading: { readonly batchLines?: number; readonly maxAgeMs?: number; readonly ordered?: boolean; readonly splitAppends?: boolean } = {},
@@ -108,7 +112,7 @@ export class DuckDbStore implements Store, DeliveryStore {
   }
 
   /** Runs `fn` on the main connection, one at a time. */
-  private serial<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  protected serial<T>(fn: (c: DuckDBConnection) => Promise<T>): Promise<T> {
     const next = this.queue.then(() => fn(this.conn));
     this.queue = next.catch(() => undefined);
     return next;

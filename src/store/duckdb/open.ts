@@ -11,7 +11,7 @@ import { basename, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { BreachwatchError } from '../../model/index.js';
 import type { Store } from '../store.js';
-import { DuckDbStore } from './duckdb-store.js';
+import { DuckDbStore } from './respond-store.js';
 
 /** DuckDB threads that leave one core to the JavaScript thread (at least one). */
 export function threadsBesideJavaScript(): number {

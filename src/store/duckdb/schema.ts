@@ -6,6 +6,7 @@
 
 import { COMMIT_TABLE_SQL } from './commit-loader.js';
 import { DELIVERIES_TABLE_SQL } from './deliveries.js';
+import { RESPOND_TABLES_SQL } from './respond-schema.js';
 
 /** Macros: `bw_ip6hex` expands an IPv6 text form to 32 hex digits; `bw_subnet` keys /24 and /48. */
 export const MACROS_SQL = [
@@ -58,4 +59,5 @@ export const TABLES_SQL = [
      first_seen TIMESTAMP NOT NULL, last_seen TIMESTAMP NOT NULL, retracted BOOLEAN NOT NULL DEFAULT false,
      PRIMARY KEY (alert_id, type, value))`,
   DELIVERIES_TABLE_SQL,
+  ...RESPOND_TABLES_SQL,
 ];

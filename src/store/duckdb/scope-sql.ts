@@ -19,11 +19,12 @@ export interface ScopeHits {
   readonly empty: boolean;
 }
 
-const IND_COLUMNS = `{type: 'VARCHAR', value: 'VARCHAR', key: 'VARCHAR', lo: 'VARCHAR', hi: 'VARCHAR',
+/** read_json columns of staged indicator rows. */
+export const IND_COLUMNS = `{type: 'VARCHAR', value: 'VARCHAR', key: 'VARCHAR', lo: 'VARCHAR', hi: 'VARCHAR',
   first_seen: 'BIGINT', last_seen: 'BIGINT'}`;
 
 /** How each indicator type matches an access row `a` against an indicator row `i`. */
-const MATCH: Record<Indicator['type'], string> = {
+export const MATCH: Record<Indicator['type'], string> = {
   token: 'i.value = a.jti',
   ip: 'i.value = a.src_ip',
   subnet: 'i.key = a.subnet AND (i.lo IS NULL OR bw_host(a.src_ip) BETWEEN i.lo AND i.hi)',
@@ -33,7 +34,7 @@ const MATCH: Record<Indicator['type'], string> = {
 };
 
 /** Indicator rows as staged (subnets expanded to keys). */
-function indicatorRows(indicators: readonly Indicator[]): object[] {
+export function indicatorRows(indicators: readonly Indicator[]): object[] {
   const rows: object[] = [];
   for (const ind of indicators) {
     const base = { type: ind.type, value: ind.value, first_seen: ind.first_seen, last_seen: ind.last_seen };
