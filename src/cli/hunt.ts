@@ -9,7 +9,7 @@ import { terminalProgress } from '../pipeline/progress.js';
 import { expandInputs, intOption } from './files.js';
 
 interface HuntFlags {
-  access: string[]; ledger?: string[]; keys?: string; staff?: string; catalog?: string; db: string;
+  access: string[]; ledger?: string[]; keys?: string; staff?: string; catalog?: string; clients?: string; honey?: string; db: string;
   alerts?: string; quarantine?: string; sigma?: string[]; strict?: boolean; append?: boolean;
   lateness?: string; reorder?: string; summary?: string; json?: boolean;
 }
@@ -23,6 +23,8 @@ export function registerHunt(program: Command): void {
     .option('--keys <file>', 'key registry JSON')
     .option('--staff <file>', 'staff roster (JSON or CSV)')
     .option('--catalog <file>', 'API catalog (JSON or YAML)')
+    .option('--clients <file>', 'client registry (JSON or YAML): which clients may act on other accounts')
+    .option('--honey <file>', 'honey accounts: one id per line, or salt:<text> then sha256:<hex> lines')
     .option('--db <path>', 'DuckDB store to write (replaced unless --append)', 'breachwatch.duckdb')
     .option('--append', 'add to an existing store instead of replacing it')
     .option('--alerts <file>', 'write alerts as NDJSON here')
@@ -41,6 +43,8 @@ export function registerHunt(program: Command): void {
         ...(f.keys !== undefined && { keys: f.keys }),
         ...(f.staff !== undefined && { staff: f.staff }),
         ...(f.catalog !== undefined && { catalog: f.catalog }),
+        ...(f.clients !== undefined && { clients: f.clients }),
+        ...(f.honey !== undefined && { honey: f.honey }),
         ...(f.alerts !== undefined && { alerts: f.alerts }),
         ...(f.quarantine !== undefined && { quarantine: f.quarantine }),
         ...(f.sigma !== undefined && { sigma: f.sigma }),

@@ -28,6 +28,10 @@ export interface HuntOptions {
   readonly keys?: string;
   readonly staff?: string;
   readonly catalog?: string;
+  /** Client registry (contract §7). */
+  readonly clients?: string;
+  /** Honey-account list (contract §8). */
+  readonly honey?: string;
   /** DuckDB file; replaced unless `append`. */
   readonly db: string;
   readonly append?: boolean;
@@ -54,6 +58,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
     ...(opts.keys !== undefined && { keys: opts.keys }),
     ...(opts.staff !== undefined && { staff: opts.staff }),
     ...(opts.catalog !== undefined && { catalog: opts.catalog }),
+    ...(opts.clients !== undefined && { clients: opts.clients }),
+    ...(opts.honey !== undefined && { honey: opts.honey }),
   });
   const detectors = await buildDetectors(ref, opts);
   const store = await openStore(opts);

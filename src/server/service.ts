@@ -65,6 +65,7 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
   const ref = await loadReference({
     ...(r.keys !== undefined && { keys: r.keys }), ...(r.staff !== undefined && { staff: r.staff }),
     ...(r.catalog !== undefined && { catalog: r.catalog }),
+    ...(r.clients !== undefined && { clients: r.clients }), ...(r.honey !== undefined && { honey: r.honey }),
   });
   await mkdir(config.state_dir, { recursive: true });
   const detectors = await detectorsFor(config, ref);
