@@ -10,6 +10,9 @@ export const SCENARIOS = [
   'token-replay',
   'credential-stuffing',
   'insider-console',
+  'unauthenticated-enumeration',
+  'cross-account-harvest',
+  'honey-account-hit',
 ] as const;
 
 /** One of {@link SCENARIOS}. */
