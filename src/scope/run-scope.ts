@@ -1,13 +1,14 @@
 /**
- * The scope stage: from chosen alerts to `affected_accounts.csv` and `summary.json` —
- * who was affected, and what of theirs reached the attacker.
+ * The scope stage: from chosen alerts (and the pivots they lead to) to `affected_accounts.csv`
+ * and `summary.json` — who was affected, and what of theirs reached the attacker.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Severity } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { chooseScope } from './choose.js';
-import { buildSummary } from './summary.js';
+import { expandPivots, type PivotOptions } from './pivot.js';
+import { buildSummary, type PivotSummary } from './summary.js';
 import { writeAffectedCsv } from './write-csv.js';
 
 /** What to scope and where to write it. */
@@ -18,6 +19,8 @@ export interface ScopeOptions {
   readonly alertIds?: readonly string[];
   /** Output folder (created if missing). */
   readonly out: string;
+  /** Which pivots to follow (default all; `{steps: []}` follows none). */
+  readonly pivots?: PivotOptions;
 }
 
 /** What a scope run did. */
@@ -41,15 +44,25 @@ export interface ScopeReport {
 export async function runScope(store: Store, opts: ScopeOptions): Promise<ScopeReport> {
   const choice = await chooseScope(store, opts);
   await mkdir(opts.out, { recursive: true });
+  const piv = await expandPivots(store, choice.alerts, choice.indicators, opts.pivots);
   // One query object for both calls: the store computes the matching requests once.
-  const q = { indicators: choice.indicators };
+  const q = { indicators: piv.indicators };
   const csv = join(opts.out, 'affected_accounts.csv');
   const written = await writeAffectedCsv(store.affectedAccounts(q), csv);
-  const summary = buildSummary(await store.scopeAggregates(q), choice.alerts, choice.indicators);
+  const agg = await store.scopeAggregates(q);
+  // What the pivots added, against the alerts' own indicators (a second query only when they added any).
+  const base = piv.added.length === 0 ? agg : await store.scopeAggregates({ indicators: choice.indicators });
+  const requests = (a: typeof agg): number => a.by_day.reduce((n, d) => n + d.requests, 0);
+  const pivots: PivotSummary = {
+    steps: piv.steps, sources: { attacker: piv.sources.attacker.length, shared: piv.sources.shared.length },
+    tokens_added: piv.added.length,
+    accounts_added: agg.accounts_affected - base.accounts_affected, requests_added: requests(agg) - requests(base),
+  };
+  const summary = buildSummary(agg, choice.alerts, piv.indicators, pivots);
   const summaryPath = join(opts.out, 'summary.json');
   await writeFile(summaryPath, JSON.stringify(summary, null, 2) + '\n');
   return {
-    alerts: choice.alerts.length, indicators: choice.indicators.length,
+    alerts: choice.alerts.length, indicators: piv.indicators.length,
     accounts_affected: written.accounts, requests: written.requests, csv, summary: summaryPath,
   };
 }

@@ -5,6 +5,18 @@
 import { toRfc3339 } from '../model/index.js';
 import type { Alert, Indicator } from '../model/index.js';
 import type { ScopeAggregates } from '../store/index.js';
+import type { PivotStepReport } from './pivot.js';
+
+/** The summary's `pivots` section: each step with its counts, and what they added. */
+export interface PivotSummary {
+  readonly steps: readonly PivotStepReport[];
+  /** Sources judged the attacker's alone / refused as shared with customers. */
+  readonly sources: { readonly attacker: number; readonly shared: number };
+  readonly tokens_added: number;
+  /** Accounts and requests only the pivots reached. */
+  readonly accounts_added: number;
+  readonly requests_added: number;
+}
 
 /** The contract's summary.json. */
 export interface ScopeSummary {
@@ -16,12 +28,17 @@ export interface ScopeSummary {
     ip: string; country?: string; asn?: string; requests: number; accounts: number; first: string; last: string;
   }[];
   readonly indicators: { ips: string[]; kids: string[]; tokens: number };
+  readonly pivots: PivotSummary;
 }
+
+const NO_PIVOTS: PivotSummary = { steps: [], sources: { attacker: 0, shared: 0 }, tokens_added: 0, accounts_added: 0, requests_added: 0 };
 
 const uniqSorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
 /** Summary of one scope run. `kids` are the entity ids of the chosen `key` alerts. */
-export function buildSummary(agg: ScopeAggregates, alerts: readonly Alert[], indicators: readonly Indicator[]): ScopeSummary {
+export function buildSummary(
+  agg: ScopeAggregates, alerts: readonly Alert[], indicators: readonly Indicator[], pivots: PivotSummary = NO_PIVOTS,
+): ScopeSummary {
   return {
     window: agg.window === null ? { from: null, to: null } : { from: toRfc3339(agg.window.from), to: toRfc3339(agg.window.to) },
     accounts_affected: agg.accounts_affected,
@@ -33,5 +50,6 @@ export function buildSummary(agg: ScopeAggregates, alerts: readonly Alert[], ind
       kids: uniqSorted(alerts.filter((a) => a.entity.type === 'key').map((a) => a.entity.id)),
       tokens: new Set(indicators.filter((i) => i.type === 'token').map((i) => i.value)).size,
     },
+    pivots,
   };
 }

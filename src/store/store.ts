@@ -46,7 +46,52 @@ export interface ScopeAggregates {
   }[];
 }
 
-export interface Store {
+/** Token uses at one source (scope's pivot from tokens to their sources). */
+export interface SourceUse {
+  readonly ip: string;
+  readonly requests: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** What the tokens used at one source look like (scope's test of whether a source is the attacker's alone). */
+export interface SourceProfile {
+  readonly ip: string;
+  readonly tokens: number;
+  /** Tokens whose requests are under `minPersonalShare` personal-route requests: a customer's session. */
+  readonly customerLike: number;
+}
+
+/** One token used at a set of sources, counted over its whole history. Times epoch ms. */
+export interface TokenUse {
+  readonly jti: string;
+  readonly requests: number;
+  readonly personal: number;
+  /** Requests made from sources outside the set. */
+  readonly elsewhere: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/**
+ * The queries scope's pivots need (see `src/scope/pivot.ts`). Every backend answers them over
+ * the same access, ledger and catalog tables that scope reads.
+ */
+export interface PivotQueries {
+  /** Sources the given tokens were used from, each token within its window. */
+  tokenSources(tokens: readonly Indicator[]): Promise<SourceUse[]>;
+  /**
+   * Sources that used tokens signed with `kid` within [from, to] that the ledger never issued;
+   * none when the ledger recorded no issue of that key in the window (nothing to compare with).
+   */
+  keySources(kid: string, from: number, to: number): Promise<SourceUse[]>;
+  /** For each source, how many tokens it served and how many of those look like a customer's session. */
+  sourceProfiles(ips: readonly string[], minPersonalShare: number): Promise<SourceProfile[]>;
+  /** Tokens used at any of `ips`, except `known`, each with its whole history counted. */
+  sourceTokens(ips: readonly string[], known: readonly string[]): Promise<TokenUse[]>;
+}
+
+export interface Store extends PivotQueries {
   readonly backend: string;
   /** Creates tables if missing. */
   init(): Promise<void>;

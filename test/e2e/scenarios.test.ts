@@ -2,7 +2,9 @@
  * Acceptance: every simulated scenario at 50k accounts × 60 days, hunted and scoped end to end.
  * Affected-account recall must be 100% and precision ≥ 99.9% against the simulator's ground
  * truth; `forged-token` must be detected within one minute of event time after the first forged
- * request; `benign` must raise no critical or high alert. Time to detect is printed per scenario.
+ * request; `unauthenticated-enumeration` and every planted honey account read are detected at
+ * the very response that exposed them; `benign` must raise no critical or high alert. Time to
+ * detect and critical/high counts are printed per scenario.
  *
  * `npm test` runs every scenario at 10k accounts × 21 days (about a minute): small enough for a
  * newcomer's test command, large enough that each assertion can fail (at 4k × 12 days the
@@ -36,7 +38,8 @@ async function runScenario(scenario: ScenarioName) {
   const db = join(dir, 'store.duckdb');
   const summary = await hunt({
     access: await expandInputs([join(sim, 'access')], 'access'), ledger: await expandInputs([join(sim, 'ledger')], 'ledger'),
-    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'), db,
+    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'),
+    clients: join(sim, 'clients.yaml'), honey: join(sim, 'honey.txt'), db,
     alerts: join(dir, 'alerts.ndjson'),
   });
   const alerts = (await readFile(join(dir, 'alerts.ndjson'), 'utf8')).trim().split('\n').filter(Boolean)
@@ -44,6 +47,7 @@ async function runScenario(scenario: ScenarioName) {
   const store = await openDuckDbStore(db);
   await runScope(store, { minSeverity: 'high', out: join(dir, 'scope') }).finally(() => store.close());
   const truth = await readTruth(join(sim, 'truth.json'));
+  const raw = JSON.parse(await readFile(join(sim, 'truth.json'), 'utf8')) as { attack: Record<string, unknown> | null };
   const found = await readAffectedIds(join(dir, 'scope', 'affected_accounts.csv'));
   const agree = agreement(truth.attack?.affected_accounts ?? [], found);
   // Time to detect: the first critical/high alert on traffic (not the start-up key audit) after the attack began.
@@ -53,10 +57,11 @@ async function runScenario(scenario: ScenarioName) {
     .filter((a) => began === undefined || Date.parse(a.detected_at) >= began)
     .sort((a, b) => a.detected_at.localeCompare(b.detected_at))[0];
   const ttdMs = began !== undefined && firstAlert ? Date.parse(firstAlert.detected_at) - began : undefined;
-  console.log(`[${scenario}] ${summary.totals.accepted} events, ${alerts.length} alerts; affected truth ${agree.truth}, ` +
+  const sev = (s: string): number => alerts.filter((a) => a.severity === s).length;
+  console.log(`[${scenario}] ${summary.totals.accepted} events, ${alerts.length} alerts (${sev('critical')} critical, ${sev('high')} high); affected truth ${agree.truth}, ` +
     `found ${agree.found}, recall ${(100 * agree.recall).toFixed(3)}%, precision ${(100 * agree.precision).toFixed(3)}%; ` +
     `time to detect ${ttdMs === undefined ? 'n/a' : `${(ttdMs / 1000).toFixed(1)} s (${firstAlert?.detector})`}`);
-  return { alerts, agree, ttdMs, summary };
+  return { alerts, agree, ttdMs, summary, attack: raw.attack };
 }
 
 describe(`scenarios at ${ACCOUNTS} accounts × ${DAYS} days`, () => {
@@ -76,6 +81,22 @@ describe(`scenarios at ${ACCOUNTS} accounts × ${DAYS} days`, () => {
       expect(r.agree.precision).toBeGreaterThanOrEqual(0.999);
       expect(r.ttdMs).toBeDefined();
       if (scenario === 'forged-token') expect(r.ttdMs!).toBeLessThanOrEqual(60_000);
+      // Detected on the first response that exposed anything: no event time lost at all.
+      const firstOf = (detector: string): string | undefined =>
+        r.alerts.filter((a) => a.detector === detector).map((a) => a.detected_at).sort()[0];
+      if (scenario === 'unauthenticated-enumeration') {
+        expect(firstOf('unauthenticated-exposure')).toBe(r.attack?.first_exposure_time);
+      }
+      if (scenario === 'honey-account-hit' || (r.attack?.first_honey_read_time ?? null) !== null) {
+        expect(r.attack?.first_honey_read_time).toBeTypeOf('string');
+        expect(firstOf('honey-account-read')).toBe(r.attack?.first_honey_read_time);
+      }
+      if (scenario === 'cross-account-harvest') {
+        const first = r.alerts.find((a) => a.detector === 'cross-account-access');
+        // at its first read of another account, and its window starts there
+        expect(first?.detected_at).toBeDefined();
+        expect(first?.detected_at).toBe(first?.first_seen);
+      }
     }, 900_000);
   }
 });

@@ -7,8 +7,10 @@ import { rm } from 'node:fs/promises';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { AccessEvent, Alert, CatalogRoute, KeyRecord, LedgerEvent } from '../../model/index.js';
 import type {
-  AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoredIndicator,
+  AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, SourceProfile, SourceUse, Store, StoredIndicator, TokenUse,
 } from '../store.js';
+import type { Indicator } from '../../model/index.js';
+import * as pivots from './pivot-sql.js';
 import * as alerts from './alerts.js';
 import { pushAccessLine, insertAccessSql, insertLedgerSql, ledgerLine } from './access-staging.js';
 import { putCatalog, putKeys } from './reference.js';
@@ -196,6 +198,26 @@ export class DuckDbStore implements Store {
   async scopeAggregates(q: ScopeQuery): Promise<ScopeAggregates> {
     const h = await this.scopeHits(q);
     return this.serial((c) => aggregates(c, h));
+  }
+
+  async tokenSources(tokens: readonly Indicator[]): Promise<SourceUse[]> {
+    await this.flush();
+    return this.serial((c) => pivots.tokenSources(c, this.dir, tokens));
+  }
+
+  async keySources(kid: string, from: number, to: number): Promise<SourceUse[]> {
+    await this.flush();
+    return this.serial((c) => pivots.keySources(c, kid, from, to));
+  }
+
+  async sourceProfiles(ips: readonly string[], minPersonalShare: number): Promise<SourceProfile[]> {
+    await this.flush();
+    return this.serial((c) => pivots.sourceProfiles(c, this.dir, ips, minPersonalShare));
+  }
+
+  async sourceTokens(ips: readonly string[], known: readonly string[]): Promise<TokenUse[]> {
+    await this.flush();
+    return this.serial((c) => pivots.sourceTokens(c, this.dir, ips, known));
   }
 
   async releaseMemory(): Promise<void> {
