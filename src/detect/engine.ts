@@ -38,9 +38,12 @@ export interface EngineOptions {
   readonly onAlert?: (a: Alert) => void;
 }
 
-/** JSON-serializable engine state. */
+/**
+ * JSON-serializable engine state. v2: the exposure detectors' state, ledger records with grant
+ * and client, actors with their grant.
+ */
 export interface EngineSnapshot {
-  readonly v: 1;
+  readonly v: 2;
   readonly watermark: number | null;
   readonly lastTick: number | null;
   readonly startedAt: number | null;
@@ -148,7 +151,7 @@ export class Engine {
     const detectors: Record<string, unknown> = {};
     for (const d of this.dets) detectors[d.name] = d.snapshot();
     return {
-      v: 1,
+      v: 2,
       watermark: this.watermark ?? null,
       lastTick: this.lastTick === -Infinity ? null : this.lastTick,
       startedAt: this.startedAt ?? null,
@@ -160,7 +163,7 @@ export class Engine {
 
   /** Loads a snapshot into this engine (built with the same detector set). */
   restore(s: EngineSnapshot): void {
-    if (s.v !== 1) throw new BreachwatchError('ERR_STATE', `unknown engine snapshot version ${String(s.v)}`);
+    if (s.v !== 2) throw new BreachwatchError('ERR_STATE', `unknown engine snapshot version ${String(s.v)}`);
     for (const d of this.dets) {
       if (!(d.name in s.detectors)) throw new BreachwatchError('ERR_STATE', `snapshot lacks detector ${d.name}`);
       d.restore(s.detectors[d.name]);
