@@ -147,6 +147,8 @@ export class CrossAccountDetector implements Detector {
       events: r.events + p.deniedN, accounts: others, evidence: r.evidence,
       details: {
         principal: p.entity.id, client_id: p.client, client_kind: 'customer', grant: p.grant, kid: p.kid,
+        // without a registry every client is a customer client (contract §7), consoles included
+        client_registry: clientsOf(ctx).size > 0,
         other_accounts: others, reads: r.events, denied_attempts: p.deniedN, denied_accounts: tried,
         sample_jtis: [...p.jtis], top_sources: r.topSources(),
       },
