@@ -33,6 +33,14 @@ describe('HoneyMatcher', () => {
     expect(m.hashes).toBeGreaterThan(40);
   });
 
+  it('grows its cache as accounts come, remembering each', () => {
+    const m = new HoneyMatcher(salted(['m-honey']), 1 << 16);
+    for (let i = 0; i < 20_000; i++) m.isHoney(`m-${i}`);
+    for (let i = 0; i < 20_000; i++) m.isHoney(`m-${i}`);
+    expect(m.hashes).toBe(20_000);
+    expect(m.bytes()).toBeLessThanOrEqual(8 * 65_536 + 100);
+  });
+
   it('is inactive without a list or with an empty one', () => {
     expect(new HoneyMatcher(undefined).active).toBe(false);
     expect(new HoneyMatcher({ salt: 'x', entries: new Set() }).active).toBe(false);
