@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Severity } from '../model/index.js';
 import type { Store } from '../store/index.js';
-import { runScope } from '../scope/index.js';
+import { runScope, type PivotOptions } from '../scope/index.js';
 
 /** One job's state. */
 export interface ScopeJob {
@@ -28,7 +28,7 @@ export class ScopeJobs {
   constructor(private readonly store: Store, private readonly root: string) {}
 
   /** Starts a job; returns at once. */
-  start(by: string, opts: { minSeverity?: Severity; alertIds?: readonly string[] }): ScopeJob {
+  start(by: string, opts: { minSeverity?: Severity; alertIds?: readonly string[]; pivots?: PivotOptions }): ScopeJob {
     const job_id = randomUUID();
     const dir = join(this.root, job_id);
     const job: ScopeJob = { job_id, status: 'running', dir, started_by: by };

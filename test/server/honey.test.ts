@@ -62,4 +62,27 @@ describe('serve with a honey list', () => {
     expect(logs).toContain('breachwatch serve listening');
     for (const secret of ['fixture-salt-0001', 'm-777', 'm-778']) expect(logs).not.toContain(secret);
   });
+
+  it('runs scope jobs with or without pivots, and answers 400 to an unknown pivot', async () => {
+    const post = (body: object): Promise<Response> => fetch(`${t.url}/api/v1/scope`, {
+      method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${t.keys.analyst}`, 'content-type': 'application/json' },
+    });
+    const bad = await post({ pivots: ['everything'] });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { code: string }).code).toBe('ERR_BAD_REQUEST');
+    const run = async (body: object): Promise<{ accounts_affected: number; pivots: { steps: unknown[] } }> => {
+      const { job_id } = (await (await post(body)).json()) as { job_id: string };
+      return within(20_000, `scope job ${job_id}`, async () => {
+        const r = await getJson<{ status: string; result?: { accounts_affected: number; pivots: { steps: unknown[] } } }>(`${t.url}/api/v1/scope/${job_id}`, t.keys.analyst);
+        return r.body.status === 'done' ? r.body.result : undefined;
+      });
+    };
+    const off = await run({ pivots: [] });
+    const on = await run({});
+    expect(off.pivots.steps).toEqual([]);
+    expect(on.pivots.steps.length).toBeGreaterThan(0);
+    // m-501, m-777 and the 30 others the token read, and m-500's own profile is not among them
+    expect(on.accounts_affected).toBe(32);
+    expect(off.accounts_affected).toBe(32);
+  });
 });
