@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckDbStore, type Store } from '../store/index.js';
-import { ALERTS, A, B, C, CATALOG, D, INDICATORS, X, pivotWorld } from '../../test/fixtures/store/pivot-events.js';
+import { ALERTS, A, B, C, CATALOG, D, E, INDICATORS, X, pivotWorld } from '../../test/fixtures/store/pivot-events.js';
 import { expandPivots, type PivotStep } from './pivot.js';
 import { runScope } from './run-scope.js';
 
@@ -35,22 +35,22 @@ const pivot = async (steps?: PivotStep[]): Promise<string[]> =>
   (await expandPivots(store, ALERTS, INDICATORS, steps === undefined ? {} : { steps })).added.map((i) => i.value).sort();
 
 describe('scope pivots', () => {
-  it('follow the pool to every stuffed session and the key to its forged token\'s source, never into the NAT crowd', async () => {
+  it('follow the pool to every stuffed session and the key to its forged token\'s source, never into the NAT crowd or the staff egress', async () => {
     const r = await expandPivots(store, ALERTS, INDICATORS);
     // j-forged: the key's never-issued token itself (the key alert named no token)
     expect(r.added.map((i) => i.value).sort()).toEqual(['j-forged', 'j-t2', 'j-t3', 'j-t4', 'j-t8']);
-    expect(r.sources).toEqual({ attacker: [B, A, C, D].sort(), shared: [X] });
+    expect(r.sources).toEqual({ attacker: [B, A, C, D].sort(), shared: [E, X].sort() });
     // j-t3 leads from B to C (a source of its own), then j-t4 is found there
     const steps = r.steps.map((s) => `${s.step}#${s.round} from ${s.from} found ${s.found} followed ${s.followed}`);
     expect(steps).toEqual([
       'key-sources#0 from 1 found 1 followed 1',
-      'token-sources#1 from 2 found 3 followed 2',
+      'token-sources#1 from 3 found 4 followed 2',
       'source-tokens#1 from 3 found 4 followed 3',
       'token-sources#2 from 4 found 4 followed 1',
       'source-tokens#2 from 4 found 2 followed 2',
       'token-sources#3 from 2 found 2 followed 0',
     ]);
-    expect(r.steps[1]?.not_followed).toEqual({ shared_with_customers: 1 });
+    expect(r.steps[1]?.not_followed).toEqual({ shared_with_customers: 1, shared_with_staff: 1 });
     // a followed token covers its whole life
     expect(r.added.find((i) => i.value === 'j-t3')).toMatchObject({ first_seen: Date.UTC(2025, 6, 1, 0, 20), last_seen: Date.UTC(2025, 6, 1, 0, 21) });
   });
@@ -69,10 +69,11 @@ describe('scope pivots', () => {
     const r = await runScope(store, { out, minSeverity: 'high' });
     const csv = await readFile(r.csv, 'utf8');
     const ids = csv.trim().split('\n').slice(1).map((l) => l.split(',')[0]);
-    expect(ids).toEqual(['m-2', 'm-3', 'm-4', 'm-7', 'm-8', 'm-honey', 'm-honey2']);
+    // the colleagues' lookups at the staff egress (m-20x, m-21x) are not in it
+    expect(ids).toEqual(['m-2', 'm-3', 'm-4', 'm-7', 'm-8', 'm-honey', 'm-honey2', 'm-honey3']);
     const summary = JSON.parse(await readFile(r.summary, 'utf8')) as { pivots: Record<string, unknown> };
-    expect(summary.pivots).toMatchObject({ sources: { attacker: 4, shared: 1 }, tokens_added: 5, accounts_added: 5, requests_added: 9 });
+    expect(summary.pivots).toMatchObject({ sources: { attacker: 4, shared: 2 }, tokens_added: 5, accounts_added: 5, requests_added: 9 });
     const off = await runScope(store, { out: join(out, 'off'), minSeverity: 'high', pivots: { steps: [] } });
-    expect(off.accounts_affected).toBe(2);
+    expect(off.accounts_affected).toBe(3);
   });
 });

@@ -9,10 +9,12 @@
  *
  * A source only joins the attacker's set if it is theirs alone: not one token it ever served
  * looks like a customer's session (under 80% personal-route requests — customers browse, shop,
- * check out). A carrier NAT or office proxy that an attacker also used is listed as shared and
+ * check out) or acts on other accounts (a console or batch job: another principal's work). A
+ * carrier NAT, office proxy or staff egress that an attacker also used is listed as shared and
  * not followed, so its crowd is never pulled in. A token is followed only if every one of its
- * requests came from the attacker's sources and it reads like a harvest (≥ 80% personal); it
- * then covers its whole life. A harvest-shaped token that was also used elsewhere leads to
+ * requests came from the attacker's sources, it reads like a harvest (≥ 80% personal) and it
+ * read only its own `sub`'s data (a stolen, forged or taken-over session; a principal acting on
+ * others is in scope only through its own `actor` indicator); it then covers its whole life. A harvest-shaped token that was also used elsewhere leads to
  * those other sources, which are judged the same way before the token is looked at again. Sources become no indicator themselves (an address's other
  * traffic is not proven the attacker's); tokens do. Steps repeat until nothing new is found
  * (at most `maxRounds`), and each is listed in the summary with its counts. Each step can be
@@ -44,6 +46,8 @@ export interface PivotOptions {
 export interface PivotStepReport {
   readonly step: PivotStep;
   readonly round: number;
+  /** The key a `key-sources` step started from. */
+  readonly key?: string;
   /** How many keys, tokens or sources it started from. */
   readonly from: number;
   /** Sources or tokens it found. */
@@ -85,9 +89,10 @@ export async function expandPivots(
     const refused: Record<string, number> = {};
     let joined = 0;
     for (const p of await store.sourceProfiles(todo, share)) {
-      if (p.customerLike > 0) {
+      const why = p.customerLike > 0 ? 'shared_with_customers' : p.actingForOthers > 0 ? 'shared_with_staff' : undefined;
+      if (why !== undefined) {
         shared.add(p.ip);
-        refused.shared_with_customers = (refused.shared_with_customers ?? 0) + 1;
+        refused[why] = (refused[why] ?? 0) + 1;
       } else {
         attacker.add(p.ip);
         joined++;
@@ -107,7 +112,7 @@ export async function expandPivots(
       const uses = await store.keySources(a.entity.id, Date.parse(a.first_seen), Date.parse(a.last_seen));
       const before = attacker.size;
       const { refused } = await admit(uses.map((u) => u.ip));
-      steps.push({ step: 'key-sources', round: 0, from: 1, found: uses.length, followed: attacker.size - before, not_followed: refused });
+      steps.push({ step: 'key-sources', round: 0, key: a.entity.id, from: 1, found: uses.length, followed: attacker.size - before, not_followed: refused });
     }
   }
 
@@ -131,7 +136,8 @@ export async function expandPivots(
       const not: Record<string, number> = {};
       for (const t of toks) {
         const ind: Indicator = { type: 'token', value: t.jti, first_seen: t.first, last_seen: t.last };
-        const why = t.personal < share * t.requests ? 'customer_like' : t.elsewhere > 0 ? 'used_elsewhere' : undefined;
+        const why = t.personal < share * t.requests ? 'customer_like' : t.forOthers > 0 ? 'acts_for_others'
+          : t.elsewhere > 0 ? 'used_elsewhere' : undefined;
         if (why !== undefined) {
           not[why] = (not[why] ?? 0) + 1;
           if (why === 'used_elsewhere' && !tried.has(t.jti)) {

@@ -237,10 +237,12 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       expect((await s.tokenSources([flag])).map((u) => [u.ip, u.requests])).toEqual([[pv.A, 1], [pv.B, 1]]);
       expect((await s.tokenSources([{ ...flag, last_seen: pv.T0 }])).map((u) => u.ip)).toEqual([pv.A]);
       expect(await s.sourceProfiles([pv.A, pv.X, '192.0.2.1'], 0.8)).toEqual([
-        { ip: pv.A, tokens: 2, customerLike: 0 }, { ip: pv.X, tokens: 8, customerLike: 5 },
+        { ip: pv.A, tokens: 2, customerLike: 0, actingForOthers: 0 }, { ip: pv.X, tokens: 8, customerLike: 5, actingForOthers: 0 },
       ]);
+      expect(await s.sourceProfiles([pv.E], 0.8)).toEqual([{ ip: pv.E, tokens: 3, customerLike: 0, actingForOthers: 3 }]);
       const toks = await s.sourceTokens([pv.B], ['j-flag']);
-      expect(toks).toEqual([{ jti: 'j-t3', requests: 2, personal: 2, elsewhere: 1, first: pv.T0 + 20 * 60_000, last: pv.T0 + 21 * 60_000 }]);
+      expect(toks).toEqual([{ jti: 'j-t3', requests: 2, personal: 2, forOthers: 0, elsewhere: 1, first: pv.T0 + 20 * 60_000, last: pv.T0 + 21 * 60_000 }]);
+      expect((await s.sourceTokens([pv.E], [])).map((t) => [t.jti, t.forOthers])).toEqual([['j-ins', 1], ['j-s1', 4], ['j-s2', 4]]);
     });
   });
 }

@@ -60,6 +60,8 @@ export interface SourceProfile {
   readonly tokens: number;
   /** Tokens whose requests are under `minPersonalShare` personal-route requests: a customer's session. */
   readonly customerLike: number;
+  /** Tokens that read accounts other than their own `sub` (consoles, batch jobs): someone else's principal. */
+  readonly actingForOthers: number;
 }
 
 /** One token used at a set of sources, counted over its whole history. Times epoch ms. */
@@ -67,6 +69,8 @@ export interface TokenUse {
   readonly jti: string;
   readonly requests: number;
   readonly personal: number;
+  /** Requests that carried an account other than the token's own `sub`. */
+  readonly forOthers: number;
   /** Requests made from sources outside the set. */
   readonly elsewhere: number;
   readonly first: number;

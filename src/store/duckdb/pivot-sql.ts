@@ -10,6 +10,8 @@ import type { SourceProfile, SourceUse, TokenUse } from '../store.js';
 import { sqlString, withJsonRows } from './json-stage.js';
 
 const PERSONAL = `(SELECT DISTINCT method, route FROM catalog WHERE kind = 'personal')`;
+/** A request of a token acting on another account (`account_id` is stored as given, else the sub). */
+const FOR_OTHERS = `a.account_id IS NOT NULL AND a.sub IS NOT NULL AND a.account_id <> a.sub`;
 
 /** Stages `values` as `bw_scratch.<name>(v)`, runs `use`, drops it. */
 async function withList<T>(conn: DuckDBConnection, dir: string, name: string, values: readonly string[], use: (table: string) => Promise<T>): Promise<T> {
@@ -56,16 +58,21 @@ export async function keySources(conn: DuckDBConnection, kid: string, from: numb
   return toUses(r.getRows());
 }
 
-/** Per source: tokens it served, and how many of them had under `share` personal-route requests. */
+/**
+ * Per source: tokens it served, how many of them had under `share` personal-route requests,
+ * and how many read accounts other than their own `sub`.
+ */
 export async function sourceProfiles(conn: DuckDBConnection, dir: string, ips: readonly string[], share: number): Promise<SourceProfile[]> {
   if (ips.length === 0) return [];
   return withList(conn, dir, 'pv_profile_ips', ips, async (p) => {
     const r = await conn.runAndReadAll(`WITH t AS (SELECT DISTINCT a.src_ip AS ip, a.jti FROM access a JOIN ${p} p ON a.src_ip = p.v WHERE a.jti IS NOT NULL),
-      s AS (SELECT a.jti, count(*) AS n, count(c.route) AS pers FROM access a JOIN (SELECT DISTINCT jti FROM t) j ON a.jti = j.jti
+      s AS (SELECT a.jti, count(*) AS n, count(c.route) AS pers, count(*) FILTER (WHERE ${FOR_OTHERS}) AS others
+        FROM access a JOIN (SELECT DISTINCT jti FROM t) j ON a.jti = j.jti
         LEFT JOIN ${PERSONAL} c ON a.method = c.method AND a.route = c.route GROUP BY a.jti)
-      SELECT t.ip, count(*)::DOUBLE, count(*) FILTER (WHERE s.pers < ${Number(share)} * s.n)::DOUBLE
+      SELECT t.ip, count(*)::DOUBLE, count(*) FILTER (WHERE s.pers < ${Number(share)} * s.n)::DOUBLE,
+        count(*) FILTER (WHERE s.others > 0)::DOUBLE
       FROM t JOIN s ON t.jti = s.jti GROUP BY t.ip ORDER BY t.ip`);
-    return r.getRows().map((x) => ({ ip: String(x[0]), tokens: Number(x[1]), customerLike: Number(x[2]) }));
+    return r.getRows().map((x) => ({ ip: String(x[0]), tokens: Number(x[1]), customerLike: Number(x[2]), actingForOthers: Number(x[3]) }));
   });
 }
 
@@ -75,14 +82,15 @@ export async function sourceTokens(conn: DuckDBConnection, dir: string, ips: rea
   return withList(conn, dir, 'pv_ips', ips, (p) => withList(conn, dir, 'pv_known', known, async (k) => {
     const r = await conn.runAndReadAll(`WITH c AS (SELECT DISTINCT a.jti FROM access a JOIN ${p} p ON a.src_ip = p.v
         WHERE a.jti IS NOT NULL AND a.jti NOT IN (SELECT v FROM ${k}))
-      SELECT a.jti, count(*)::DOUBLE, count(c2.route)::DOUBLE, count(*) FILTER (WHERE p2.v IS NULL)::DOUBLE,
-        epoch_ms(min(a.t))::DOUBLE, epoch_ms(max(a.t))::DOUBLE
+      SELECT a.jti, count(*)::DOUBLE, count(c2.route)::DOUBLE, count(*) FILTER (WHERE ${FOR_OTHERS})::DOUBLE,
+        count(*) FILTER (WHERE p2.v IS NULL)::DOUBLE, epoch_ms(min(a.t))::DOUBLE, epoch_ms(max(a.t))::DOUBLE
       FROM access a JOIN c ON a.jti = c.jti
         LEFT JOIN ${PERSONAL} c2 ON a.method = c2.method AND a.route = c2.route
         LEFT JOIN ${p} p2 ON a.src_ip = p2.v
       GROUP BY a.jti ORDER BY a.jti`);
     return r.getRows().map((x) => ({
-      jti: String(x[0]), requests: Number(x[1]), personal: Number(x[2]), elsewhere: Number(x[3]), first: Number(x[4]), last: Number(x[5]),
+      jti: String(x[0]), requests: Number(x[1]), personal: Number(x[2]), forOthers: Number(x[3]), elsewhere: Number(x[4]),
+      first: Number(x[5]), last: Number(x[6]),
     }));
   }));
 }
