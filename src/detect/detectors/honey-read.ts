@@ -6,9 +6,10 @@
  * One alert per honey account (entity `account`), naming the token (jti), signing key,
  * source address and principal (the token's `sub`, or `client` for a service token) of the
  * first read; later reads add to its counts and indicators. Indicators: the token over its
- * whole life (iat → exp: a token that read a planted account is the attacker's), the
- * principal as `actor` over all of history when it read the honey account through another
- * account's token (BOLA), and the route's `anonymous` indicator for a read without a token.
+ * whole life (iat → exp) when it was the honey account's own session (no one legitimately
+ * holds one); the principal as `actor` over all of history when it read the honey account
+ * through another account's token (BOLA: its own-account reads stay its own); the route's
+ * `anonymous` indicator for a read without a token.
  *
  * The list may be salted hashes (see honey.ts): each account read is hashed at most once.
  * The list and salt are never logged; an alert names a planted account only once it was read.
@@ -122,8 +123,11 @@ export class HoneyReadDetector implements Detector {
       widen(h.ind, `anonymous\n${e.method.toUpperCase()} ${e.route}`, e.t, e.t);
       return;
     }
-    widen(h.ind, `token\n${tok.jti}`, Math.min(e.t, tok.iat * 1000), Math.max(e.t, tok.exp * 1000));
+    // Read through another account's id (BOLA): the principal's cross-account reads are the
+    // attacker's, its own-account reads are its own. Otherwise the session is the honey
+    // account's, which no one legitimately holds: the whole token is the attacker's.
     if (e.account_id !== undefined && e.account_id !== tok.sub) widen(h.ind, `actor\n${tok.sub}`, 0, e.t);
+    else widen(h.ind, `token\n${tok.jti}`, Math.min(e.t, tok.iat * 1000), Math.max(e.t, tok.exp * 1000));
   }
 
   private emit(acct: string, h: Hit, at: number, ctx: DetectContext): void {

@@ -58,7 +58,8 @@ export function bolaAttack(ctx: AttackContext): Attack {
       t += 20 * SECOND + rng.int(70 * SECOND);
       if (t - iatMs > 55 * MINUTE) signIn('refresh');
       let v = next;
-      while (v === me || w.honey[v] === 1) v = (v + 1) % n;
+      // walking ids, it reads planted honey accounts too
+      if (v === me) v = (v + 1) % n;
       next = (v + 1) % n;
       // The id in the path is someone else's; the token is still the attacker's own.
       const other = authFrag(accountId(v), tok);
