@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { hunt } from '../src/pipeline/hunt.js';
+import { hunt } from '../src/pipeline/index.js';
 import { readAndParse } from './parse-baseline.js';
 
 /** The baseline: read the files and JSON.parse every line, nothing else. */
@@ -30,7 +30,7 @@ if (mode === 'baseline') {
   const sim = a!;
   const r = await hunt({
     access: await files(join(sim, 'access')), ledger: await files(join(sim, 'ledger')),
-    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'), db: b!,
+    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'), store: `duckdb:${b!}`,
     ...(existsSync(join(sim, 'clients.yaml')) && { clients: join(sim, 'clients.yaml') }),
     ...(existsSync(join(sim, 'honey.txt')) && { honey: join(sim, 'honey.txt') }),
   });

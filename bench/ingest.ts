@@ -7,9 +7,8 @@
 import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Catalog } from '../src/ingest/catalog.js';
-import { QuarantineWriter } from '../src/ingest/quarantine.js';
-import { openEventStream } from '../src/ingest/stream.js';
+import { DEFAULTS } from '../src/model/index.js';
+import { Catalog, QuarantineWriter, openEventStream } from '../src/ingest/index.js';
 
 const MB = Number(process.argv[2] ?? 200);
 const JITTER = Number(process.argv[4] ?? 5000);
@@ -56,7 +55,7 @@ async function baseline(): Promise<number> {
 async function stream(): Promise<number> {
   const s = openEventStream({
     access: [file], ledger: [], catalog: new Catalog([]), keys: [], strict: false,
-    reorderBoundMs: 60_000, quarantine: new QuarantineWriter(),
+    reorderBoundMs: DEFAULTS.ingest.reorderBoundMs, quarantine: new QuarantineWriter(),
   });
   let n = 0;
   for await (const b of s) n += b.length;

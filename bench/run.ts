@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|scope|sigma|serve|simulate|all] [--accounts N] [--days D] [--events N] [--seconds S] [--rolling]`.
+ * Benchmark runner: `npm run bench -- [hunt|scope|sigma|serve|simulate|evidence|all] [--accounts N] [--days D] [--events N] [--seconds S] [--rolling]`.
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -36,6 +36,10 @@ if (which === 'simulate') {
     ...(values.scenario !== undefined && { scenario: values.scenario }),
     ...(values.rolling === true && { rolling: true }),
   });
+}
+if (which === 'evidence' || which === 'all') {
+  const { benchEvidence } = await import('./evidence.js');
+  await benchEvidence(values.events !== undefined ? { events: Number(values.events) } : {});
 }
 if (which === 'serve' || which === 'all') {
   const { benchServeIngest, benchServeSteady } = await import('./serve.js');

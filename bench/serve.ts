@@ -14,6 +14,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
+import { DEFAULTS } from '../src/model/index.js';
 import { simulate } from '../src/sim/index.js';
 import { startChild, type ChildService } from '../test/server/child.js';
 import { FIXTURES, makeKeys, testConfig, writeConfig } from '../test/server/harness.js';
@@ -59,7 +60,7 @@ export async function benchServeIngest(o: ServeIngestOptions = {}): Promise<{ se
   try {
     const h = await tsxChild('hunt-child.ts', ['hunt', sim, join(dir, 'hunt.duckdb')]);
     const ref = { keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml') };
-    const { child, keys } = await server(dir, { reference: ref, detect: { allowed_lateness_ms: 30_000, source_idle_ms: 600_000 }, queue: { max_events: 400_000, max_batch_events: 100_000, retry_after_s: 1 } });
+    const { child, keys } = await server(dir, { reference: ref, detect: { allowed_lateness_ms: DEFAULTS.detect.allowedLatenessMs, source_idle_ms: 600_000 }, queue: { max_events: 400_000, max_batch_events: 100_000, retry_after_s: 1 } });
     const l = await tsxChild('serve-loadgen.ts', ['files', JSON.stringify({ url: child.url, key: keys.ingest, dir: sim, batch: o.batch ?? 5000, concurrency: o.concurrency ?? 8 })]);
     const mem = await memory(child.proc.pid as number);
     await stop(child);

@@ -15,12 +15,8 @@ import { Engine, ManyAccountsDetector } from '../src/detect/index.js';
 import type { DetectContext, Detector } from '../src/detect/index.js';
 import { Catalog, QuarantineWriter, loadReference, openEventStream } from '../src/ingest/index.js';
 import { simulate } from '../src/sim/index.js';
-import { createSigmaDetector } from '../src/sigma/detector.js';
-import { parseRuleText } from '../src/sigma/document.js';
-import { loadDocs, loadSigmaRules } from '../src/sigma/load.js';
-import type { LoadedRuleSet } from '../src/sigma/load.js';
-import { SigmaEngine } from '../src/sigma/engine.js';
-import { ACCESS_LOGSOURCES } from '../src/sigma/logsource.js';
+import { ACCESS_LOGSOURCES, SigmaEngine, createSigmaDetector, loadDocs, loadSigmaRules, parseRuleText } from '../src/sigma/index.js';
+import type { LoadedRuleSet } from '../src/sigma/index.js';
 
 const SHARED_WEB = new URL('../../shared/sigma/rules/web', import.meta.url).pathname;
 const DAY = 86_400_000;

@@ -6,11 +6,9 @@ import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { readFile, rm } from 'node:fs/promises';
 import { simulate } from '../sim/index.js';
-import { hunt } from '../pipeline/hunt.js';
+import { agreement, fmtCount, fmtDuration, hunt, readAffectedIds, readTruth, terminalProgress } from '../pipeline/index.js';
 import { runScope } from '../scope/index.js';
-import { openDuckDbStore } from '../store/index.js';
-import { agreement, readAffectedIds, readTruth } from '../pipeline/truth.js';
-import { fmtCount, fmtDuration, terminalProgress } from '../pipeline/progress.js';
+import { openStore } from '../compose/index.js';
 import { expandInputs, intOption } from './files.js';
 import type { Alert } from '../model/index.js';
 
@@ -54,12 +52,12 @@ export function registerDemo(program: Command): void {
         ledger: await expandInputs([join(out, 'sim', 'ledger')], 'ledger'),
         keys: join(out, 'sim', 'keys.json'), staff: join(out, 'sim', 'staff.csv'), catalog: join(out, 'sim', 'catalog.yaml'),
         clients: join(out, 'sim', 'clients.yaml'), honey: join(out, 'sim', 'honey.txt'),
-        db: join(out, 'breachwatch.duckdb'), alerts: join(out, 'alerts.ndjson'), progress,
+        store: `duckdb:${join(out, 'breachwatch.duckdb')}`, alerts: join(out, 'alerts.ndjson'), progress,
       });
       say(`    ${fmtCount(summary.totals.accepted)} events at ${fmtCount(summary.eventsPerSecond)}/s; ${summary.alerts.total} alerts ` +
         `(${summary.alerts.bySeverity.critical} critical, ${summary.alerts.bySeverity.high} high)`);
       say('3/3 scoping the blast radius…');
-      const store = await openDuckDbStore(join(out, 'breachwatch.duckdb'));
+      const store = await openStore(`duckdb:${join(out, 'breachwatch.duckdb')}`, 'read', { mustExist: true });
       const scope = await runScope(store, { minSeverity: 'high', out: join(out, 'scope') }).finally(() => store.close());
       const summaryJson = JSON.parse(await readFile(scope.summary, 'utf8')) as { by_field: Record<string, number> };
       const truth = await readTruth(join(out, 'sim', 'truth.json'));

@@ -3,20 +3,23 @@
  */
 import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
-import { hunt } from '../pipeline/hunt.js';
-import { renderSummary } from '../pipeline/summary.js';
-import { terminalProgress } from '../pipeline/progress.js';
+import { DEFAULTS } from '../model/index.js';
+import { hunt, renderSummary, terminalProgress } from '../pipeline/index.js';
 import { expandInputs, intOption } from './files.js';
+import { addStoreFlags, storeUrlFrom, type StoreFlags } from './store-flags.js';
 
-interface HuntFlags {
-  access: string[]; ledger?: string[]; keys?: string; staff?: string; catalog?: string; clients?: string; honey?: string; db: string;
+/** Whole seconds of a default given in milliseconds (help text and flag defaults). */
+const seconds = (ms: number): number => Math.round(ms / 1000);
+
+interface HuntFlags extends StoreFlags {
+  access: string[]; ledger?: string[]; keys?: string; staff?: string; catalog?: string; clients?: string; honey?: string;
   alerts?: string; quarantine?: string; sigma?: string[]; strict?: boolean; append?: boolean;
   lateness?: string; reorder?: string; summary?: string; json?: boolean;
 }
 
 /** Adds `hunt` to the program. */
 export function registerHunt(program: Command): void {
-  program.command('hunt')
+  const cmd = program.command('hunt')
     .description('read access events and the issuance ledger, detect, store, write alerts')
     .requiredOption('--access <files...>', 'access-event NDJSON files (.gz, - for stdin, or directories)')
     .option('--ledger <files...>', 'issuance-ledger NDJSON files (or directories)')
@@ -25,21 +28,21 @@ export function registerHunt(program: Command): void {
     .option('--catalog <file>', 'API catalog (JSON or YAML)')
     .option('--clients <file>', 'client registry (JSON or YAML): which clients may act on other accounts')
     .option('--honey <file>', 'honey accounts: one id per line, or salt:<text> then sha256:<hex> lines')
-    .option('--db <path>', 'DuckDB store to write (replaced unless --append)', 'breachwatch.duckdb')
-    .option('--append', 'add to an existing store instead of replacing it')
+    .option('--append', 'add to an existing store instead of replacing it');
+  addStoreFlags(cmd, 'to write (replaced unless --append)', true)
     .option('--alerts <file>', 'write alerts as NDJSON here')
-    .option('--quarantine <file>', 'where bad lines go (default: <db>.quarantine.ndjson)')
+    .option('--quarantine <file>', 'where bad lines go (default: <db>.quarantine.ndjson beside a DuckDB file)')
     .option('--sigma <paths...>', 'Sigma rule files or directories to run as detectors')
     .option('--strict', 'stop at the first unreadable line')
-    .option('--lateness <seconds>', 'allowed lateness of the ledger before a token is unissued', '30')
-    .option('--reorder <seconds>', 'bound of the reorder buffer for out-of-order events', '60')
+    .option('--lateness <seconds>', 'allowed lateness of the ledger before a token is unissued', String(seconds(DEFAULTS.detect.allowedLatenessMs)))
+    .option('--reorder <seconds>', 'bound of the reorder buffer for out-of-order events', String(seconds(DEFAULTS.ingest.reorderBoundMs)))
     .option('--summary <file>', 'also write the run summary as JSON')
     .option('--json', 'print the summary as JSON instead of text')
     .action(async (f: HuntFlags) => {
       const summary = await hunt({
         access: await expandInputs(f.access, '--access'),
         ledger: await expandInputs(f.ledger ?? [], '--ledger'),
-        db: f.db,
+        store: storeUrlFrom(f, true),
         ...(f.keys !== undefined && { keys: f.keys }),
         ...(f.staff !== undefined && { staff: f.staff }),
         ...(f.catalog !== undefined && { catalog: f.catalog }),
@@ -50,8 +53,8 @@ export function registerHunt(program: Command): void {
         ...(f.sigma !== undefined && { sigma: f.sigma }),
         strict: f.strict === true,
         append: f.append === true,
-        reorderBoundMs: intOption('--reorder', f.reorder, 60, 0) * 1000,
-        settings: { allowedLatenessMs: intOption('--lateness', f.lateness, 30, 0) * 1000 },
+        reorderBoundMs: intOption('--reorder', f.reorder, seconds(DEFAULTS.ingest.reorderBoundMs), 0) * 1000,
+        settings: { allowedLatenessMs: intOption('--lateness', f.lateness, seconds(DEFAULTS.detect.allowedLatenessMs), 0) * 1000 },
         progress: terminalProgress(),
       });
       if (f.summary !== undefined) await writeFile(f.summary, JSON.stringify(summary, null, 2));

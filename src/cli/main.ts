@@ -10,6 +10,7 @@ import { registerSimulate } from './simulate.js';
 import { registerDemo } from './demo.js';
 import { registerSigma } from './sigma.js';
 import { registerServe } from './serve.js';
+import { registerEvidence } from './evidence.js';
 
 /** Error codes that mean bad usage or unreadable input (exit 2). */
 const USAGE_CODES = new Set<string>(['ERR_USAGE', 'ERR_INPUT_UNREADABLE', 'ERR_INPUT_INVALID', 'ERR_CONFIG', 'ERR_STRICT_BAD_LINE', 'ERR_SIGMA_RULE', 'ERR_SIGMA_UNSUPPORTED']);
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerSigma(program);
   registerServe(program);
+  registerEvidence(program);
   return program;
 }
 

@@ -3,12 +3,12 @@
  */
 import type { Command } from 'commander';
 import { BreachwatchError, SEVERITIES, type Severity } from '../model/index.js';
-import { openDuckDbStore } from '../store/index.js';
+import { openStore } from '../compose/index.js';
 import { PIVOT_STEPS, runScope, type PivotStep } from '../scope/index.js';
-import { access } from 'node:fs/promises';
+import { addStoreFlags, storeUrlFrom, type StoreFlags } from './store-flags.js';
 
-interface ScopeFlags {
-  db: string; minSeverity: string; out: string; alert?: string[];
+interface ScopeFlags extends StoreFlags {
+  minSeverity: string; out: string; alert?: string[];
   pivots: boolean; pivotKeySources: boolean; pivotTokenSources: boolean; pivotSourceTokens: boolean;
 }
 
@@ -23,9 +23,9 @@ function pivotSteps(f: ScopeFlags): PivotStep[] {
 
 /** Adds `scope` to the program. */
 export function registerScope(program: Command): void {
-  program.command('scope')
-    .description('write affected_accounts.csv and summary.json for the chosen alerts')
-    .requiredOption('--db <path>', 'store written by hunt')
+  const cmd = program.command('scope')
+    .description('write affected_accounts.csv and summary.json for the chosen alerts');
+  addStoreFlags(cmd, 'written by hunt (one of --store, --db is required)', false)
     .option('--min-severity <level>', 'use alerts at or above this severity', 'high')
     .option('--alert <ids...>', 'use exactly these alerts instead')
     .requiredOption('--out <dir>', 'output folder')
@@ -37,10 +37,7 @@ export function registerScope(program: Command): void {
       if (!SEVERITIES.includes(f.minSeverity as Severity)) {
         throw new BreachwatchError('ERR_USAGE', `--min-severity must be one of ${SEVERITIES.join(', ')}`);
       }
-      await access(f.db).catch((e: unknown) => {
-        throw new BreachwatchError('ERR_INPUT_UNREADABLE', `--db ${f.db}: no such store (run hunt first)`, { cause: e });
-      });
-      const store = await openDuckDbStore(f.db);
+      const store = await openStore(storeUrlFrom(f, false), 'read', { mustExist: true });
       try {
         const r = await runScope(store, {
           minSeverity: f.minSeverity as Severity, out: f.out, pivots: { steps: pivotSteps(f) },

@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { stat } from 'node:fs/promises';
 import { BreachwatchError } from '../model/index.js';
-import { eventTime, readEvents } from '../sigma/events-file.js';
+import { eventTime, readEvents } from '../sigma/index.js';
 import {
   ACCESS_LOGSOURCES, createSigmaEngine, formatPos, loadFieldMap, loadPlaceholders, loadSigmaRules, parseLogSourceArg,
 } from '../sigma/index.js';

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { BreachwatchError } from '../model/index.js';
 import { SCENARIOS, simulate, type ScenarioName } from '../sim/index.js';
-import { terminalProgress, fmtCount } from '../pipeline/progress.js';
+import { terminalProgress, fmtCount } from '../pipeline/index.js';
 import { intOption } from './files.js';
 
 interface SimFlags { scenario: string; accounts?: string; days?: string; seed?: string; out: string; gzip?: boolean; start?: string }

@@ -9,6 +9,7 @@
  *   finish(t) at end of input (hunt) — a live service never calls it.
  */
 import type { Finding, PipelineEvent, ReferenceData } from '../model/index.js';
+import { DEFAULTS } from '../model/index.js';
 
 /** Settings shared by all detectors (each detector may add its own). */
 export interface DetectSettings {
@@ -18,10 +19,8 @@ export interface DetectSettings {
   readonly maxKeyAgeDays: number;
 }
 
-export const DEFAULT_DETECT_SETTINGS: DetectSettings = {
-  allowedLatenessMs: 30_000,
-  maxKeyAgeDays: 365,
-};
+/** The settings an engine uses where none are given (from `DEFAULTS.detect`). */
+export const DEFAULT_DETECT_SETTINGS: DetectSettings = { ...DEFAULTS.detect };
 
 /** What a detector may use while running. */
 export interface DetectContext {

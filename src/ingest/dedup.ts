@@ -10,10 +10,11 @@
  * horizon even at 28 M ids). Memory is O(ids per 2 × horizon): for a 23 k req/s platform at the
  * 10-minute default, ~28 M ids ≈ 0.5–0.9 GB — lower the horizon for such feeds.
  */
+import { DEFAULTS } from '../model/index.js';
 import { IdHashSet } from './id-hash-set.js';
 
-/** Default horizon: 10 minutes of event time. */
-export const DEFAULT_DEDUP_HORIZON_MS = 10 * 60_000;
+/** Default horizon: 10 minutes of event time (`DEFAULTS.ingest.dedupHorizonMs`). */
+export const DEFAULT_DEDUP_HORIZON_MS: number = DEFAULTS.ingest.dedupHorizonMs;
 
 /** Remembers recently seen request ids. Feed it in (roughly) non-decreasing event time. */
 export class RequestIdDedup {

@@ -10,7 +10,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { KeyRecord, PipelineEvent } from '../model/index.js';
-import { BreachwatchError } from '../model/index.js';
+import { BreachwatchError, DEFAULTS } from '../model/index.js';
 import type { Catalog } from './catalog.js';
 import { DEFAULT_DEDUP_HORIZON_MS, RequestIdDedup } from './dedup.js';
 import { FileSource } from './file-source.js';
@@ -65,7 +65,7 @@ export function openEventStream(opts: EventStreamOptions): EventStream {
     parse: { catalog: opts.catalog, jwt: new JwtChecker(opts.keys) },
     quarantine: opts.quarantine,
     strict: opts.strict,
-    reorderBoundMs: opts.reorderBoundMs ?? 60_000,
+    reorderBoundMs: opts.reorderBoundMs ?? DEFAULTS.ingest.reorderBoundMs,
     maxLineBytes: opts.maxLineBytes ?? 1 << 20,
   };
   const sources = [

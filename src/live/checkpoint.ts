@@ -10,13 +10,14 @@ import type { EngineSnapshot } from '../detect/index.js';
 import type { RecentIdsState } from './recent-ids.js';
 import type { ReorderState } from './reorder.js';
 
+/** Format version of checkpoints (2: no store row count; the store reports its seq). */
+export const CHECKPOINT_VERSION = 2;
+
 /** What a checkpoint holds. */
 export interface Checkpoint {
-  readonly v: 1;
-  /** Every journal record up to this seq is reflected here. */
+  readonly v: typeof CHECKPOINT_VERSION;
+  /** Every journal record up to this seq is reflected here, and held by the store. */
   readonly seq: number;
-  /** Access rows in the store at the checkpoint. */
-  readonly accessRows: number;
   readonly engine: EngineSnapshot;
   readonly reorder: ReorderState;
   readonly dedup: RecentIdsState;
@@ -49,7 +50,9 @@ export async function readCheckpoint(path: string): Promise<Checkpoint | undefin
     throw new BreachwatchError('ERR_STATE', `cannot read checkpoint ${path}`, { cause: e });
   }
   const cp = JSON.parse(text) as Checkpoint;
-  if (cp.v !== 1) throw new BreachwatchError('ERR_STATE', `unknown checkpoint version in ${path}`);
+  if (cp.v !== CHECKPOINT_VERSION) {
+    throw new BreachwatchError('ERR_STATE', `checkpoint ${path} has format version ${JSON.stringify((cp as { v?: unknown }).v ?? null)}; this build reads version ${String(CHECKPOINT_VERSION)}`);
+  }
   return cp;
 }
 

@@ -21,7 +21,7 @@ describe('Journal', () => {
     const e = access();
     const { raw: _raw, ...rest } = e;
     const noRaw: AccessEvent = { ...rest, request_id: 'r-2' };
-    const rec = { seq: 4, ab: 10, groups: [{ source: 'http-access', key: 'nats:S:9', access: [e, noRaw], ledger: [] }] };
+    const rec = { seq: 4, groups: [{ source: 'http-access', key: 'nats:S:9', access: [e, noRaw], ledger: [] }] };
     const back = decodeRecord(encodeRecord(rec).trim());
     expect(back?.seq).toBe(4);
     expect(back?.groups[0]?.key).toBe('nats:S:9');
@@ -34,11 +34,17 @@ describe('Journal', () => {
     dir = await mkdtemp(join(tmpdir(), 'bw-journal-'));
     const j = new Journal(dir);
     await j.rotate(1);
-    for (let s = 1; s <= 3; s++) await j.append({ seq: s, ab: s, groups: [{ source: 'a', access: [access()], ledger: [] }] });
-    await appendFile(join(dir, 'journal-000000000001.ndjson'), '{"seq":4,"ab":');
+    for (let s = 1; s <= 3; s++) await j.append({ seq: s, groups: [{ source: 'a', access: [access()], ledger: [] }] });
+    await appendFile(join(dir, 'journal-000000000001.ndjson'), '{"v":2,"seq":4,"g":');
     expect((await j.readAfter(1)).map((r) => r.seq)).toEqual([2, 3]);
     await j.rotate(4);
     expect(await readdir(dir)).toEqual(['journal-000000000004.ndjson']);
     await j.close();
+  });
+
+  it('refuses a whole record of another format version', () => {
+    const v1 = '{"seq":5,"ab":10,"g":[]}';
+    expect(() => decodeRecord(v1)).toThrow(expect.objectContaining({ code: 'ERR_STATE' }));
+    expect(() => decodeRecord(v1)).toThrow(/format version 1; this build reads version 2/);
   });
 });

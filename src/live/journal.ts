@@ -1,9 +1,10 @@
 /**
  * The commit journal: every group commit is first appended here (one NDJSON line, fdatasync'd),
  * and acknowledged once on disk; the store receives the commit's rows in the background. After
- * a crash it answers two questions the store cannot: which committed events the restored engine
- * has not seen yet (those after the checkpoint's `seq`), and which commits have not reached the
- * store yet (`ab`/`lb` = access/ledger rows appended to the store before the commit).
+ * a crash it holds what the checkpoint and the store may lack: the committed events the restored
+ * engine has not seen yet (those after the checkpoint's `seq`), and the commits the store does
+ * not hold yet (those after the store's `lastCommittedSeq`). Every record carries the format
+ * version `v`; a record of another version is refused, never guessed at.
  * Segments are rotated at each checkpoint and deleted once a checkpoint covers them, so the
  * journal holds only the last few seconds of traffic, never history.
  */
@@ -11,6 +12,7 @@ import { open, readdir, readFile, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AccessEvent, LedgerEvent } from '../model/index.js';
+import { BreachwatchError } from '../model/index.js';
 import { parseAccessLine } from '../ingest/index.js';
 
 /** Events of one source inside a commit. */
@@ -24,13 +26,13 @@ export interface CommitGroup {
 
 /** One group commit. */
 export interface JournalRecord {
+  /** The commit's sequence number, also the store's (`StoreCommit.seq`). */
   readonly seq: number;
-  /** Access rows appended to the store before this commit. */
-  readonly ab: number;
-  /** Ledger rows appended to the store before this commit (absent in journals of older versions). */
-  readonly lb?: number;
   readonly groups: readonly CommitGroup[];
 }
+
+/** Format version of journal records (2: the store reports its seq; no row counts). */
+export const JOURNAL_VERSION = 2;
 
 const PREFIX = 'journal-';
 
@@ -46,19 +48,26 @@ export function encodeRecord(r: JournalRecord): string {
   const groups = r.groups.map((g) => '{"s":' + JSON.stringify(g.source)
     + (g.key !== undefined ? ',"k":' + JSON.stringify(g.key) : '') + ',"a":[' + g.access.map(accessItem).join(',')
     + '],"l":' + JSON.stringify(g.ledger) + '}');
-  return '{"seq":' + r.seq + ',"ab":' + r.ab + (r.lb !== undefined ? ',"lb":' + r.lb : '') + ',"g":[' + groups.join(',') + ']}\n';
+  return '{"v":' + JOURNAL_VERSION + ',"seq":' + r.seq + ',"g":[' + groups.join(',') + ']}\n';
 }
 
 interface RawItem { f?: string; l?: number; e?: unknown; o?: AccessEvent }
-interface RawRecord { seq: number; ab: number; lb?: number; g: { s: string; k?: string; a: RawItem[]; l: LedgerEvent[] }[] }
+interface RawRecord { v?: unknown; seq: number; g: { s: string; k?: string; a: RawItem[]; l: LedgerEvent[] }[] }
 
-/** Parses one journal line; `undefined` for a torn (partially written) line. */
+/**
+ * Parses one journal line; `undefined` for a torn (partially written) line. A whole record of
+ * another format version throws ERR_STATE.
+ */
 export function decodeRecord(line: string): JournalRecord | undefined {
   let r: RawRecord;
   try {
     r = JSON.parse(line) as RawRecord;
   } catch {
     return undefined;
+  }
+  if (r.v !== JOURNAL_VERSION) {
+    throw new BreachwatchError('ERR_STATE',
+      `journal record ${String(r.seq)} has format version ${JSON.stringify(r.v ?? 1)}; this build reads version ${JOURNAL_VERSION} (stop the old build cleanly, or remove the state folder's live/ journal)`);
   }
   const groups = r.g.map((g) => ({
     source: g.s,
@@ -70,7 +79,7 @@ export function decodeRecord(line: string): JournalRecord | undefined {
       return p.ok ? [p.value] : [];
     }),
   }));
-  return { seq: r.seq, ab: r.ab, ...(typeof r.lb === 'number' && { lb: r.lb }), groups };
+  return { seq: r.seq, groups };
 }
 
 /** Append-only, segmented, fsync'd journal in `dir`. */

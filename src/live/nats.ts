@@ -13,7 +13,8 @@ import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventKind, ParseContext } from './parse-lines.js';
 import { parseDelivery, type JwtSettler } from './parse-lines.js';
-import type { LiveLog, LivePipeline } from './pipeline.js';
+import type { LivePipeline } from './pipeline.js';
+import type { LiveLog } from './log.js';
 
 /** The `nats` section of the serve config. */
 export interface NatsSettings {

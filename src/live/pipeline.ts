@@ -2,9 +2,10 @@
  * The live pipeline of `breachwatch serve`: channels offer parsed events to a bounded queue;
  * one committer takes what is waiting, drops request_ids already stored, appends the group to
  * the journal (fsync: from here the events are durable) and resolves every entry — one group
- * commit for many concurrent requests. The rows then go to the store, which loads them in the
- * background in order (visible to queries within the store's `loadWithinMs`, and always before
- * the next checkpoint, which is what lets the journal be trimmed). Committed events go through the per-source
+ * commit for many concurrent requests. The rows then go to the store as one sequenced commit
+ * (`Store.commit`, the journal record's seq), which it loads in the background, rows and seq
+ * together (visible to queries within the store's `loadWithinMs`, and always before the next
+ * checkpoint, which is what lets the journal be trimmed). Committed events go through the per-source
  * reorder buffer into the same {@link Engine} as `hunt`; changed alerts are upserted into the
  * store and handed to the sinks. Checkpoints (engine snapshot + reorder buffer + dedup set +
  * journal position) are written every `checkpointMs` and at close; {@link LivePipeline.open}
@@ -15,24 +16,22 @@ import type { AccessEvent, Alert, LedgerEvent, ReferenceData } from '../model/in
 import { BreachwatchError } from '../model/index.js';
 import { Engine } from '../detect/index.js';
 import type { Detector, DetectSettings } from '../detect/index.js';
-import type { Store } from '../store/index.js';
-import { checkpointPath, writeCheckpoint } from './checkpoint.js';
+import type { AlertStore, IngestStore, StoreOperations } from '../store/index.js';
+import { CHECKPOINT_VERSION, checkpointPath, writeCheckpoint } from './checkpoint.js';
+import { maxTime, rememberIds } from './commit-ids.js';
 import { IngestQueue, type CommitOutcome, type QueueEntry } from './ingest-queue.js';
 import { Journal, type CommitGroup } from './journal.js';
+import { SILENT_LOG, type LiveLog } from './log.js';
 import { RecentIds } from './recent-ids.js';
 import { recover } from './recover.js';
 import { Reorder } from './reorder.js';
 
-/** Logger the pipeline uses (pino fits). */
-export interface LiveLog {
-  info(o: object, msg?: string): void;
-  warn(o: object, msg?: string): void;
-  error(o: object, msg?: string): void;
-}
+/** The store roles the live pipeline uses: sequenced commits, alerts, and releasing memory. */
+export type LiveStore = IngestStore & AlertStore & Pick<StoreOperations, 'releaseMemory'>;
 
 /** How to build a {@link LivePipeline}. */
 export interface LiveOptions {
-  readonly store: Store;
+  readonly store: LiveStore;
   readonly stateDir: string;
   readonly ref: ReferenceData;
   readonly detectors: readonly Detector[];
@@ -66,7 +65,6 @@ export interface LiveStats {
   lastCheckpointSeconds: number;
 }
 
-const silent: LiveLog = { info: () => undefined, warn: () => undefined, error: () => undefined };
 /** Events the engine takes between two turns of the event loop while a commit is in progress. */
 const DETECT_SLICE = 4096;
 /** Per commit: bounds one journal record (and so the work one commit holds up). */
@@ -81,8 +79,6 @@ export class LivePipeline {
   private readonly journal: Journal;
   private readonly log: LiveLog;
   private seq = 0;
-  private accessRows = 0;
-  private ledgerRows = 0;
   private lastCheckpoint = Date.now();
   private loop: Promise<void> | undefined;
   private stopping = false;
@@ -90,7 +86,7 @@ export class LivePipeline {
   private readonly counters: LiveStats;
 
   private constructor(private readonly opts: LiveOptions) {
-    this.log = opts.log ?? silent;
+    this.log = opts.log ?? SILENT_LOG;
     this.engine = new Engine({
       detectors: opts.detectors, ref: opts.ref,
       ...(opts.settings !== undefined && { settings: opts.settings }),
@@ -116,8 +112,6 @@ export class LivePipeline {
     });
     for (const s of opts.expectSources ?? []) p.reorder.expect(s);
     p.seq = r.seq;
-    p.accessRows = r.accessRows;
-    p.ledgerRows = r.ledgerRows;
     p.advance();
     await p.drainAlerts();
     await p.checkpoint();
@@ -221,17 +215,15 @@ export class LivePipeline {
       dups.push(d);
       return { source: en.source, access, ledger: en.ledger, ...(en.key !== undefined && { key: en.key }) };
     });
-    const all = { access: groups.flatMap((g) => g.access), ledger: groups.flatMap((g) => g.ledger) };
+    const seq = this.seq + 1;
     try {
-      await this.journal.append({ seq: this.seq + 1, ab: this.accessRows, lb: this.ledgerRows, groups });
+      await this.journal.append({ seq, groups });
     } catch (e) {
       this.fail(e);
       for (const en of entries) en.reject(new BreachwatchError('ERR_STORE', 'commit failed', { cause: e }));
       return;
     }
-    this.seq++;
-    this.accessRows += all.access.length;
-    this.ledgerRows += all.ledger.length;
+    this.seq = seq;
     this.counters.commits++;
     for (const g of groups) rememberIds(this.dedup, g);
     entries.forEach((en, i) => {
@@ -243,9 +235,9 @@ export class LivePipeline {
       en.resolve({ stored: n, duplicates: dups[i] ?? 0 });
     });
     // Durable in the journal and acknowledged; now staged for the store's background loads. A
-    // failure here fails the service (readiness), and recovery stores the journal's tail again.
+    // failure here fails the service (readiness), and recovery commits what the store lacks.
     try {
-      await appendGroup(this.opts.store, all.access, all.ledger);
+      await this.opts.store.commit({ seq, access: groups.flatMap((g) => g.access), ledger: groups.flatMap((g) => g.ledger) });
     } catch (e) {
       this.fail(e);
     }
@@ -282,7 +274,7 @@ export class LivePipeline {
     // Every journal record the checkpoint covers must be in the store before the journal loses it.
     await this.opts.store.flush();
     await writeCheckpoint(checkpointPath(this.opts.stateDir), {
-      v: 1, seq: this.seq, accessRows: this.accessRows, engine: this.engine.snapshot(),
+      v: CHECKPOINT_VERSION, seq: this.seq, engine: this.engine.snapshot(),
       reorder: this.reorder.snapshot(), dedup: this.dedup.snapshot(), written: new Date().toISOString(),
     });
     await this.journal.rotate(this.seq + 1);
@@ -311,28 +303,4 @@ export class LivePipeline {
     }
     await this.journal.close();
   }
-}
-
-/** Latest event time of an entry (the time its delivery id is remembered at). */
-function maxTime(g: { access: readonly AccessEvent[]; ledger: readonly LedgerEvent[] }): number {
-  let t = -Infinity;
-  for (const e of g.access) if (e.t > t) t = e.t;
-  for (const e of g.ledger) if (e.t > t) t = e.t;
-  return t === -Infinity ? 0 : t;
-}
-
-/** Remembers a committed group's request ids and delivery id. */
-export function rememberIds(dedup: RecentIds, g: CommitGroup): void {
-  for (const e of g.access) if (e.request_id !== undefined) dedup.add(e.request_id, e.t);
-  if (g.key !== undefined && g.access.length + g.ledger.length > 0) dedup.add(g.key, maxTime(g));
-}
-
-/**
- * Stages a commit's rows for the store's background loads. Each table loads in the order staged
- * and a commit's rows of one table always share a load, which is what recovery's row counts
- * rely on (see `recover.ts`).
- */
-export async function appendGroup(store: Store, access: readonly AccessEvent[], ledger: readonly LedgerEvent[]): Promise<void> {
-  if (ledger.length > 0) await store.appendLedger(ledger);
-  if (access.length > 0) await store.appendAccess(access);
 }

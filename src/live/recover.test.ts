@@ -1,7 +1,8 @@
 /**
  * Recovery of the live pipeline on a real DuckDB file: commits that reached the journal but
- * not the store (a crash before their background load) are written at start-up and its request_ids are
- * remembered, so the client's retry is not stored twice; a completed commit is not rewritten.
+ * not the store (a crash before their background load) are committed at start-up under their
+ * own seq and their request_ids are remembered, so the client's retry is not stored twice; a
+ * commit the store reports holding (`lastCommittedSeq`) is not rewritten.
  */
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -55,7 +56,7 @@ async function crashAfterJournal(state: string, first: number, records: Omit<Jou
 describe('live recovery', () => {
   it('writes the commit a crash cut short, once, and dedups its retry', async () => {
     const { db, state, next } = await committedTen();
-    await crashAfterJournal(state, next, [{ ab: 10, groups: [{ source: 'http-access', access: range(10, 15), ledger: [] }] }]);
+    await crashAfterJournal(state, next, [{ groups: [{ source: 'http-access', access: range(10, 15), ledger: [] }] }]);
     let s = await open(db, state);
     expect(await s.count()).toBe(15);
     expect(await s.p.submit('http-access', range(10, 20), [], 100)).toEqual({ stored: 5, duplicates: 5 });
@@ -72,9 +73,9 @@ describe('live recovery', () => {
     const led = (i: number): LedgerEvent => ({ kind: 'ledger', t: Date.UTC(2025, 5, 24, 0, 1, i), type: 'issue', jti: `j-${i}`, kid: 'k', sub: 'm', exp: 2e9, ref: { file: 'l', line: i } });
     // Three acknowledged commits still in the journal only: access, ledger-only, access + ledger.
     await crashAfterJournal(state, next, [
-      { ab: 10, lb: 0, groups: [{ source: 'http-access', access: range(10, 15), ledger: [] }] },
-      { ab: 15, lb: 0, groups: [{ source: 'http-ledger', access: [], ledger: [led(1), led(2)] }] },
-      { ab: 15, lb: 2, groups: [{ source: 'http-access', access: range(15, 18), ledger: [led(3)] }] },
+      { groups: [{ source: 'http-access', access: range(10, 15), ledger: [] }] },
+      { groups: [{ source: 'http-ledger', access: [], ledger: [led(1), led(2)] }] },
+      { groups: [{ source: 'http-access', access: range(15, 18), ledger: [led(3)] }] },
     ]);
     let s = await open(db, state);
     expect(await s.count()).toBe(18);
@@ -84,6 +85,28 @@ describe('live recovery', () => {
     expect(await s.count()).toBe(18);
     expect(await s.countLedger()).toBe(3);
     await s.close();
+  });
+
+  it('does not rewrite a commit the store holds though no checkpoint covers it', async () => {
+    const { db, state, next } = await committedTen();
+    // A crash after the store loaded commit `next`, before a checkpoint covered it.
+    const store = await openDuckDbStore(db);
+    await store.commit({ seq: next, access: range(10, 13), ledger: [] });
+    await store.close();
+    await crashAfterJournal(state, next, [
+      { groups: [{ source: 'http-access', access: range(10, 13), ledger: [] }] },
+      { groups: [{ source: 'http-access', access: range(13, 15), ledger: [] }] },
+    ]);
+    const s = await open(db, state);
+    expect(await s.count()).toBe(15);
+    // Both records' ids are remembered: a retry of either is a duplicate.
+    expect(await s.p.submit('http-access', range(11, 16), [], 100)).toEqual({ stored: 1, duplicates: 4 });
+    await s.close();
+  });
+
+  it('refuses a store that holds less than the checkpoint covers', async () => {
+    const { state } = await committedTen();
+    await expect(open(join(dir, 'other.duckdb'), state)).rejects.toMatchObject({ code: 'ERR_STATE' });
   });
 
   it('makes acknowledged events visible in the store without waiting for a checkpoint', async () => {

@@ -5,7 +5,7 @@
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
 
 /** Severity order, most severe first. */
-export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const satisfies readonly Severity[];
 
 export type EntityType =
   | 'token' | 'ip' | 'subnet' | 'asn' | 'device' | 'account' | 'key' | 'client' | 'platform'

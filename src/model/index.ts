@@ -5,3 +5,4 @@ export * from './events.js';
 export * from './registry.js';
 export * from './alert.js';
 export * from './time.js';
+export * from './defaults.js';

@@ -6,17 +6,18 @@
  * store. Alerts and their indicators go to the store (for `scope`) and to an NDJSON file.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { AccessEvent, Alert, LedgerEvent, ReferenceData } from '../model/index.js';
-import { BreachwatchError } from '../model/index.js';
+import type { AccessEvent, Alert, LedgerEvent } from '../model/index.js';
+import { BreachwatchError, DEFAULTS } from '../model/index.js';
 import { Catalog, QuarantineWriter, loadReference, openEventStream } from '../ingest/index.js';
 import type { IngestProgress } from '../ingest/index.js';
-import { Engine, createDetectors } from '../detect/index.js';
-import type { Detector, DetectSettings } from '../detect/detector.js';
-import type { Store } from '../store/store.js';
-import { openDuckDbStore, threadsBesideJavaScript } from '../store/index.js';
-import { loadSigmaRules, createSigmaDetector } from '../sigma/index.js';
+import { Engine } from '../detect/index.js';
+import type { DetectSettings } from '../detect/index.js';
+import type { AlertStore, IngestStore, StoreLocation } from '../store/index.js';
+import {
+  buildDetectors, describeStore, detectSettings, openStore, quarantineBeside, storeLocation,
+} from '../compose/index.js';
 import type { Progress } from './progress.js';
 import { fmtCount } from './progress.js';
 import { summarizeRun, type HuntSummary } from './summary.js';
@@ -32,8 +33,8 @@ export interface HuntOptions {
   readonly clients?: string;
   /** Honey-account list (contract §8). */
   readonly honey?: string;
-  /** DuckDB file; replaced unless `append`. */
-  readonly db: string;
+  /** Store URL (`duckdb:PATH`, …) or location; what it holds is replaced unless `append`. */
+  readonly store: string | StoreLocation;
   readonly append?: boolean;
   readonly alerts?: string;
   readonly quarantine?: string;
@@ -61,22 +62,25 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
     ...(opts.clients !== undefined && { clients: opts.clients }),
     ...(opts.honey !== undefined && { honey: opts.honey }),
   });
-  const detectors = await buildDetectors(ref, opts);
-  const store = await openStore(opts);
-  const quarantinePath = resolve(opts.quarantine ?? `${opts.db}.quarantine.ndjson`);
+  const settings = detectSettings(opts.settings);
+  const detectors = await buildDetectors(settings, ref, { ...(opts.sigma !== undefined && { sigma: opts.sigma }) });
+  const where = typeof opts.store === 'string' ? storeLocation(opts.store) : opts.store;
+  // Nothing here needs an append to load whole: the bulk use cuts loads at whole row groups.
+  const store = await openStore(where, 'bulk', { fresh: opts.append !== true });
+  const quarantinePath = resolve(opts.quarantine ?? quarantineBeside(where));
   const quarantine = new QuarantineWriter(quarantinePath);
   try {
     await store.putKeys(ref.keys);
     await store.putCatalog(ref.catalog);
     const report = opts.progress === undefined ? undefined : progressReporter(opts.progress);
     let read: IngestProgress = { bytesRead: 0, bytesTotal: 0, events: 0 };
-    const engine = new Engine({ detectors, ref, retainIndicators: false, ...(opts.settings !== undefined && { settings: opts.settings }) });
+    const engine = new Engine({ detectors, ref, retainIndicators: false, settings });
     const stream = openEventStream({
       access: [...opts.access],
       ledger: [...opts.ledger],
       catalog: new Catalog(ref.catalog),
       keys: ref.keys,
-      reorderBoundMs: opts.reorderBoundMs ?? 60_000,
+      reorderBoundMs: opts.reorderBoundMs ?? DEFAULTS.ingest.reorderBoundMs,
       strict: opts.strict ?? false,
       quarantine,
       onProgress: (p) => {
@@ -118,7 +122,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
     if (opts.alerts !== undefined) await writeAlerts(opts.alerts, alerts);
     opts.progress?.done();
     return summarizeRun({
-      stats: stream.stats(), alerts, quarantinePath, db: resolve(opts.db),
+      stats: stream.stats(), alerts, quarantinePath, store: describeStore(absolute(where)),
       ...(opts.alerts !== undefined && { alertsPath: resolve(opts.alerts) }),
       window: firstT === undefined || lastT === undefined ? null : { from: firstT, to: lastT },
       seconds: (performance.now() - started) / 1000,
@@ -129,34 +133,9 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
   }
 }
 
-async function buildDetectors(ref: ReferenceData, opts: HuntOptions): Promise<Detector[]> {
-  const detectors: Detector[] = createDetectors({ ref, ...(opts.settings !== undefined && { settings: opts.settings }) });
-  if (opts.sigma !== undefined && opts.sigma.length > 0) {
-    const loaded = await loadSigmaRules([...opts.sigma]);
-    if (loaded.refused.length > 0) {
-      const first = loaded.refused[0]!;
-      throw new BreachwatchError('ERR_CONFIG',
-        `${loaded.refused.length} Sigma rule(s) refused; first: ${first.file}:${first.line}:${first.column}: ${first.reason} (run 'breachwatch sigma check' for all)`);
-    }
-    detectors.push(createSigmaDetector(loaded));
-  }
-  return detectors;
-}
-
-async function openStore(opts: HuntOptions): Promise<Store> {
-  const db = resolve(opts.db);
-  await mkdir(dirname(db), { recursive: true });
-  if (opts.append !== true) {
-    await rm(db, { force: true });
-    await rm(`${db}.wal`, { force: true });
-  }
-  // Loading needs little of DuckDB's memory (one load at a time); the rest goes to detection.
-  // Nothing here needs an append to load whole, so loads are cut at whole row groups.
-  const store = await openDuckDbStore(db, {
-    memoryLimit: '256MB', orderedLoads: true, splitAppends: true, threads: threadsBesideJavaScript(),
-  });
-  await store.init();
-  return store;
+/** The location with a DuckDB file's path made absolute (for the summary). */
+function absolute(l: StoreLocation): StoreLocation {
+  return l.scheme === 'duckdb' && l.path !== ':memory:' ? { scheme: 'duckdb', path: resolve(l.path) } : l;
 }
 
 /** Events still to come, estimated from the bytes read so far (Infinity before any). */
@@ -165,7 +144,7 @@ function remainingEvents(p: IngestProgress): number {
   return Math.max(0, p.events * (p.bytesTotal - p.bytesRead) / p.bytesRead);
 }
 
-async function drainToStore(engine: Engine, store: Store): Promise<void> {
+async function drainToStore(engine: Engine, store: AlertStore & IngestStore): Promise<void> {
   const changed = engine.drainChangedAlerts();
   if (changed.length > 0) await store.upsertAlerts(changed);
   const indicators = engine.drainIndicators();

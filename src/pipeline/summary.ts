@@ -27,7 +27,8 @@ export interface HuntSummary {
   readonly totals: { lines: number; blank: number; accepted: number; quarantined: number; late: number };
   readonly quarantinedByReason: Record<string, number>;
   readonly quarantine: string;
-  readonly db: string;
+  /** The store written, as a URL without secrets. */
+  readonly store: string;
   readonly alertsFile?: string;
   readonly window: { from: string; to: string } | null;
   readonly alerts: { total: number; bySeverity: Record<Severity, number>; byDetector: Record<string, number> };
@@ -40,7 +41,7 @@ export interface HuntSummary {
 
 /** Builds the summary from the parts of a finished run. */
 export function summarizeRun(x: {
-  stats: IngestStatsLike; alerts: readonly Alert[]; quarantinePath: string; db: string; alertsPath?: string;
+  stats: IngestStatsLike; alerts: readonly Alert[]; quarantinePath: string; store: string; alertsPath?: string;
   window: { from: number; to: number } | null; seconds: number; stateBytes: number;
 }): HuntSummary {
   const totals = { lines: 0, blank: 0, accepted: 0, quarantined: 0, late: x.stats.late };
@@ -49,7 +50,7 @@ export function summarizeRun(x: {
     totals.lines += f.lines; totals.blank += f.blank; totals.accepted += f.accepted; totals.quarantined += f.quarantined;
     for (const [k, v] of Object.entries(f.byReason)) byReason[k] = (byReason[k] ?? 0) + v;
   }
-  const bySeverity = { critical: 0, high: 0, medium: 0, low: 0 } as Record<Severity, number>;
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const byDetector: Record<string, number> = {};
   for (const a of x.alerts) {
     bySeverity[a.severity]++;
@@ -59,7 +60,7 @@ export function summarizeRun(x: {
     .filter((a) => a.severity === 'critical' && a.events > 0)
     .sort((a, b) => a.detected_at.localeCompare(b.detected_at))[0];
   return {
-    files: x.stats.files, totals, quarantinedByReason: byReason, quarantine: x.quarantinePath, db: x.db,
+    files: x.stats.files, totals, quarantinedByReason: byReason, quarantine: x.quarantinePath, store: x.store,
     ...(x.alertsPath !== undefined && { alertsFile: x.alertsPath }),
     window: x.window && { from: toRfc3339(x.window.from), to: toRfc3339(x.window.to) },
     alerts: { total: x.alerts.length, bySeverity, byDetector },
@@ -95,7 +96,7 @@ export function renderSummary(s: HuntSummary): string {
     lines.push(`first critical: ${s.firstCritical.detector} detected at ${s.firstCritical.detected_at}, ` +
       `${fmtDuration(s.firstCritical.time_to_detect_ms)} (event time) after its first event ${s.firstCritical.first_seen}`);
   }
-  lines.push(`store: ${s.db}` + (s.alertsFile ? `; alerts: ${s.alertsFile}` : ''));
+  lines.push(`store: ${s.store}` + (s.alertsFile ? `; alerts: ${s.alertsFile}` : ''));
   lines.push(`${fmtCount(s.eventsPerSecond)} events/s over ${s.seconds.toFixed(1)} s; detector state ${fmtCount(s.stateBytes / 1024)} KiB`);
   return lines.join('\n');
 }

@@ -3,7 +3,7 @@
  * severity (or exactly the given ids), and their stored indicators, exact duplicates removed.
  */
 import type { Alert, Indicator, Severity } from '../model/index.js';
-import type { Store } from '../store/index.js';
+import type { AlertStore } from '../store/index.js';
 
 /** What a scope run follows. */
 export interface ScopeChoice {
@@ -13,7 +13,7 @@ export interface ScopeChoice {
 
 /** Chooses alerts (`alertIds` wins over `minSeverity`, default `high`) and gathers their indicators. */
 export async function chooseScope(
-  store: Store,
+  store: AlertStore,
   opts: { readonly minSeverity?: Severity; readonly alertIds?: readonly string[] },
 ): Promise<ScopeChoice> {
   const alerts = opts.alertIds !== undefined

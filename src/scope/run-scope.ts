@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Severity } from '../model/index.js';
-import type { Store } from '../store/index.js';
+import type { AlertStore, ScopeStore } from '../store/index.js';
 import { chooseScope } from './choose.js';
 import { expandPivots, type PivotOptions } from './pivot.js';
 import { buildSummary, type PivotSummary } from './summary.js';
@@ -41,7 +41,7 @@ export interface ScopeReport {
  * const report = await runScope(store, { minSeverity: 'high', out: 'scope-out' });
  * console.log(report.accounts_affected, report.csv);
  */
-export async function runScope(store: Store, opts: ScopeOptions): Promise<ScopeReport> {
+export async function runScope(store: ScopeStore & AlertStore, opts: ScopeOptions): Promise<ScopeReport> {
   const choice = await chooseScope(store, opts);
   await mkdir(opts.out, { recursive: true });
   const piv = await expandPivots(store, choice.alerts, choice.indicators, opts.pivots);

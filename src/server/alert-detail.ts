@@ -6,7 +6,7 @@
  */
 import type { Alert, Indicator } from '../model/index.js';
 import { HOUR, toRfc3339 } from '../model/index.js';
-import type { Store } from '../store/index.js';
+import type { AlertStore, ScopeStore } from '../store/index.js';
 
 /** The answer of `GET /api/v1/alerts/:id`. */
 export interface AlertDetail {
@@ -26,7 +26,7 @@ function clip(ind: readonly Indicator[], from: number, to: number): Indicator[] 
     .map((i) => ({ ...i, first_seen: Math.max(i.first_seen, from), last_seen: Math.min(i.last_seen, to) }));
 }
 
-async function hourly(store: Store, ind: readonly Indicator[], from: number, to: number): Promise<AlertDetail['timeline']> {
+async function hourly(store: ScopeStore, ind: readonly Indicator[], from: number, to: number): Promise<AlertDetail['timeline']> {
   const out: AlertDetail['timeline'] = [];
   for (let h = Math.floor(from / HOUR) * HOUR; h <= to; h += HOUR) {
     const part = clip(ind, h, h + HOUR - 1);
@@ -39,7 +39,7 @@ async function hourly(store: Store, ind: readonly Indicator[], from: number, to:
 }
 
 /** Builds the detail of `alert` from the store. */
-export async function alertDetail(store: Store, alert: Alert): Promise<AlertDetail> {
+export async function alertDetail(store: ScopeStore & AlertStore, alert: Alert): Promise<AlertDetail> {
   const ind: Indicator[] = (await store.listIndicators([alert.alert_id]))
     .map((s) => ({ type: s.type, value: s.value, first_seen: s.first_seen, last_seen: s.last_seen }));
   const tokens = ind.filter((i) => i.type === 'token').map((i) => i.value);

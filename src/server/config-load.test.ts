@@ -8,7 +8,7 @@ const GOOD = `# minimal
 api_keys:
   - { name: ops, role: admin, sha256: ${HASH} }
 store:
-  path: data/bw.duckdb
+  url: duckdb:data/bw.duckdb
 `;
 
 function problem(text: string, env: NodeJS.ProcessEnv = {}): string {
@@ -25,7 +25,7 @@ describe('serve config', () => {
   it('fills defaults and resolves relative paths against the file', () => {
     const c = parseConfigText(GOOD, '/etc/bw/config.yaml');
     expect(c.http.port).toBe(8080);
-    expect(c.store.path).toBe('/etc/bw/data/bw.duckdb');
+    expect(c.store.url).toBe('duckdb:/etc/bw/data/bw.duckdb');
     expect(c.detect.allowed_lateness_ms).toBe(30_000);
     expect(c.api_keys[0]?.role).toBe('admin');
   });
@@ -51,6 +51,13 @@ describe('serve config', () => {
 
   it('names the environment variable behind a bad override', () => {
     expect(problem(GOOD, { BREACHWATCH_HTTP_PORT: 'eighty' })).toContain('env BREACHWATCH_HTTP_PORT: http.port');
+  });
+
+  it('takes a store URL from the environment, and refuses a bad one at its line', () => {
+    const c = parseConfigText(GOOD, '/etc/bw/config.yaml', { BREACHWATCH_STORE_URL: 'clickhouse://bw:s3cret@ch1:9000/events' });
+    expect(c.store.url).toBe('clickhouse://bw:s3cret@ch1:9000/events');
+    expect(problem(GOOD.replace('duckdb:data/bw.duckdb', 'data/bw.duckdb'))).toMatch(/config\.yaml:5: store\.url: .*no scheme.*duckdb:data\/bw\.duckdb/);
+    expect(problem(GOOD.replace('duckdb:data/bw.duckdb', 'postgres://db/x'))).toContain("unknown store scheme 'postgres:'");
   });
 
   it('reports YAML syntax errors with a line', () => {

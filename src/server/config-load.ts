@@ -9,6 +9,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parse as parseYaml, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
 import { BreachwatchError } from '../model/index.js';
+import { resolveStoreUrl } from '../compose/index.js';
 import { configSchema, type ServeConfig } from './config-schema.js';
 
 /** One located config problem. */
@@ -79,7 +80,7 @@ function resolvePaths(c: ServeConfig, base: string): ServeConfig {
   const ref = c.reference;
   return {
     ...c,
-    store: { ...c.store, path: c.store.path === ':memory:' ? c.store.path : r(c.store.path) },
+    store: { ...c.store, url: resolveStoreUrl(c.store.url, base) },
     state_dir: r(c.state_dir),
     reference: {
       ...(ref.keys !== undefined && { keys: r(ref.keys) }),

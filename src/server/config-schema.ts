@@ -5,9 +5,19 @@
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFAULTS, SEVERITIES } from '../model/index.js';
+import { parseStoreUrl } from '../compose/index.js';
+
+const D = DEFAULTS;
 
 /** The dashboard built with this package (`npm run build`): web/dist at the package root, from src/ or dist/. */
 const PACKAGE_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** A store URL, refused with the parser's reason. */
+const storeUrl = z.string().superRefine((s, ctx) => {
+  const r = parseStoreUrl(s);
+  if (!r.ok) for (const i of r.issues) ctx.addIssue({ code: 'custom', message: i.message });
+});
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/i, 'expected 64 hex digits (sha256 of the key)');
 
@@ -24,7 +34,7 @@ const webhookSink = z.object({
   /** HMAC-SHA256 secret for `X-Breachwatch-Signature`; or name an environment variable. */
   secret: z.string().min(1).optional(),
   secret_env: z.string().min(1).optional(),
-  min_severity: z.enum(['critical', 'high', 'medium', 'low']).default('low'),
+  min_severity: z.enum(SEVERITIES).default('low'),
   max_retries: z.number().int().min(0).max(20).default(5),
   backoff_ms: z.number().int().min(1).default(500),
   timeout_ms: z.number().int().min(1).default(5000),
@@ -38,7 +48,7 @@ const slackSink = webhookSink.omit({ type: true, secret: true, secret_env: true 
 const fileSink = z.object({
   type: z.literal('file'),
   path: z.string().min(1),
-  min_severity: z.enum(['critical', 'high', 'medium', 'low']).default('low'),
+  min_severity: z.enum(SEVERITIES).default('low'),
   queue_max: z.number().int().min(1).default(100_000),
 }).strict();
 
@@ -50,10 +60,11 @@ export const configSchema = z.object({
     body_limit_bytes: z.number().int().min(1024).default(16 * 1024 * 1024),
   }).strict().default({ host: '127.0.0.1', port: 8080, body_limit_bytes: 16 * 1024 * 1024 }),
   store: z.object({
-    path: z.string().min(1).default('breachwatch.duckdb'),
+    /** Store URL (`duckdb:PATH`, `clickhouse://…`); a relative DuckDB path is relative to the config file. */
+    url: storeUrl.default(D.store.url),
     /** DuckDB memory limit, e.g. `512MB` (the store's default when absent). */
     memory_limit: z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size such as 512MB or 2GiB').optional(),
-  }).strict().default({ path: 'breachwatch.duckdb' }),
+  }).strict().default({ url: D.store.url }),
   /** Checkpoints, journal, audit log and quarantine live here unless named otherwise. */
   state_dir: z.string().min(1).default('breachwatch-state'),
   reference: z.object({
@@ -66,21 +77,26 @@ export const configSchema = z.object({
     honey: z.string().optional(),
   }).strict().default({}),
   detect: z.object({
-    allowed_lateness_ms: z.number().int().min(0).default(30_000),
-    max_key_age_days: z.number().int().min(1).default(365),
+    allowed_lateness_ms: z.number().int().min(0).default(D.detect.allowedLatenessMs),
+    max_key_age_days: z.number().int().min(1).default(D.detect.maxKeyAgeDays),
     /** A source silent this long (wall clock) no longer holds back the watermark. */
-    source_idle_ms: z.number().int().min(1).default(30_000),
+    source_idle_ms: z.number().int().min(1).default(D.live.sourceIdleMs),
     /** Events held for reordering before the oldest are released regardless. */
-    reorder_max_events: z.number().int().min(1).default(500_000),
+    reorder_max_events: z.number().int().min(1).default(D.live.reorderMaxEvents),
     sigma: z.array(z.string()).default([]),
-  }).strict().default({ allowed_lateness_ms: 30_000, max_key_age_days: 365, source_idle_ms: 30_000, reorder_max_events: 500_000, sigma: [] }),
-  checkpoint: z.object({ interval_s: z.number().min(0.1).default(30) }).strict().default({ interval_s: 30 }),
-  dedup: z.object({ horizon_ms: z.number().int().min(1).default(120_000) }).strict().default({ horizon_ms: 120_000 }),
+  }).strict().default({
+    allowed_lateness_ms: D.detect.allowedLatenessMs, max_key_age_days: D.detect.maxKeyAgeDays,
+    source_idle_ms: D.live.sourceIdleMs, reorder_max_events: D.live.reorderMaxEvents, sigma: [],
+  }),
+  checkpoint: z.object({ interval_s: z.number().min(0.1).default(D.live.checkpointIntervalS) }).strict()
+    .default({ interval_s: D.live.checkpointIntervalS }),
+  dedup: z.object({ horizon_ms: z.number().int().min(1).default(D.live.dedupHorizonMs) }).strict()
+    .default({ horizon_ms: D.live.dedupHorizonMs }),
   queue: z.object({
-    max_events: z.number().int().min(1).default(200_000),
-    max_batch_events: z.number().int().min(1).default(50_000),
-    retry_after_s: z.number().int().min(1).default(1),
-  }).strict().default({ max_events: 200_000, max_batch_events: 50_000, retry_after_s: 1 }),
+    max_events: z.number().int().min(1).default(D.live.queueMaxEvents),
+    max_batch_events: z.number().int().min(1).default(D.live.queueMaxBatchEvents),
+    retry_after_s: z.number().int().min(1).default(D.live.retryAfterS),
+  }).strict().default({ max_events: D.live.queueMaxEvents, max_batch_events: D.live.queueMaxBatchEvents, retry_after_s: D.live.retryAfterS }),
   api_keys: z.array(apiKey).min(1, 'at least one API key is required'),
   sinks: z.array(z.discriminatedUnion('type', [webhookSink, slackSink, fileSink])).default([]),
   nats: z.object({

@@ -7,7 +7,8 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LivePipeline } from '../live/index.js';
 import type { Sinks } from '../live/index.js';
-import type { Store } from '../store/index.js';
+import type { StoreOperations } from '../store/index.js';
+import { SEVERITIES } from '../model/index.js';
 
 /** The metrics of one service. */
 export class ServiceMetrics {
@@ -16,7 +17,7 @@ export class ServiceMetrics {
   readonly requests: Counter<'route' | 'status'>;
   private alertCounts: Record<string, number> = {};
 
-  constructor(pipeline: LivePipeline, sinks: Sinks, store?: Store) {
+  constructor(pipeline: LivePipeline, sinks: Sinks, store?: Pick<StoreOperations, 'memoryBytes'>) {
     const r = this.registry;
     collectDefaultMetrics({ register: r, prefix: 'breachwatch_process_' });
     this.quarantined = new Counter({ name: 'breachwatch_ingest_quarantined_total', help: 'Lines quarantined, by source and reason', labelNames: ['source', 'reason'], registers: [r] });
@@ -62,7 +63,7 @@ export class ServiceMetrics {
     new Gauge({
       name: 'breachwatch_alerts', help: 'Alerts held by the engine, by severity', labelNames: ['severity'], registers: [r],
       collect() {
-        const c: Record<string, number> = { critical: 0, high: 0, medium: 0, low: 0 };
+        const c: Record<string, number> = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
         for (const a of pipeline.engine.alerts()) c[a.severity] = (c[a.severity] ?? 0) + 1;
         Object.assign(counts(), c);
         for (const [s, n] of Object.entries(c)) this.set({ severity: s }, n);

@@ -2,6 +2,7 @@
  * The OpenAPI 3.1 document served at `/openapi.json` (kept by hand next to the routes; the
  * server test checks that every registered route appears here).
  */
+import { SEVERITIES } from '../model/index.js';
 
 const err = { $ref: '#/components/responses/Error' };
 const json = (schema: object): object => ({ content: { 'application/json': { schema } } });
@@ -28,7 +29,7 @@ export const OPENAPI = {
     responses: { Error: { description: 'error', ...json(obj({ code: { type: 'string' }, message: { type: 'string' } }, ['code', 'message'])) } },
     schemas: {
       Alert: obj({
-        alert_id: { type: 'string' }, detector: { type: 'string' }, severity: { enum: ['critical', 'high', 'medium', 'low'] },
+        alert_id: { type: 'string' }, detector: { type: 'string' }, severity: { enum: [...SEVERITIES] },
         title: { type: 'string' }, entity: obj({ type: { type: 'string' }, id: { type: 'string' } }),
         first_seen: { type: 'string', format: 'date-time' }, last_seen: { type: 'string', format: 'date-time' },
         detected_at: { type: 'string', format: 'date-time' }, events: { type: 'integer' }, accounts: { type: 'integer' },
@@ -43,7 +44,7 @@ export const OPENAPI = {
     '/api/v1/alerts': { get: {
       summary: 'List alerts, newest detected_at first', security: analyst,
       parameters: [
-        { name: 'severity', in: 'query', schema: { enum: ['critical', 'high', 'medium', 'low'] }, description: 'minimum severity' },
+        { name: 'severity', in: 'query', schema: { enum: [...SEVERITIES] }, description: 'minimum severity' },
         { name: 'detector', in: 'query', schema: { type: 'string' } },
         { name: 'limit', in: 'query', schema: { type: 'integer', default: 50, maximum: 1000 } },
         { name: 'offset', in: 'query', schema: { type: 'integer', default: 0 } },
@@ -58,7 +59,7 @@ export const OPENAPI = {
     '/api/v1/audit/key-custody': { get: { summary: 'Key-custody audit of the key registry', security: analyst, responses: { 200: { description: 'keys', ...json({ type: 'object' }) }, 401: err, 403: err } } },
     '/api/v1/scope': { post: {
       summary: 'Start a scope job', security: analyst,
-      requestBody: { content: { 'application/json': { schema: obj({ min_severity: { enum: ['critical', 'high', 'medium', 'low'] }, alert_ids: { type: 'array', items: { type: 'string' } } }) } } },
+      requestBody: { content: { 'application/json': { schema: obj({ min_severity: { enum: [...SEVERITIES] }, alert_ids: { type: 'array', items: { type: 'string' } } }) } } },
       responses: { 202: { description: 'started', ...json(obj({ job_id: { type: 'string' } }, ['job_id'])) }, 400: err, 401: err, 403: err },
     } },
     '/api/v1/scope/{job}': { get: { summary: 'Scope job status and summary', security: analyst, parameters: [{ name: 'job', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'job', ...json({ type: 'object' }) }, 404: err } } },

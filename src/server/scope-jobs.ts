@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Severity } from '../model/index.js';
-import type { Store } from '../store/index.js';
+import type { AlertStore, ScopeStore } from '../store/index.js';
 import { runScope, type PivotOptions } from '../scope/index.js';
 
 /** One job's state. */
@@ -25,7 +25,7 @@ export class ScopeJobs {
   private readonly jobs = new Map<string, ScopeJob>();
   private readonly running = new Set<Promise<void>>();
 
-  constructor(private readonly store: Store, private readonly root: string) {}
+  constructor(private readonly store: ScopeStore & AlertStore, private readonly root: string) {}
 
   /** Starts a job; returns at once. */
   start(by: string, opts: { minSeverity?: Severity; alertIds?: readonly string[]; pivots?: PivotOptions }): ScopeJob {

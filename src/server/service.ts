@@ -1,6 +1,6 @@
 /**
- * The composition root of `breachwatch serve`: loads reference data, opens the store, builds
- * the same detectors as `hunt`, restores the live pipeline, starts the sinks, the HTTP server
+ * The service of `breachwatch serve`: loads reference data, opens the store for live use and
+ * builds the same detectors as `hunt` (both through the composition layer), restores the live pipeline, starts the sinks, the HTTP server
  * and (when configured) the JetStream consumer; `close()` stops them in the safe order
  * (stop taking input → finish in-flight commits → final checkpoint → close the store).
  */
@@ -8,11 +8,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { BreachwatchError, type ReferenceData } from '../model/index.js';
 import { Catalog, JwtChecker, QuarantineWriter, loadReference } from '../ingest/index.js';
-import { createDetectors, type Detector } from '../detect/index.js';
-import { openDuckDbStore, threadsBesideJavaScript, type Store } from '../store/index.js';
-import { createSigmaDetector, loadSigmaRules } from '../sigma/index.js';
+import type { Store } from '../store/index.js';
+import { buildDetectors, detectSettings, openStore } from '../compose/index.js';
 import { JwtSettler, LivePipeline, Sinks, startJetStream, type JetStreamConsumer } from '../live/index.js';
 import { buildApp, type AppState } from './app.js';
 import { AuditLog } from './audit-log.js';
@@ -22,9 +20,6 @@ import type { AppContext } from './context.js';
 import { loggerOptions } from './logger.js';
 import { ServiceMetrics } from './metrics.js';
 import { ScopeJobs } from './scope-jobs.js';
-
-/** Committed events are loaded into the store (visible to queries) within about this long. */
-const STORE_WITHIN_MS = 1000;
 
 /** A running service. */
 export interface Service {
@@ -46,18 +41,6 @@ export interface ServiceOptions {
   readonly wrapStore?: (s: Store) => Store;
 }
 
-async function detectorsFor(config: ServeConfig, ref: ReferenceData): Promise<Detector[]> {
-  const settings = { allowedLatenessMs: config.detect.allowed_lateness_ms, maxKeyAgeDays: config.detect.max_key_age_days };
-  const detectors = createDetectors({ ref, settings });
-  if (config.detect.sigma.length > 0) {
-    const loaded = await loadSigmaRules([...config.detect.sigma]);
-    const bad = loaded.refused[0];
-    if (bad !== undefined) throw new BreachwatchError('ERR_CONFIG', `Sigma rule refused: ${bad.file}:${bad.line}:${bad.column}: ${bad.reason}`);
-    detectors.push(createSigmaDetector(loaded));
-  }
-  return detectors;
-}
-
 /** Starts the service described by `config`. */
 export async function startService(config: ServeConfig, opts: ServiceOptions = {}): Promise<Service> {
   const logger = pino(loggerOptions(config.log.level), opts.logDestination ?? pino.destination(config.log.file ?? 1));
@@ -68,12 +51,12 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
     ...(r.clients !== undefined && { clients: r.clients }), ...(r.honey !== undefined && { honey: r.honey }),
   });
   await mkdir(config.state_dir, { recursive: true });
-  const detectors = await detectorsFor(config, ref);
+  const settings = detectSettings({ allowedLatenessMs: config.detect.allowed_lateness_ms, maxKeyAgeDays: config.detect.max_key_age_days });
+  const detectors = await buildDetectors(settings, ref, { sigma: config.detect.sigma });
   const sinks = new Sinks(config.sinks, opts.env ?? process.env);
-  // Commits are durable in the journal; the store loads them in the background, in order (the
-  // journal's recovery relies on it), and within a second under load.
-  const opened = await openDuckDbStore(config.store.path, {
-    orderedLoads: true, loadWithinMs: STORE_WITHIN_MS, threads: threadsBesideJavaScript(),
+  // Commits are durable in the journal; the store loads them in the background, each batch of
+  // commits with its seq (what recovery asks for), and within about a second under load.
+  const opened = await openStore(config.store.url, 'live', {
     ...(config.store.memory_limit !== undefined && { memoryLimit: config.store.memory_limit }),
   });
   const store = opts.wrapStore?.(opened) ?? opened;
@@ -83,7 +66,7 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
     await store.putCatalog(ref.catalog);
     pipeline = await LivePipeline.open({
       store, stateDir: join(config.state_dir, 'live'), ref, detectors,
-      settings: { allowedLatenessMs: config.detect.allowed_lateness_ms, maxKeyAgeDays: config.detect.max_key_age_days },
+      settings,
       maxQueueEvents: config.queue.max_events, maxBatchEvents: config.queue.max_batch_events,
       dedupHorizonMs: config.dedup.horizon_ms, checkpointMs: config.checkpoint.interval_s * 1000,
       sourceIdleMs: config.detect.source_idle_ms, reorderMaxEvents: config.detect.reorder_max_events,

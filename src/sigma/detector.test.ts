@@ -3,8 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runDetectorContract } from '../detect/detector.contract.js';
-import type { DetectContext } from '../detect/detector.js';
-import { DEFAULT_DETECT_SETTINGS } from '../detect/detector.js';
+import { DEFAULT_DETECT_SETTINGS, type DetectContext } from '../detect/index.js';
 import type { AccessEvent, Finding, ReferenceData } from '../model/index.js';
 import { rulesFrom } from '../../test/fixtures/sigma/helpers.js';
 import { createSigmaDetector } from './detector.js';

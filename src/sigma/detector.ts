@@ -3,7 +3,7 @@
  * Finding (`detector: "sigma:<rule id>"`, severity from `level`) with running totals per
  * (rule, entity), in event time. Correlation state snapshots and restores.
  */
-import type { Detector, DetectContext } from '../detect/detector.js';
+import type { Detector, DetectContext } from '../detect/index.js';
 import type { Entity, EntityType, Finding, Indicator, PipelineEvent, Severity } from '../model/index.js';
 import type { CorrelationFiring } from './correlation/engine.js';
 import { SigmaEngine } from './engine.js';

@@ -19,3 +19,5 @@ export { ACCESS_LOGSOURCES, logsourceMatches, parseLogSourceArg } from './logsou
 export { createSigmaDetector } from './detector.js';
 export type { SigmaDetector, SigmaDetectorOptions } from './detector.js';
 export type * from './types.js';
+export type { Placeholders } from './modifiers.js';
+export { eventTime, readEvents, type FileEvent, type BadEvent } from './events-file.js';

@@ -1,8 +1,13 @@
 /**
  * The contract every {@link Store} backend passes (DuckDB now, ClickHouse later): call
- * `runStoreContract(name, open)` from a backend's test file. `open` must return a fresh,
- * empty, initialized store each time. Only the `Store` interface is used here.
+ * `runStoreContract(name, target)` from a backend's test file. `target.open` must return a
+ * fresh, empty, initialized store each time. Only the `Store` interface is used here, plus a
+ * child process (`test/fixtures/store/commit-child.ts`) that a crash test kills. A backend
+ * may leave out a part only by giving the reason in writing ({@link Skip}); the reason is
+ * printed in the skipped test's name.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert, Indicator, Severity } from '../model/index.js';
 import type { AffectedAccount, Store } from './store.js';
@@ -10,6 +15,34 @@ import {
   CATALOG, EVENTS, HOUR, PRODUCT, PROFILE, T0, access,
 } from '../../test/fixtures/store/scope-events.js';
 import * as pv from '../../test/fixtures/store/pivot-events.js';
+import { commitOf, rowsUpTo } from '../../test/fixtures/store/commits.js';
+
+/** A part of the suite a backend does not run, and why (at least a sentence). */
+export interface Skip {
+  readonly skip: string;
+}
+
+/** What the suite runs against. */
+export interface StoreContractTarget {
+  /** A fresh, empty, initialized store each time. */
+  readonly open: () => Promise<Store>;
+  /**
+   * Durability across processes: `url()` names a fresh, empty store that a child process opens
+   * for live use through the composition layer; `reopen(url)` opens what it left, in this
+   * process, after the child was killed.
+   */
+  readonly crash: { readonly url: () => string; readonly reopen: (url: string) => Promise<Store> } | Skip;
+}
+
+function isSkip(x: object): x is Skip {
+  return 'skip' in x;
+}
+
+/** Declares a part as skipped, refusing a reason too short to say anything. */
+function skipped(title: string, s: Skip): void {
+  if (s.skip.trim().length < 12) throw new Error(`store contract: skipping '${title}' needs a written reason, got '${s.skip}'`);
+  it.skip(`${title} (skipped: ${s.skip})`, () => undefined);
+}
 
 /** Collects an async iterable. */
 async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
@@ -30,7 +63,8 @@ const ind = (type: Indicator['type'], value: string, fromH = 0, toH = 48): Indic
   ({ type, value, first_seen: T0 + fromH * HOUR, last_seen: T0 + toH * HOUR });
 
 /** Runs the shared store contract suite against one backend. */
-export function runStoreContract(name: string, open: () => Promise<Store>): void {
+export function runStoreContract(name: string, target: StoreContractTarget): void {
+  const open = target.open;
   describe(`Store contract: ${name}`, () => {
     let store: Store | undefined;
     const fresh = async (): Promise<Store> => {
@@ -244,5 +278,99 @@ export function runStoreContract(name: string, open: () => Promise<Store>): void
       expect(toks).toEqual([{ jti: 'j-t3', requests: 2, personal: 2, forOthers: 0, elsewhere: 1, first: pv.T0 + 20 * 60_000, last: pv.T0 + 21 * 60_000 }]);
       expect((await s.sourceTokens([pv.E], [])).map((t) => [t.jti, t.forOthers])).toEqual([['j-ins', 1], ['j-s1', 4], ['j-s2', 4]]);
     });
+
+    it("makes a commit's rows and its seq visible together; appends leave the seq alone", async () => {
+      const s = await fresh();
+      expect(await s.lastCommittedSeq()).toBe(0);
+      for (let k = 1; k <= 7; k++) await s.commit(commitOf(k));
+      await s.flush();
+      expect(await s.lastCommittedSeq()).toBe(7);
+      expect({ access: await s.countAccess(), ledger: await s.countLedger() }).toEqual(rowsUpTo(7));
+      await s.appendAccess(EVENTS);
+      await s.flush();
+      expect(await s.lastCommittedSeq()).toBe(7);
+      expect(await s.countAccess()).toBe(rowsUpTo(7).access + EVENTS.length);
+    });
+
+    it('counts an empty commit, and refuses a seq that does not grow', async () => {
+      const s = await fresh();
+      await s.commit({ seq: 3, access: [], ledger: [] });
+      await s.flush();
+      expect(await s.lastCommittedSeq()).toBe(3);
+      await expect(s.commit(commitOf(3))).rejects.toMatchObject({ code: 'ERR_STORE' });
+      await expect(s.commit(commitOf(2))).rejects.toMatchObject({ code: 'ERR_STORE' });
+      await s.commit(commitOf(4));
+      await s.flush();
+      expect(await s.lastCommittedSeq()).toBe(4);
+      expect(await s.countAccess()).toBe(commitOf(4).access.length);
+    });
+
+    it('never reports a seq ahead of the rows it holds while loading', async () => {
+      const s = await fresh();
+      const seen: number[] = [];
+      for (let k = 1; k <= 40; k++) {
+        await s.commit(commitOf(k));
+        seen.push(await s.lastCommittedSeq());
+      }
+      await s.flush();
+      const held = await s.lastCommittedSeq();
+      expect(held).toBe(40);
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+      expect({ access: await s.countAccess(), ledger: await s.countLedger() }).toEqual(rowsUpTo(40));
+    });
+
+    const crash = target.crash;
+    if (isSkip(crash)) skipped('keeps the seq and its rows together across a SIGKILL', crash);
+    else {
+      it('keeps the seq and its rows together across a SIGKILL, and stores a recommitted tail once', async () => {
+        const url = crash.url();
+        const held = await killMidCommit(url, 12);
+        const s = await crash.reopen(url);
+        store = s;
+        const seq = await s.lastCommittedSeq();
+        // What the child saw held is durable; commits after it may or may not be, but the rows
+        // held are exactly those of commits 1..seq, whichever seq that is.
+        expect(seq).toBeGreaterThanOrEqual(held);
+        expect({ access: await s.countAccess(), ledger: await s.countLedger() }).toEqual(rowsUpTo(seq));
+        // Recovery commits what the store lacks: everything then is there exactly once.
+        const end = seq + 5;
+        for (let k = seq + 1; k <= end; k++) await s.commit(commitOf(k));
+        await s.flush();
+        expect(await s.lastCommittedSeq()).toBe(end);
+        expect({ access: await s.countAccess(), ledger: await s.countLedger() }).toEqual(rowsUpTo(end));
+        await expect(s.commit(commitOf(seq))).rejects.toMatchObject({ code: 'ERR_STORE' });
+      });
+    }
   });
+}
+
+/**
+ * Runs the commit child on `url` until it reports at least `minHeld` commits held, then kills
+ * it with SIGKILL (wherever it is by then: often inside a load); returns the `held` it printed last.
+ */
+async function killMidCommit(url: string, minHeld: number): Promise<number> {
+  const script = new URL('../../test/fixtures/store/commit-child.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--import', 'tsx', script, url], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+  const exited = new Promise<void>((res) => child.on('exit', () => res()));
+  let held = 0;
+  const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  try {
+    for await (const line of createInterface({ input: child.stdout })) {
+      const m = /^seq (\d+) held (\d+)$/.exec(line);
+      if (m === null) continue;
+      held = Number(m[2]);
+      if (held >= minHeld) {
+        child.kill('SIGKILL');
+        break;
+      }
+    }
+  } finally {
+    clearTimeout(deadline);
+    child.kill('SIGKILL');
+    await exited;
+  }
+  if (held < minHeld) throw new Error(`commit child stopped before holding ${minHeld} commits (held ${held}): ${err}`);
+  return held;
 }

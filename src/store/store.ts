@@ -1,6 +1,9 @@
 /**
- * The one interface every storage backend implements (DuckDB embedded; ClickHouse later).
- * Every backend passes the shared contract suite in `store.contract.ts`.
+ * What every storage backend implements (DuckDB embedded; ClickHouse later), split into the
+ * roles callers use: {@link IngestStore}, {@link ReferenceStore}, {@link AlertStore},
+ * {@link ScopeStore} and {@link StoreOperations}. {@link Store} is all of them; a caller takes
+ * the narrowest role it needs (scope takes `ScopeStore & AlertStore`). Every backend passes
+ * the shared contract suite in `store.contract.ts`.
  */
 import type {
   AccessEvent, Alert, CatalogRoute, Indicator, KeyRecord, LedgerEvent, Severity,
@@ -44,6 +47,67 @@ export interface ScopeAggregates {
   readonly sources: readonly {
     ip: string; country?: string; asn?: string; requests: number; accounts: number; first: number; last: number;
   }[];
+}
+
+/**
+ * One group commit of the live service: its rows and its sequence number. The store makes a
+ * commit's rows and its `seq` durable and visible together, in one atomic step, so that after a
+ * crash {@link IngestStore.lastCommittedSeq} says exactly which commits it holds.
+ */
+export interface StoreCommit {
+  /** Greater than the seq of every commit before it (the journal's record number). */
+  readonly seq: number;
+  readonly access: readonly AccessEvent[];
+  readonly ledger: readonly LedgerEvent[];
+}
+
+/** Writing events: bulk appends (hunt) and sequenced commits (serve). */
+export interface IngestStore {
+  /** Stages access events for loading (no sequence number: a hunt has nothing to recover). */
+  appendAccess(batch: readonly AccessEvent[]): Promise<void>;
+  /** Stages ledger events for loading. */
+  appendLedger(batch: readonly LedgerEvent[]): Promise<void>;
+  /**
+   * Stages one commit. Its rows of both tables and its `seq` become durable and visible
+   * together (a crash keeps all of them or none), in seq order. Rejects with ERR_STORE when
+   * `seq` is not greater than every seq committed before, in this process or stored.
+   * Resolves once staged; {@link flush} waits for the load.
+   */
+  commit(c: StoreCommit): Promise<void>;
+  /**
+   * The highest seq whose commit the store holds durably, rows and all (0 when none). Commits
+   * staged but not loaded yet do not count; after {@link flush} every commit so far does.
+   */
+  lastCommittedSeq(): Promise<number>;
+  /** Makes everything appended or committed so far durable and visible to queries. */
+  flush(): Promise<void>;
+  /**
+   * A hint from a caller that knows how much input is left (a hunt over files): about
+   * `events` more will be appended before the final flush. A backend that loads in large
+   * batches loads smaller ones from here on, so that the final flush has little left to do.
+   * It changes when data loads, never what is stored.
+   */
+  expectRemaining(events: number): void;
+}
+
+/** Reference data: the key registry and the API catalog. */
+export interface ReferenceStore {
+  /** Inserts or replaces keys by `kid`. */
+  putKeys(keys: readonly KeyRecord[]): Promise<void>;
+  /** Inserts or replaces routes by (method, route). */
+  putCatalog(routes: readonly CatalogRoute[]): Promise<void>;
+}
+
+/** Alerts and the indicators scope follows from them. */
+export interface AlertStore {
+  /** Inserts or replaces alerts by `alert_id`. */
+  upsertAlerts(alerts: readonly Alert[]): Promise<void>;
+  /** Adds indicators; an identical (alert_id, type, value) row is merged (widest window). */
+  addIndicators(rows: readonly StoredIndicator[]): Promise<void>;
+  /** Alerts matching `filter`, most severe first. */
+  listAlerts(filter?: AlertFilter): Promise<Alert[]>;
+  /** The indicators of these alerts. */
+  listIndicators(alertIds: readonly string[]): Promise<StoredIndicator[]>;
 }
 
 /** Token uses at one source (scope's pivot from tokens to their sources). */
@@ -95,34 +159,27 @@ export interface PivotQueries {
   sourceTokens(ips: readonly string[], known: readonly string[]): Promise<TokenUse[]>;
 }
 
-export interface Store extends PivotQueries {
+/**
+ * Who was affected: the scope queries over stored access events, and the pivot queries scope
+ * follows from the alerts' indicators.
+ */
+export interface ScopeStore extends PivotQueries {
+  /** Every account whose personal data (2xx, catalog kind `personal`) matched the query, sorted by account_id. */
+  affectedAccounts(q: ScopeQuery): AsyncIterable<AffectedAccount>;
+  /** Aggregates of the same requests (summary.json). */
+  scopeAggregates(q: ScopeQuery): Promise<ScopeAggregates>;
+}
+
+/** Running the store: set-up, counts, memory, shutdown. */
+export interface StoreOperations {
+  /** Backend name (`duckdb`, …). */
   readonly backend: string;
   /** Creates tables if missing. */
   init(): Promise<void>;
-  appendAccess(batch: readonly AccessEvent[]): Promise<void>;
-  appendLedger(batch: readonly LedgerEvent[]): Promise<void>;
-  putKeys(keys: readonly KeyRecord[]): Promise<void>;
-  putCatalog(routes: readonly CatalogRoute[]): Promise<void>;
-  /** Inserts or replaces alerts by `alert_id`. */
-  upsertAlerts(alerts: readonly Alert[]): Promise<void>;
-  /** Adds indicators; an identical (alert_id, type, value) row is merged (widest window). */
-  addIndicators(rows: readonly StoredIndicator[]): Promise<void>;
-  /** Makes everything appended so far durable and visible to queries. */
-  flush(): Promise<void>;
-  /**
-   * A hint from a caller that knows how much input is left (a hunt over files): about
-   * `events` more will be appended before the final flush. A backend that loads in large
-   * batches loads smaller ones from here on, so that the final flush has little left to do.
-   * It changes when data loads, never what is stored.
-   */
-  expectRemaining(events: number): void;
-  listAlerts(filter?: AlertFilter): Promise<Alert[]>;
-  listIndicators(alertIds: readonly string[]): Promise<StoredIndicator[]>;
+  /** Access rows once everything appended has loaded. */
   countAccess(): Promise<number>;
+  /** Ledger rows once everything appended has loaded. */
   countLedger(): Promise<number>;
-  /** Every account whose personal data (2xx, catalog kind `personal`) matched the query, sorted by account_id. */
-  affectedAccounts(q: ScopeQuery): AsyncIterable<AffectedAccount>;
-  scopeAggregates(q: ScopeQuery): Promise<ScopeAggregates>;
   /**
    * Lets go of caches the backend can rebuild (DuckDB: table blocks already on disk). A
    * long-running service calls it now and then so that its memory stays flat; a no-op when the
@@ -131,5 +188,9 @@ export interface Store extends PivotQueries {
   releaseMemory(): Promise<void>;
   /** Bytes the backend itself holds in memory now (for metrics), or undefined if it cannot tell. */
   memoryBytes(): Promise<number | undefined>;
+  /** Loads what is pending, then releases everything. */
   close(): Promise<void>;
 }
+
+/** A whole backend: every role. */
+export interface Store extends IngestStore, ReferenceStore, AlertStore, ScopeStore, StoreOperations {}

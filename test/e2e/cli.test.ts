@@ -94,6 +94,39 @@ describe('breachwatch CLI', () => {
     expect(summary.accounts_affected).toBe(truth.attack.affected_accounts.length);
   });
 
+  it('--store duckdb:PATH is the same store as --db PATH', async () => {
+    const db = join(dir, 'by-url.duckdb');
+    const h = await runCli(['hunt', '--access', join(SIM, 'access'), '--ledger', join(SIM, 'ledger'), ...refArgs, '--store', `duckdb:${db}`, '--json']);
+    expect(h.code).toBe(0);
+    expect((JSON.parse(h.stdout) as { store: string }).store).toBe(`duckdb:${db}`);
+    const a = await runCli(['scope', '--store', `duckdb:${db}`, '--out', join(dir, 'scope-url')]);
+    const b = await runCli(['scope', '--db', db, '--out', join(dir, 'scope-db')]);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect(await readFile(join(dir, 'scope-url', 'affected_accounts.csv'), 'utf8'))
+      .toBe(await readFile(join(dir, 'scope-db', 'affected_accounts.csv'), 'utf8'));
+  });
+
+  it('refuses a store it cannot open with exit 2 and the reason, never a password', async () => {
+    const out = join(dir, 'scope-bad');
+    const ch = await runCli(['scope', '--store', 'clickhouse://bw:s3cret@127.0.0.1:8123/events', '--out', out]);
+    expect(ch.code).toBe(2);
+    expect(ch.stderr).toContain('this build has no ClickHouse store backend');
+    expect(ch.stderr).not.toContain('s3cret');
+    const both = await runCli(['scope', '--store', 'duckdb:x.duckdb', '--db', 'x.duckdb', '--out', out]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('not both');
+    const none = await runCli(['scope', '--out', out]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--store');
+    const missing = await runCli(['scope', '--db', join(dir, 'never.duckdb'), '--out', out]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no such store');
+    const scheme = await runCli(['hunt', '--access', BAD, '--store', join(dir, 'plain.duckdb')]);
+    expect(scheme.code).toBe(2);
+    expect(scheme.stderr).toContain('has no scheme');
+  });
+
   it('the same files hunted twice give the same alert ids (stable ids)', async () => {
     const ids = async (name: string): Promise<string[]> => {
       const p = join(dir, `${name}.ndjson`);

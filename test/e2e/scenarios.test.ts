@@ -17,11 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { simulate, SCENARIOS, type ScenarioName } from '../../src/sim/index.js';
-import { hunt } from '../../src/pipeline/hunt.js';
+import { agreement, hunt, readAffectedIds, readTruth } from '../../src/pipeline/index.js';
 import { runScope } from '../../src/scope/index.js';
 import { openDuckDbStore } from '../../src/store/index.js';
-import { agreement, readAffectedIds, readTruth } from '../../src/pipeline/truth.js';
-import { expandInputs } from '../../src/cli/files.js';
+import { expandInputs } from '../../src/cli/index.js';
 import type { Alert } from '../../src/model/index.js';
 
 const ACCOUNTS = Number(process.env.BW_SCENARIO_ACCOUNTS ?? 10_000);
@@ -39,7 +38,7 @@ async function runScenario(scenario: ScenarioName) {
   const summary = await hunt({
     access: await expandInputs([join(sim, 'access')], 'access'), ledger: await expandInputs([join(sim, 'ledger')], 'ledger'),
     keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'),
-    clients: join(sim, 'clients.yaml'), honey: join(sim, 'honey.txt'), db,
+    clients: join(sim, 'clients.yaml'), honey: join(sim, 'honey.txt'), store: `duckdb:${db}`,
     alerts: join(dir, 'alerts.ndjson'),
   });
   const alerts = (await readFile(join(dir, 'alerts.ndjson'), 'utf8')).trim().split('\n').filter(Boolean)

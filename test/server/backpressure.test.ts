@@ -15,8 +15,8 @@ describe('backpressure', () => {
     let held = 0;
     const wrapStore = (s: Store): Store => new Proxy(s, {
       get(target, prop, recv) {
-        if (prop === 'appendAccess') {
-          return async (batch: Parameters<Store['appendAccess']>[0]) => { held++; await gate; return target.appendAccess(batch); };
+        if (prop === 'commit') {
+          return async (c: Parameters<Store['commit']>[0]) => { held++; await gate; return target.commit(c); };
         }
         const v = Reflect.get(target, prop, recv) as unknown;
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;

@@ -8,9 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { hashKey } from '../../src/server/auth.js';
-import { loadConfig } from '../../src/server/config-load.js';
-import { startService, type Service, type ServiceOptions } from '../../src/server/service.js';
+import { hashKey, loadConfig, startService, type Service, type ServiceOptions } from '../../src/server/index.js';
 
 /** Fixture folder of the serve tests. */
 export const FIXTURES = resolve(import.meta.dirname, '../fixtures/server');
@@ -44,7 +42,7 @@ export function makeKeys(): { keys: TestKeys; config: { name: string; role: stri
 export function testConfig(dir: string, keyConfig: object[], extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     http: { host: '127.0.0.1', port: 0, body_limit_bytes: 4 * 1024 * 1024 },
-    store: { path: join(dir, 'bw.duckdb') },
+    store: { url: `duckdb:${join(dir, 'bw.duckdb')}` },
     state_dir: join(dir, 'state'),
     reference: { keys: join(FIXTURES, 'keys.json'), staff: join(FIXTURES, 'staff.csv'), catalog: join(FIXTURES, 'catalog.yaml') },
     detect: { allowed_lateness_ms: 1000, source_idle_ms: 10_000 },

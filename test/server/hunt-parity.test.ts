@@ -9,9 +9,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hunt } from '../../src/pipeline/hunt.js';
+import { hunt } from '../../src/pipeline/index.js';
 import { simulate } from '../../src/sim/index.js';
-import type { Alert } from '../../src/model/index.js';
+import { DEFAULTS, type Alert } from '../../src/model/index.js';
 import { postLines, startTestService } from './harness.js';
 
 let dir = '';
@@ -32,10 +32,10 @@ describe('serve and hunt agree', () => {
     const ledgerFile = join(sim, 'ledger', 'ledger-2025-06-01.ndjson');
     const ref = { keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml') };
 
-    await hunt({ access: [accessFile], ledger: [ledgerFile], ...ref, db: join(dir, 'hunt.duckdb'), alerts: join(dir, 'hunt-alerts.ndjson') });
+    await hunt({ access: [accessFile], ledger: [ledgerFile], ...ref, store: `duckdb:${join(dir, 'hunt.duckdb')}`, alerts: join(dir, 'hunt-alerts.ndjson') });
     const offline = (await readFile(join(dir, 'hunt-alerts.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Alert);
 
-    const t = await startTestService({ reference: ref, detect: { allowed_lateness_ms: 30_000, source_idle_ms: 600_000 } });
+    const t = await startTestService({ reference: ref, detect: { allowed_lateness_ms: DEFAULTS.detect.allowedLatenessMs, source_idle_ms: 600_000 } });
     const access = (await readFile(accessFile, 'utf8')).trim().split('\n');
     const ledger = (await readFile(ledgerFile, 'utf8')).trim().split('\n');
     for (const c of chunks(ledger, 5000)) expect((await postLines(t.url, '/v1/events/ledger', t.keys.ingest, c)).status).toBe(200);

@@ -4,7 +4,7 @@
  * Run: node --import tsx test/server/serve-child.ts serve --config FILE
  */
 import { Command } from 'commander';
-import { registerServe } from '../../src/cli/serve.js';
+import { registerServe } from '../../src/cli/index.js';
 
 const program = new Command('breachwatch').exitOverride();
 registerServe(program);

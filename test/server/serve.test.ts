@@ -7,8 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listRoutes } from '../../src/server/app.js';
-import type { OPENAPI } from '../../src/server/openapi.js';
+import { listRoutes, type OPENAPI } from '../../src/server/index.js';
 import { traffic } from './gen.js';
 import { getJson, postLines, startTestService, type TestService } from './harness.js';
 

@@ -8,8 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/server/config-load.js';
-import { startService } from '../../src/server/service.js';
+import { DEFAULTS } from '../../src/model/index.js';
+import { loadConfig, startService } from '../../src/server/index.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -32,10 +32,10 @@ export async function startServer(webDist: string): Promise<TestServer> {
   const ingestKey = `bw-ingest-${randomBytes(16).toString('hex')}`;
   const config = {
     http: { host: '127.0.0.1', port: 0 },
-    store: { path: join(dir, 'store.duckdb') },
+    store: { url: `duckdb:${join(dir, 'store.duckdb')}` },
     state_dir: join(dir, 'state'),
     reference: { keys: join(FIXTURES, 'keys.json'), staff: join(FIXTURES, 'staff.csv'), catalog: join(FIXTURES, 'catalog.yaml') },
-    detect: { allowed_lateness_ms: 30_000 },
+    detect: { allowed_lateness_ms: DEFAULTS.detect.allowedLatenessMs },
     api_keys: [
       { name: 'ui-test-analyst', role: 'analyst', sha256: sha256(analystKey) },
       { name: 'ui-test-ingest', role: 'ingest', sha256: sha256(ingestKey) },

@@ -16,7 +16,7 @@
  * small object with exact (hash, minute) pairs; beyond that a fixed 6.4 KiB sliding HLL.
  * Issuance provenance is checked on every token event against the shared ledger.
  */
-import { DAY, HOUR } from '../../model/index.js';
+import { DAY, DEFAULTS, HOUR } from '../../model/index.js';
 import type { AccessEvent, Entity, PipelineEvent } from '../../model/index.js';
 import { routesOf, type RouteTable } from '../context.js';
 import type { DetectContext, Detector } from '../detector.js';
@@ -100,7 +100,7 @@ export class ManyAccountsDetector implements Detector {
     this.refreshMs = o.refreshMs ?? HOUR;
     this.idleMs = o.idleMs ?? 30 * DAY;
     this.owns = o.ledger === undefined;
-    this.ledger = o.ledger ?? new LedgerIndex({ allowedLatenessMs: 30_000 });
+    this.ledger = o.ledger ?? new LedgerIndex({ allowedLatenessMs: DEFAULTS.detect.allowedLatenessMs });
   }
 
   onEvent(e: PipelineEvent, ctx: DetectContext): void {

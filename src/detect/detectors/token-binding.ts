@@ -5,6 +5,7 @@
  * a few devices is a few alerts; indicators: each replayed token and the replaying device.
  */
 import type { PipelineEvent } from '../../model/index.js';
+import { DEFAULTS } from '../../model/index.js';
 import { CampaignBook } from '../campaign.js';
 import type { DetectContext, Detector } from '../detector.js';
 import { LedgerIndex } from '../ledger.js';
@@ -30,7 +31,7 @@ export class TokenBindingDetector implements Detector {
 
   constructor(o: TokenBindingOptions = {}) {
     this.owns = o.ledger === undefined;
-    this.ledger = o.ledger ?? new LedgerIndex({ allowedLatenessMs: o.allowedLatenessMs ?? 30_000 });
+    this.ledger = o.ledger ?? new LedgerIndex({ allowedLatenessMs: o.allowedLatenessMs ?? DEFAULTS.detect.allowedLatenessMs });
   }
 
   onEvent(e: PipelineEvent, ctx: DetectContext): void {

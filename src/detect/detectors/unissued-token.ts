@@ -10,6 +10,7 @@
  * token is declared unissued.
  */
 import type { AccessEvent, LedgerEvent, PipelineEvent } from '../../model/index.js';
+import { DEFAULTS } from '../../model/index.js';
 import { CampaignBook } from '../campaign.js';
 import type { DetectContext, Detector } from '../detector.js';
 import type { DeadlineAware } from '../engine.js';
@@ -45,7 +46,7 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
 
   constructor(o: UnissuedTokenOptions = {}) {
     this.lateness = o.allowedLatenessMs;
-    this.ledger = o.ledger ?? new LedgerIndex({ allowedLatenessMs: o.allowedLatenessMs ?? 30_000 });
+    this.ledger = o.ledger ?? new LedgerIndex({ allowedLatenessMs: o.allowedLatenessMs ?? DEFAULTS.detect.allowedLatenessMs });
   }
 
   start(ctx: DetectContext): void {

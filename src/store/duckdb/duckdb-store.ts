@@ -1,15 +1,18 @@
 /**
  * The embedded {@link Store}: one DuckDB database (file or in-memory). Access and ledger
- * events load in the background through {@link StagedLoader}; everything else is small and
- * written at once. Reads first wait for pending loads, so they see everything appended.
+ * events appended in bulk load in the background through {@link StagedLoader}; sequenced
+ * commits through {@link CommitLoader}, each batch of them in one transaction with its seq;
+ * everything else is small and written at once. Reads first wait for pending loads, so they
+ * see everything appended.
  */
 import { rm } from 'node:fs/promises';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { AccessEvent, Alert, CatalogRoute, KeyRecord, LedgerEvent } from '../../model/index.js';
+import type { AccessEvent, Alert, CatalogRoute, Indicator, KeyRecord, LedgerEvent } from '../../model/index.js';
+import { BreachwatchError } from '../../model/index.js';
 import type {
-  AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, SourceProfile, SourceUse, Store, StoredIndicator, TokenUse,
+  AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, SourceProfile, SourceUse, Store, StoreCommit, StoredIndicator,
+  TokenUse,
 } from '../store.js';
-import type { Indicator } from '../../model/index.js';
 import * as pivots from './pivot-sql.js';
 import * as alerts from './alerts.js';
 import { pushAccessLine, insertAccessSql, insertLedgerSql, ledgerLine } from './access-staging.js';
@@ -19,6 +22,7 @@ import { affectedSql, aggregates, buildHits } from './scope-sql.js';
 import type { ScopeHits } from './scope-sql.js';
 import { streamAffected } from './stream-affected.js';
 import { StagedLoader } from './staged-loader.js';
+import { CommitLoader } from './commit-loader.js';
 
 /**
  * DuckDB's row group size. Loads of whole row groups are written straight to the database
@@ -45,6 +49,7 @@ export class DuckDbStore implements Store {
   readonly backend = 'duckdb';
   private readonly access: StagedLoader;
   private readonly ledger: StagedLoader;
+  private readonly commits: CommitLoader;
   private readonly pushAccess: (head: string, body: string, tail: string) => void;
   private generation = 0;
   private hits = new WeakMap<ScopeQuery, { gen: number; hits: Promise<ScopeHits> }>();
@@ -68,8 +73,13 @@ export class DuckDbStore implements Store {
     };
     // Each loader owns its connections: one connection never runs two loads at once, and an
     // ordered loader has one connection, so its loads land in the order they were staged.
-    const [ledgerConn, ...allAccess] = loaderConns;
+    const [commitConn, ledgerConn, ...allAccess] = loaderConns;
     const accessConns = loading.ordered === true ? allAccess.slice(0, 1) : allAccess;
+    if (commitConn === undefined) throw new BreachwatchError('ERR_INTERNAL', 'the DuckDB store needs its loader connections');
+    this.commits = new CommitLoader({
+      dir, connection: commitConn, batchLines: loading.batchLines ?? ACCESS_BATCH_LINES,
+      ...(loading.maxAgeMs !== undefined && { maxAgeMs: loading.maxAgeMs }),
+    });
     this.access = new StagedLoader({
       dir, name: 'access', connections: accessConns, insertSql: insertAccessSql, ...batch,
       batchLines: loading.batchLines ?? ACCESS_BATCH_LINES,
@@ -97,6 +107,7 @@ export class DuckDbStore implements Store {
       await c.run(`SET GLOBAL TimeZone = 'UTC'`).catch(() => undefined);
       for (const sql of [...MACROS_SQL, ...TABLES_SQL]) await c.run(sql);
     });
+    await this.commits.init();
   }
 
   async appendAccess(batch: readonly AccessEvent[]): Promise<void> {
@@ -112,6 +123,15 @@ export class DuckDbStore implements Store {
     this.generation++;
     for (const ev of batch) this.ledger.push(ledgerLine(ev));
     await this.ledger.maybeLoad();
+  }
+
+  async commit(c: StoreCommit): Promise<void> {
+    this.generation++;
+    await this.commits.commit(c);
+  }
+
+  lastCommittedSeq(): Promise<number> {
+    return Promise.resolve(this.commits.lastLoaded);
   }
 
   putKeys(keys: readonly KeyRecord[]): Promise<void> {
@@ -132,8 +152,8 @@ export class DuckDbStore implements Store {
   }
 
   async flush(): Promise<void> {
-    // The two tables load on their own connections: wait for both at once.
-    await Promise.all([this.access.flush(), this.ledger.flush()]);
+    // Each loader has its own connection: wait for all at once.
+    await Promise.all([this.access.flush(), this.ledger.flush(), this.commits.flush()]);
   }
 
   expectRemaining(events: number): void {
@@ -221,7 +241,7 @@ export class DuckDbStore implements Store {
   }
 
   async releaseMemory(): Promise<void> {
-    if (this.closed || this.streams.size > 0 || this.access.busy || this.ledger.busy) return;
+    if (this.closed || this.streams.size > 0 || this.access.busy || this.ledger.busy || this.commits.busy) return;
     await this.serial(async (c) => {
       // Lowering the limit makes DuckDB evict unpinned blocks at once (they are on disk already).
       const limit = String((await (await c.run(`SELECT current_setting('memory_limit')`)).getRows())[0]?.[0] ?? '');
@@ -259,6 +279,7 @@ export class DuckDbStore implements Store {
     } finally {
       await this.access.discard();
       await this.ledger.discard();
+      await this.commits.discard();
       await this.queue;
       this.hits = new WeakMap();
       for (const c of [...this.streams, ...this.loaderConns, this.conn]) c.closeSync();

@@ -9,14 +9,27 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { runStoreContract } from '../store.contract.js';
 import { openDuckDbStore } from './open.js';
+import { duckdbBackend } from './backend.js';
+import type { StoreProfile } from '../backend.js';
 import { CATALOG, EVENTS, HOUR, T0 } from '../../../test/fixtures/store/scope-events.js';
+import { commitOf } from '../../../test/fixtures/store/commits.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'bw-duckdb-test-'));
 let n = 0;
+const LIVE_PROFILE: StoreProfile = { use: 'live', splitAppends: false, orderedLoads: true, loadWithinMs: 1000, threads: 'beside-js', memoryLimit: '256MB' };
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-runStoreContract('duckdb :memory:', () => openDuckDbStore(':memory:'));
-runStoreContract('duckdb file', () => openDuckDbStore(join(dir, `contract-${n++}.duckdb`)));
+runStoreContract('duckdb :memory:', {
+  open: () => openDuckDbStore(':memory:'),
+  crash: { skip: 'an in-memory database ends with its process; the file store below runs this part' },
+});
+runStoreContract('duckdb file', {
+  open: () => openDuckDbStore(join(dir, `contract-${n++}.duckdb`)),
+  crash: {
+    url: () => `duckdb:${join(dir, `crash-${n++}.duckdb`)}`,
+    reopen: (url) => duckdbBackend.open({ scheme: 'duckdb', path: url.slice('duckdb:'.length) }, { profile: LIVE_PROFILE }),
+  },
+});
 
 describe('DuckDB file store', () => {
   it('keeps events, alerts and indicators across a reopen', async () => {
@@ -93,6 +106,30 @@ describe('DuckDB file store', () => {
       await expect(s.flush()).rejects.toMatchObject({ code: 'ERR_STORE' });
     } finally {
       await s.close().catch(() => undefined);
+    }
+  });
+
+  it('rolls a failed commit load back whole: no ledger rows, no seq, and no later commit', async () => {
+    const path = join(dir, 'failed-commit.duckdb');
+    const s = await openDuckDbStore(path);
+    const good = commitOf(3);
+    await s.commit(good);
+    await s.flush();
+    // The ledger rows load first in the transaction; the bad access line then fails it.
+    const bad = { ...EVENTS[1]!, raw: '{"time":"2025-06-24T00:00:00Z","src_ip":"1.2.3.4","status":"not a number"}' };
+    await s.commit({ seq: 4, access: [bad], ledger: commitOf(6).ledger });
+    await expect(s.flush()).rejects.toMatchObject({ code: 'ERR_STORE' });
+    expect(await s.lastCommittedSeq()).toBe(3);
+    // A later commit must not move the seq past the lost one (recovery would skip it).
+    await expect(s.commit(commitOf(5))).rejects.toMatchObject({ code: 'ERR_STORE' });
+    await s.close().catch(() => undefined);
+    const again = await openDuckDbStore(path);
+    try {
+      expect(await again.lastCommittedSeq()).toBe(3);
+      expect({ access: await again.countAccess(), ledger: await again.countLedger() })
+        .toEqual({ access: good.access.length, ledger: good.ledger.length });
+    } finally {
+      await again.close();
     }
   });
 

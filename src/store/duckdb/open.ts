@@ -20,18 +20,24 @@ export function threadsBesideJavaScript(): number {
 /** Files open in this process: DuckDB must not attach one file twice in a process. */
 const openFiles = new Set<string>();
 
-/** Background load connections: one for the ledger, the rest for access events (at most 2 loads in flight). */
-const LOADERS = 3;
+/**
+ * Background load connections: one for sequenced commits, one for the ledger, the rest for
+ * access events (at most 2 bulk loads in flight).
+ */
+const LOADERS = 4;
 
-/** Tuning; the defaults suit bulk loads. */
+/**
+ * Tuning of bulk appends and resources; commands get these from the composition layer's
+ * profiles (`duckDbOptions`). Sequenced commits (`Store.commit`) always load whole commits, in
+ * seq order, whatever is set here.
+ */
 export interface DuckDbStoreOptions {
   /** Events per background load (default 491,520: four DuckDB row groups). */
   readonly batchLines?: number;
   /**
    * Cut loads at exactly `batchLines`, even inside one append, so that every load but the last
    * is whole row groups (`hunt`). Off by default: each append's rows of a table then load in one
-   * statement, which the live service's recovery relies on (its row counts tell which commits
-   * the store holds).
+   * statement.
    */
   readonly splitAppends?: boolean;
   /**
@@ -42,9 +48,8 @@ export interface DuckDbStoreOptions {
    */
   readonly threads?: number;
   /**
-   * Load access events strictly in the order appended (one load at a time), so that the rows
-   * in the store are always a prefix of what was appended: the live service's recovery relies
-   * on it. Off by default (two loads may overlap).
+   * Load appended access events one load at a time, in the order appended (less of DuckDB's
+   * memory while detection runs beside it). Off by default (two loads may overlap).
    */
   readonly orderedLoads?: boolean;
   /** Load staged rows once the oldest has waited this long, even if the batch is not full. */

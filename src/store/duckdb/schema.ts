@@ -4,6 +4,8 @@
  * without the `inet` extension, which may be unavailable offline.
  */
 
+import { COMMIT_TABLE_SQL } from './commit-loader.js';
+
 /** Macros: `bw_ip6hex` expands an IPv6 text form to 32 hex digits; `bw_subnet` keys /24 and /48. */
 export const MACROS_SQL = [
   `CREATE OR REPLACE MACRO bw_ip6groups(h, t) AS
@@ -27,6 +29,7 @@ export const MACROS_SQL = [
 
 /** Tables (created if missing). Times are TIMESTAMP (UTC, millisecond values). */
 export const TABLES_SQL = [
+  COMMIT_TABLE_SQL,
   `CREATE TABLE IF NOT EXISTS access (
      t TIMESTAMP NOT NULL, src_ip VARCHAR, method VARCHAR, route VARCHAR, status INTEGER,
      jti VARCHAR, kid VARCHAR, sub VARCHAR, iat BIGINT, exp BIGINT, client_id VARCHAR,

@@ -15,6 +15,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { BreachwatchError } from '../../model/index.js';
+import { ChunkBuffer } from './chunk-buffer.js';
 
 /** How a staged loader writes and loads. */
 export interface StagedLoaderOptions {
@@ -35,14 +36,10 @@ export interface StagedLoaderOptions {
   /**
    * Ends a batch at exactly `batchLines` lines, even inside one append. Off by default: a batch
    * then ends after the first append (the lines pushed between two `maybeLoad` calls) that
-   * fills it, so that one append always loads in one statement, which the live service's
-   * recovery relies on.
+   * fills it, so that one append always loads in one statement.
    */
   readonly splitAppends?: boolean;
 }
-
-/** Bytes encoded in JavaScript before they are written to the staging file. */
-const CHUNK_BYTES = 1 << 20;
 
 /** The staging file being filled. */
 interface Staging {
@@ -52,12 +49,10 @@ interface Staging {
 
 /** Buffers NDJSON lines and loads them in large batches in the background. */
 export class StagedLoader {
-  /** Filled chunks waiting to be written, and the chunk being filled. */
-  private full: Buffer[] = [];
-  private chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-  private pos = 0;
+  /** Lines not yet written to a staging file. */
+  private readonly buf = new ChunkBuffer();
   /**
-   * Where batches end: a batch is `full` up to (not including) each index. A batch ends once it
+   * Where batches end: a batch is the buffer's filled chunks up to (not including) each index. A batch ends once it
    * has `batchLines` lines or `batchChars` characters: at that very line with `splitAppends`,
    * else at the end of that append.
    */
@@ -98,7 +93,7 @@ export class StagedLoader {
 
   /** True while anything is staged or loading. */
   get busy(): boolean {
-    return this.inFlight.length > 0 || this.staging !== undefined || this.pos > 0 || this.full.length > 0;
+    return this.inFlight.length > 0 || this.staging !== undefined || !this.buf.empty;
   }
 
   /**
@@ -106,10 +101,8 @@ export class StagedLoader {
    * straight into the current chunk, with no joined copy of the line.
    */
   push(head: string, body?: string, tail?: string): void {
-    this.put(head);
-    if (body !== undefined) this.put(body);
-    if (tail !== undefined) this.put(tail);
-    this.put('\n');
+    this.buf.push(head, body, tail);
+    this.fillChars += head.length + (body?.length ?? 0) + (tail?.length ?? 0) + 1;
     if (this.oldest === 0) this.oldest = Date.now();
     this.fillLines++;
     if (this.opts.splitAppends === true && this.filled()) this.cut();
@@ -120,31 +113,12 @@ export class StagedLoader {
     return this.fillLines >= this.batchLines || this.fillChars >= this.batchChars;
   }
 
-  private put(s: string): void {
-    // A UTF-16 code unit is at most 3 UTF-8 bytes.
-    if (this.pos + s.length * 3 > this.chunk.length) {
-      if (this.pos > 0) this.full.push(this.chunk.subarray(0, this.pos));
-      this.chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, s.length * 3));
-      this.pos = 0;
-    }
-    this.pos += this.chunk.write(s, this.pos, 'utf8');
-    this.fillChars += s.length;
-  }
-
   /** Ends the batch being filled after the last line pushed. */
   private cut(): void {
-    this.seal();
-    this.cuts.push(this.full.length);
+    this.buf.seal();
+    this.cuts.push(this.buf.fullCount);
     this.fillLines = 0;
     this.fillChars = 0;
-  }
-
-  /** Moves the chunk being filled to `full`; the next line starts a fresh one. */
-  private seal(): void {
-    if (this.pos === 0) return;
-    this.full.push(this.chunk.subarray(0, this.pos));
-    this.chunk = Buffer.allocUnsafe(CHUNK_BYTES);
-    this.pos = 0;
   }
 
   /**
@@ -155,7 +129,7 @@ export class StagedLoader {
     this.throwIfFailed();
     if (this.fillLines > 0 && this.filled()) this.cut();
     const old = this.oldest !== 0 && this.opts.maxAgeMs !== undefined && Date.now() - this.oldest >= this.opts.maxAgeMs;
-    if (!old && this.full.length === 0) return;
+    if (!old && !this.buf.hasFull) return;
     await this.locked(() => this.stage(old));
   }
 
@@ -173,9 +147,8 @@ export class StagedLoader {
    */
   private async stage(all: boolean): Promise<void> {
     if (all && this.fillLines > 0) this.cut();
-    const full = this.full;
+    const full = this.buf.takeFull();
     const cuts = this.cuts;
-    this.full = [];
     this.cuts = [];
     let from = 0;
     for (const to of cuts) {
@@ -198,9 +171,8 @@ export class StagedLoader {
     await this.chain;
     const s = this.staging;
     this.staging = undefined;
-    this.full = [];
+    this.buf.clear();
     this.cuts = [];
-    this.pos = 0;
     this.fillLines = 0;
     this.fillChars = 0;
     this.oldest = 0;
@@ -232,7 +204,7 @@ export class StagedLoader {
     const s = this.staging;
     if (s === undefined) return;
     this.staging = undefined;
-    this.oldest = this.pos > 0 || this.full.length > 0 ? Date.now() : 0;
+    this.oldest = this.buf.empty ? 0 : Date.now();
     try {
       await s.handle.close();
     } catch (e) {

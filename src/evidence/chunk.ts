@@ -1,0 +1,77 @@
+/**
+ * A commit in the making: entries staged as the bytes they will have on disk (the entries
+ * file, their end offsets, and room for the tree's new hashes), in shared memory, so that the
+ * tree hasher's thread reads the lines and writes the hashes without a copy, and one commit is
+ * three appends and three fdatasyncs however many entries it holds. Byte 0 of the entry
+ * buffer is reserved: the hasher sets the byte before each line to 0x00 for its leaf hash.
+ */
+import type { FileHandle } from 'node:fs/promises';
+import { COMMIT_BYTES, COMMIT_ENTRIES, MAX_ENTRY_BYTES } from './defaults.js';
+import { HASH_BYTES } from './merkle.js';
+
+const NL = 0x0a;
+
+/** The open data files of a log. */
+export interface DataFiles {
+  readonly entries: FileHandle;
+  readonly offsets: FileHandle;
+  readonly tree: FileHandle;
+}
+
+/** Appends `len` bytes of `buf` from `off` (files opened for appending), however many calls it takes. */
+export async function writeAll(fh: FileHandle, buf: Buffer, off: number, len: number): Promise<void> {
+  for (let done = 0; done < len;) {
+    const { bytesWritten } = await fh.write(buf, off + done, len - done);
+    done += bytesWritten;
+  }
+}
+
+/** Staged entries of one commit. */
+export class Chunk {
+  /** Entry lines in bytes [1, used). */
+  readonly shared = new SharedArrayBuffer(1 + COMMIT_BYTES + 3 * MAX_ENTRY_BYTES + 1);
+  /** Room for every tree hash the chunk's leaves can complete. */
+  readonly treeShared = new SharedArrayBuffer((2 * COMMIT_ENTRIES + 64) * HASH_BYTES);
+  private readonly bytes = Buffer.from(this.shared);
+  private readonly tree = Buffer.from(this.treeShared);
+  private readonly offsets = Buffer.allocUnsafe(8 * COMMIT_ENTRIES);
+  /** End of the staged lines in the shared buffer. */
+  used = 1;
+  /** Entries staged. */
+  count = 0;
+
+  /** True when `text` may not fit: commit first. */
+  full(text: string): boolean {
+    return this.count > 0 && (this.count >= COMMIT_ENTRIES || this.used - 1 >= COMMIT_BYTES || this.used + 3 * text.length + 1 > this.bytes.length);
+  }
+
+  /**
+   * Stages canonical entry `text` (at most MAX_ENTRY_BYTES, no raw newline), whose line starts
+   * at file offset `at`. Returns the line's length in bytes.
+   */
+  add(text: string, at: number): number {
+    const n = this.bytes.write(text, this.used);
+    this.bytes[this.used + n] = NL;
+    this.used += n + 1;
+    const end = at + n + 1;
+    this.offsets.writeUInt32LE(end % 0x1_0000_0000, 8 * this.count);
+    this.offsets.writeUInt32LE(Math.floor(end / 0x1_0000_0000), 8 * this.count + 4);
+    this.count++;
+    return n + 1;
+  }
+
+  /**
+   * Appends the staged bytes and the `treeBytes` of tree hashes the hasher wrote to the
+   * files, and makes them durable; then the chunk is empty.
+   */
+  async write(files: DataFiles, treeBytes: number): Promise<void> {
+    await Promise.all([
+      writeAll(files.entries, this.bytes, 1, this.used - 1),
+      writeAll(files.offsets, this.offsets, 0, 8 * this.count),
+      writeAll(files.tree, this.tree, 0, treeBytes),
+    ]);
+    await Promise.all([files.entries.datasync(), files.offsets.datasync(), files.tree.datasync()]);
+    this.used = 1;
+    this.count = 0;
+  }
+}
