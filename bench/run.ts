@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|scope|sigma|serve|simulate|evidence|all] [--accounts N] [--days D] [--events N] [--seconds S] [--rolling]`.
+ * Benchmark runner: `npm run bench -- [hunt|scope|sigma|serve|simulate|evidence|clickhouse|all] [--accounts N] [--days D] [--events N] [--seconds S] [--rolling]`.
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -23,6 +23,10 @@ if (which === 'hunt' || which === 'all') {
 if (which === 'scope' || which === 'all') {
   const { benchScope } = await import('./scope.js');
   await benchScope({ events: Number(values.events ?? 50_000_000), dir: new URL('.data/', import.meta.url).pathname });
+}
+if (which === 'clickhouse' || which === 'all') {
+  const { benchClickHouse } = await import('./clickhouse.js');
+  await benchClickHouse({ events: Number(values.events ?? 50_000_000), dir: new URL('.data/', import.meta.url).pathname });
 }
 if (which === 'sigma' || which === 'all') {
   const { benchSigma } = await import('./sigma.js');

@@ -46,10 +46,14 @@ describe('openStore', () => {
     expect(STORE_PROFILES.read).toMatchObject({ threads: 'all', memoryLimit: DEFAULTS.store.memoryLimit });
   });
 
-  it('refuses a ClickHouse URL in this build with ERR_CONFIG, naming no password', async () => {
-    const p = openStore('clickhouse://bw:s3cret@127.0.0.1:8123/events', 'read');
-    await expect(p).rejects.toMatchObject({ code: 'ERR_CONFIG' });
-    await expect(p).rejects.toThrow('this build has no ClickHouse store backend (store clickhouse://bw:***@127.0.0.1:8123/events)');
+  it('opens a ClickHouse URL through its backend, refusing unknown settings and unreachable servers without naming the password', async () => {
+    const typo = openStore('clickhouse://bw:s3cret@127.0.0.1:1/events?clustr=c1', 'read');
+    await expect(typo).rejects.toMatchObject({ code: 'ERR_CONFIG' });
+    await expect(typo).rejects.toThrow("clickhouse://127.0.0.1:1/events: unknown setting 'clustr' (known: cluster)");
+    const down = await openStore('clickhouse://bw:s3cret@127.0.0.1:1/events', 'read').catch((e: unknown) => e);
+    expect(down).toMatchObject({ code: 'ERR_STORE' });
+    expect((down as Error).message).toContain('opening the store on clickhouse://127.0.0.1:1/events failed: ECONNREFUSED');
+    expect((down as Error).message).not.toContain('s3cret');
   });
 
   it('refuses a bad URL with ERR_CONFIG before touching anything', async () => {

@@ -1,10 +1,10 @@
 /**
  * Opens a store from its URL for one use. The backend registry below is the one place that
- * knows which backends this build has: adding one (ClickHouse) is one entry. A URL whose
- * backend is not registered fails with ERR_CONFIG saying so, before anything is opened.
+ * knows which backends this build has (DuckDB and ClickHouse): adding one is one entry. A URL
+ * whose backend is not registered fails with ERR_CONFIG saying so, before anything is opened.
  */
 import { BreachwatchError } from '../model/index.js';
-import { duckdbBackend } from '../store/index.js';
+import { clickhouseBackend, duckdbBackend } from '../store/index.js';
 import type { Store, StoreBackend, StoreLocation, StoreProfile, StoreScheme, StoreUse } from '../store/index.js';
 import { STORE_PROFILES } from './profiles.js';
 import { describeStore, parseStoreUrl } from './store-url.js';
@@ -14,6 +14,7 @@ type Backends = { readonly [S in StoreScheme]?: StoreBackend<Extract<StoreLocati
 /** The backends of this build, by URL scheme. */
 const BACKENDS: Backends = {
   duckdb: duckdbBackend,
+  clickhouse: clickhouseBackend,
 };
 
 /** What {@link openStore} takes besides the URL and the use. */

@@ -7,12 +7,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDuckDbStore, type Store } from '../store/index.js';
+import { openDuckDbStore, type PivotQueries, type Store } from '../store/index.js';
 import { ALERTS, A, B, C, CATALOG, D, E, INDICATORS, X, pivotWorld } from '../../test/fixtures/store/pivot-events.js';
 import { expandPivots, type PivotStep } from './pivot.js';
 import { runScope } from './run-scope.js';
 
-let store: Store;
+let store: Store & PivotQueries;
 let out: string;
 
 beforeAll(async () => {

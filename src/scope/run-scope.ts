@@ -4,10 +4,10 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Severity } from '../model/index.js';
-import type { AlertStore, ScopeStore } from '../store/index.js';
+import type { Indicator, Severity } from '../model/index.js';
+import { answersPivots, type AlertStore, type ScopeStore } from '../store/index.js';
 import { chooseScope } from './choose.js';
-import { expandPivots, type PivotOptions } from './pivot.js';
+import { expandPivots, type PivotOptions, type PivotResult } from './pivot.js';
 import { buildSummary, type PivotSummary } from './summary.js';
 import { writeAffectedCsv } from './write-csv.js';
 
@@ -44,7 +44,9 @@ export interface ScopeReport {
 export async function runScope(store: ScopeStore & AlertStore, opts: ScopeOptions): Promise<ScopeReport> {
   const choice = await chooseScope(store, opts);
   await mkdir(opts.out, { recursive: true });
-  const piv = await expandPivots(store, choice.alerts, choice.indicators, opts.pivots);
+  // Pivots need the store's optional pivot queries; without them the summary says so.
+  const canPivot = answersPivots(store);
+  const piv = canPivot ? await expandPivots(store, choice.alerts, choice.indicators, opts.pivots) : noPivots(choice.indicators);
   // One query object for both calls: the store computes the matching requests once.
   const q = { indicators: piv.indicators };
   const csv = join(opts.out, 'affected_accounts.csv');
@@ -57,6 +59,7 @@ export async function runScope(store: ScopeStore & AlertStore, opts: ScopeOption
     steps: piv.steps, sources: { attacker: piv.sources.attacker.length, shared: piv.sources.shared.length },
     tokens_added: piv.added.length,
     accounts_added: agg.accounts_affected - base.accounts_affected, requests_added: requests(agg) - requests(base),
+    ...(!canPivot && { unavailable: 'this store answers no pivot queries (the ClickHouse backend has none yet)' }),
   };
   const summary = buildSummary(agg, choice.alerts, piv.indicators, pivots);
   const summaryPath = join(opts.out, 'summary.json');
@@ -65,4 +68,9 @@ export async function runScope(store: ScopeStore & AlertStore, opts: ScopeOption
     alerts: choice.alerts.length, indicators: piv.indicators.length,
     accounts_affected: written.accounts, requests: written.requests, csv, summary: summaryPath,
   };
+}
+
+/** What a scope run follows when the store cannot pivot: the alerts' own indicators. */
+function noPivots(indicators: readonly Indicator[]): PivotResult {
+  return { indicators: [...indicators], added: [], steps: [], sources: { attacker: [], shared: [] } };
 }

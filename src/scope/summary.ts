@@ -16,6 +16,8 @@ export interface PivotSummary {
   /** Accounts and requests only the pivots reached. */
   readonly accounts_added: number;
   readonly requests_added: number;
+  /** Present when the store could not pivot at all, saying why (then `steps` is empty). */
+  readonly unavailable?: string;
 }
 
 /** The contract's summary.json. */

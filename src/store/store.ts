@@ -142,8 +142,9 @@ export interface TokenUse {
 }
 
 /**
- * The queries scope's pivots need (see `src/scope/pivot.ts`). Every backend answers them over
- * the same access, ledger and catalog tables that scope reads.
+ * The queries scope's pivots need (see `src/scope/pivot.ts`), over the same access, ledger and
+ * catalog tables that scope reads. An optional role: DuckDB answers them; on a backend that
+ * does not (ClickHouse, so far) scope runs without pivots and its summary says so.
  */
 export interface PivotQueries {
   /** Sources the given tokens were used from, each token within its window. */
@@ -159,11 +160,8 @@ export interface PivotQueries {
   sourceTokens(ips: readonly string[], known: readonly string[]): Promise<TokenUse[]>;
 }
 
-/**
- * Who was affected: the scope queries over stored access events, and the pivot queries scope
- * follows from the alerts' indicators.
- */
-export interface ScopeStore extends PivotQueries {
+/** Who was affected: the scope queries over stored access events. */
+export interface ScopeStore {
   /** Every account whose personal data (2xx, catalog kind `personal`) matched the query, sorted by account_id. */
   affectedAccounts(q: ScopeQuery): AsyncIterable<AffectedAccount>;
   /** Aggregates of the same requests (summary.json). */
@@ -194,3 +192,10 @@ export interface StoreOperations {
 
 /** A whole backend: every role. */
 export interface Store extends IngestStore, ReferenceStore, AlertStore, ScopeStore, StoreOperations {}
+
+/** Whether a store answers the pivot queries (the optional {@link PivotQueries} role). */
+export function answersPivots(s: object): s is PivotQueries {
+  const q = s as Partial<PivotQueries>;
+  return typeof q.tokenSources === 'function' && typeof q.keySources === 'function' &&
+    typeof q.sourceProfiles === 'function' && typeof q.sourceTokens === 'function';
+}

@@ -109,10 +109,14 @@ describe('breachwatch CLI', () => {
 
   it('refuses a store it cannot open with exit 2 and the reason, never a password', async () => {
     const out = join(dir, 'scope-bad');
-    const ch = await runCli(['scope', '--store', 'clickhouse://bw:s3cret@127.0.0.1:8123/events', '--out', out]);
+    const ch = await runCli(['scope', '--store', 'clickhouse://bw:s3cret@127.0.0.1:1/events?clustr=c1', '--out', out]);
     expect(ch.code).toBe(2);
-    expect(ch.stderr).toContain('this build has no ClickHouse store backend');
+    expect(ch.stderr).toContain("unknown setting 'clustr'");
     expect(ch.stderr).not.toContain('s3cret');
+    const down = await runCli(['scope', '--store', 'clickhouse://bw:s3cret@127.0.0.1:1/events', '--out', out]);
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('ECONNREFUSED');
+    expect(down.stderr).not.toContain('s3cret');
     const both = await runCli(['scope', '--store', 'duckdb:x.duckdb', '--db', 'x.duckdb', '--out', out]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('not both');

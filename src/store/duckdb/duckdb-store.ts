@@ -10,8 +10,8 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import type { AccessEvent, Alert, CatalogRoute, Indicator, KeyRecord, LedgerEvent } from '../../model/index.js';
 import { BreachwatchError } from '../../model/index.js';
 import type {
-  AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, SourceProfile, SourceUse, Store, StoreCommit, StoredIndicator,
-  TokenUse,
+  AffectedAccount, AlertFilter, PivotQueries, ScopeAggregates, ScopeQuery, SourceProfile, SourceUse, Store, StoreCommit,
+  StoredIndicator, TokenUse,
 } from '../store.js';
 import * as pivots from './pivot-sql.js';
 import * as alerts from './alerts.js';
@@ -45,7 +45,7 @@ const RELEASE_TO = '32MB';
 const KEEP_HITS = 2;
 
 /** DuckDB-backed store; create with `openDuckDbStore`. */
-export class DuckDbStore implements Store {
+export class DuckDbStore implements Store, PivotQueries {
   readonly backend = 'duckdb';
   private readonly access: StagedLoader;
   private readonly ledger: StagedLoader;

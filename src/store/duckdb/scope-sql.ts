@@ -7,7 +7,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Indicator } from '../../model/index.js';
 import type { ScopeAggregates } from '../store.js';
-import { subnetKeys } from './cidr.js';
+import { subnetKeys } from '../cidr.js';
+import { mergeWindows } from '../scope-windows.js';
 import { sqlString, withJsonRows } from './json-stage.js';
 import { personalRoutes } from './reference.js';
 
@@ -32,25 +33,6 @@ const MATCH: Record<Indicator['type'], string> = {
   // 204 carries no body; HEAD is not a catalog `personal` route unless the catalog says so.
   anonymous: "a.jti IS NULL AND i.value = a.method || ' ' || a.route AND a.status <> 204",
 };
-
-/**
- * Merges overlapping windows of the same (type, value), so that within one type a request
- * matches at most one indicator row and the join needs no de-duplication.
- */
-export function mergeWindows(indicators: readonly Indicator[]): Indicator[] {
-  const sorted = [...indicators].sort((x, y) =>
-    x.type < y.type ? -1 : x.type > y.type ? 1 : x.value < y.value ? -1 : x.value > y.value ? 1 : x.first_seen - y.first_seen);
-  const out: Indicator[] = [];
-  for (const ind of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && last.type === ind.type && last.value === ind.value && ind.first_seen <= last.last_seen) {
-      out[out.length - 1] = { ...last, last_seen: Math.max(last.last_seen, ind.last_seen) };
-    } else {
-      out.push(ind);
-    }
-  }
-  return out;
-}
 
 /** Indicator rows as staged (subnets expanded to keys). */
 function indicatorRows(indicators: readonly Indicator[]): object[] {

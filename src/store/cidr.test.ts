@@ -1,8 +1,11 @@
 /**
- * CIDR indicators → keys of the store's `subnet` column.
+ * CIDR indicators → keys of the store's `subnet` column; source addresses → the same keys,
+ * checked against DuckDB's own macros on valid and malformed addresses alike.
  */
+import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
-import { subnetKeys } from './cidr.js';
+import { addressKey, subnetKeys } from './cidr.js';
+import { MACROS_SQL } from './duckdb/schema.js';
 
 describe('subnetKeys', () => {
   it('keys an IPv4 /24 as its first three octets', () => {
@@ -31,5 +34,28 @@ describe('subnetKeys', () => {
   it('refuses what is not a CIDR', () => {
     expect(subnetKeys('203.0.113.7')).toBeUndefined();
     expect(subnetKeys('nonsense/24')).toBeUndefined();
+  });
+});
+
+describe('addressKey', () => {
+  it('gives the keys DuckDB\'s bw_subnet and bw_host macros give, for any string', async () => {
+    const ips = [
+      '203.0.113.7', '203.0.113.255', '10.0.0.300', '10.0.0.99999999999', '1.2.3', '1.2.3.', 'nodots', '',
+      '2001:db8:abcd:12::5', '2001:DB8:ABCD::1%eth0', '::1', '::', 'fe80::', '1:2:3:4:5:6:7:8', '::ffff:203.0.113.9',
+      '2001:db8:abcd:zz::1', '12345::1', '1::2::3', '::ffff:1.2.3', 'a.b:c',
+    ];
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    try {
+      for (const m of MACROS_SQL) await c.run(m);
+      for (const ip of ips) {
+        const lit = `'${ip.replaceAll("'", "''")}'`;
+        const row = (await c.runAndReadAll(`SELECT bw_subnet(${lit}), bw_host(${lit})`)).getRows()[0];
+        expect(addressKey(ip), ip).toEqual({ subnet: row?.[0] ?? null, host: row?.[1] ?? null });
+      }
+    } finally {
+      c.closeSync();
+      db.closeSync();
+    }
   });
 });

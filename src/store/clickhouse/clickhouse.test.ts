@@ -1,0 +1,146 @@
+/**
+ * The ClickHouse backend against the shared store contract on a real clickhouse-server
+ * (Debian's 18.16, started on loopback for this file), plus what only this backend has to
+ * show: retried events stored and counted once before and after merges, rows of an unsealed
+ * commit hidden, hostile strings stored and matched exactly, and errors that name the store
+ * without its password.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccessEvent } from '../../model/index.js';
+import { runStoreContract } from '../store.contract.js';
+import type { Store } from '../store.js';
+import { clickhouseBackend } from './backend.js';
+import { sqlString } from './escape.js';
+import { startClickHouse, type ClickHouseServer } from '../../../test/fixtures/store/clickhouse-server.js';
+import { LIVE, READ, databaseOf, locationOf } from '../../../test/fixtures/store/clickhouse-location.js';
+import { CATALOG, EVENTS, HOUR, PROFILE, T0, access } from '../../../test/fixtures/store/scope-events.js';
+import { commitOf } from '../../../test/fixtures/store/commits.js';
+import { HOSTILE } from '../../../test/fixtures/store/hostile.js';
+
+let server: ClickHouseServer;
+beforeAll(async () => { server = await startClickHouse(); });
+afterAll(async () => { await server?.stop(); });
+
+let n = 0;
+const openDb = (db: string, profile = READ): Promise<Store> => clickhouseBackend.open(locationOf(server, db), { profile });
+
+runStoreContract('clickhouse 18.16', {
+  open: () => openDb(`contract_${n++}`),
+  crash: { url: () => server.url(`crash_${n++}`), reopen: (url) => openDb(databaseOf(url), LIVE) },
+  pivots: { skip: 'the ClickHouse backend answers no pivot queries yet: scope runs without pivots on it and summary.json says so' },
+});
+
+/** Collects an async iterable. */
+async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+const byToken = { indicators: [{ type: 'token' as const, value: 'forged-1', first_seen: T0, last_seen: T0 + 48 * HOUR }] };
+
+describe('ClickHouse store on 18.16', () => {
+  it('stores and counts a retried event once, before any merge and after one', async () => {
+    const s = await openDb('retries');
+    try {
+      await server.sql('SYSTEM STOP MERGES');
+      await s.putCatalog(CATALOG);
+      const withIds = EVENTS.map((e, i): AccessEvent => ({ ...e, request_id: `req-${i}` }));
+      // At-least-once delivery: the same events again, from another delivery (other file and line).
+      await s.appendAccess(withIds);
+      await s.flush();
+      await s.appendAccess(withIds.map((e) => ({ ...e, ref: { file: 'redelivery', line: e.ref.line + 1000 } })));
+      await s.commit({ seq: 1, access: withIds.slice(0, 3), ledger: [] });
+      await s.flush();
+      expect(Number(await server.sql('SELECT count() FROM retries.access'))).toBe(2 * EVENTS.length + 3);
+      expect(await s.countAccess()).toBe(EVENTS.length);
+      const once = await all(s.affectedAccounts(byToken));
+      expect(once.map((r) => [r.account_id, r.accesses])).toEqual([['m-1', 2], ['m-10', 1], ['m-11', 1]]);
+      expect((await s.scopeAggregates(byToken)).by_day.reduce((a, d) => a + d.requests, 0)).toBe(4);
+      await server.sql('SYSTEM START MERGES');
+      await server.sql('OPTIMIZE TABLE retries.access FINAL');
+      expect(Number(await server.sql('SELECT count() FROM retries.access'))).toBe(EVENTS.length);
+      expect(await s.countAccess()).toBe(EVENTS.length);
+    } finally {
+      await server.sql('SYSTEM START MERGES');
+      await s.close();
+    }
+  });
+
+  it('hides rows of a commit whose seq was never recorded, and stores them once when it is committed again', async () => {
+    const s = await openDb('orphans', LIVE);
+    try {
+      await s.putCatalog(CATALOG);
+      await s.commit(commitOf(1));
+      await s.flush();
+      // What a crash between storing commit 2's rows and recording its seq leaves behind.
+      const orphan = { ...access({ h: 1, ip: '203.0.113.7', route: PROFILE, jti: 'forged-9', account: 'm-99' }), request_id: 'o-1' };
+      await server.sql(`INSERT INTO orphans.access (t, src_ip, method, route, status, jti, account_id, request_id, file, line, dedup_key, seq)
+        VALUES (${orphan.t}, '203.0.113.7', 'GET', ${sqlString(PROFILE)}, 200, 'forged-9', 'm-99', 'o-1', 'x', 1, 'ro-1', 2)`);
+      const forged9 = { indicators: [{ type: 'token' as const, value: 'forged-9', first_seen: T0, last_seen: T0 + 48 * HOUR }] };
+      expect(await s.lastCommittedSeq()).toBe(1);
+      expect(await s.countAccess()).toBe(commitOf(1).access.length);
+      expect(await all(s.affectedAccounts(forged9))).toEqual([]);
+      await s.commit({ seq: 2, access: [orphan], ledger: [] });
+      await s.flush();
+      expect(await s.lastCommittedSeq()).toBe(2);
+      expect(await s.countAccess()).toBe(commitOf(1).access.length + 1);
+      expect((await all(s.affectedAccounts(forged9))).map((r) => [r.account_id, r.accesses])).toEqual([['m-99', 1]]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('stores hostile strings exactly and matches them as indicators', async () => {
+    const hostile = HOSTILE.filter((h) => h !== '');
+    const s = await openDb('hostile');
+    try {
+      await s.putCatalog(CATALOG);
+      await s.appendAccess(hostile.map((ua, i) => access({ h: 1, ms: i, ip: '198.51.100.77', route: PROFILE, jti: `h-${i}`, account: `acct ${ua}`, ua })));
+      const alertId = hostile[0] ?? '';
+      await s.upsertAlerts([{
+        alert_id: alertId, detector: hostile[1] ?? '', severity: 'high', title: hostile[2] ?? '', entity: { type: 'ip', id: hostile[3] ?? '' },
+        first_seen: 'a', last_seen: 'b', detected_at: 'c', events: 1, accounts: 1, evidence: hostile, details: { x: hostile[4] },
+      }]);
+      await s.addIndicators(hostile.map((value) => ({ alert_id: alertId, type: 'user_agent' as const, value, first_seen: T0, last_seen: T0 + 2 * HOUR })));
+      const [a] = await s.listAlerts({ alertIds: [alertId], detector: hostile[1] ?? '' });
+      expect(a?.evidence).toEqual(hostile);
+      const inds = await s.listIndicators([alertId]);
+      expect(inds.map((i) => i.value).sort()).toEqual([...hostile].sort());
+      const rows = await all(s.affectedAccounts({ indicators: inds }));
+      expect(rows.map((r) => r.account_id).sort()).toEqual(hostile.map((h) => `acct ${h}`).sort());
+      for (const h of HOSTILE) expect(JSON.parse(await server.sql(`SELECT ${sqlString(h)} AS s FORMAT JSONEachRow`))).toEqual({ s: h });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses bad passwords, unknown settings and missing stores with errors that show no password', async () => {
+    const wrong = { ...locationOf(server, 'x'), password: 'not-the-password' };
+    const e1 = await clickhouseBackend.open(wrong, { profile: READ }).catch((e: unknown) => e);
+    expect(e1).toMatchObject({ code: 'ERR_CONFIG' });
+    expect(String((e1 as Error).message)).not.toContain('not-the-password');
+    await expect(clickhouseBackend.open(locationOf(server, 'x', { clustr: 'a' }), { profile: READ })).rejects.toMatchObject({ code: 'ERR_CONFIG' });
+    await expect(clickhouseBackend.open(locationOf(server, 'never_made'), { profile: READ, mustExist: true }))
+      .rejects.toMatchObject({ code: 'ERR_INPUT_UNREADABLE' });
+    const down = { ...locationOf(server, 'x'), port: 1 };
+    const e2 = await clickhouseBackend.open(down, { profile: READ }).catch((e: unknown) => e);
+    expect(e2).toMatchObject({ code: 'ERR_STORE' });
+    expect(String((e2 as Error).message)).not.toContain(server.password);
+    await expect(clickhouseBackend.open(locationOf(server, 'x', { cluster: 'nowhere' }), { profile: READ })).rejects.toMatchObject({ code: 'ERR_CONFIG' });
+  });
+
+  it('replaces a store when opened fresh', async () => {
+    const a = await openDb('fresh');
+    await a.appendAccess(EVENTS);
+    await a.commit(commitOf(1));
+    await a.close();
+    const b = await clickhouseBackend.open(locationOf(server, 'fresh'), { profile: READ, fresh: true });
+    try {
+      expect(await b.countAccess()).toBe(0);
+      expect(await b.lastCommittedSeq()).toBe(0);
+    } finally {
+      await b.close();
+    }
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Scope over a ClickHouse cluster: two clickhouse-server processes on loopback that share a
+ * `remote_servers` cluster of two shards. The same events (delivered twice, as at-least-once
+ * delivery may) go through the cluster store's Distributed tables and into a single-server
+ * store; both shards hold rows, and every indicator set gives the same affected accounts,
+ * aggregates and counts on the cluster as on one server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccessEvent } from '../../model/index.js';
+import type { Store } from '../store.js';
+import { clickhouseBackend } from './backend.js';
+import { startClickHouseCluster, type ClickHouseServer } from '../../../test/fixtures/store/clickhouse-server.js';
+import { LIVE, READ, locationOf } from '../../../test/fixtures/store/clickhouse-location.js';
+import { commitOf, rowsUpTo } from '../../../test/fixtures/store/commits.js';
+import { CATALOG } from '../../../test/fixtures/store/scope-events.js';
+import { INDICATOR_SETS, mixedEvents } from '../../../test/fixtures/store/scope-mix.js';
+
+/** Collects an async iterable. */
+async function all<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+describe('ClickHouse store on a two-shard cluster', () => {
+  let servers: ClickHouseServer[] = [];
+  let cluster: Store;
+  let single: Store;
+  const events = mixedEvents(4000);
+  const counted = events.length + rowsUpTo(6).access;
+
+  beforeAll(async () => {
+    servers = await startClickHouseCluster('bw2', 2);
+    const [a, b] = servers as [ClickHouseServer, ClickHouseServer];
+    // The second shard's tables: opened once on its own, as an operator would.
+    await (await clickhouseBackend.open(locationOf(b, 'dist'), { profile: READ })).close();
+    cluster = await clickhouseBackend.open(locationOf(a, 'dist', { cluster: 'bw2' }), { profile: LIVE });
+    single = await clickhouseBackend.open(locationOf(a, 'single'), { profile: LIVE });
+    for (const s of [cluster, single]) {
+      await s.putCatalog(CATALOG);
+      for (let i = 0; i < events.length; i += 700) await s.appendAccess(events.slice(i, i + 700));
+      await s.flush();
+      // The same events again from another delivery: stored, but counted once.
+      await s.appendAccess(events.map((e): AccessEvent => ({ ...e, ref: { file: 'again', line: e.ref.line } })));
+      for (let k = 1; k <= 6; k++) await s.commit(commitOf(k));
+      await s.flush();
+    }
+  });
+  afterAll(async () => {
+    await cluster?.close();
+    await single?.close();
+    for (const s of servers) await s.stop();
+  });
+
+  it('spreads the rows over both shards and counts each event once', async () => {
+    for (const s of servers) expect(Number(await s.sql('SELECT count() FROM dist.access'))).toBeGreaterThan(events.length / 4);
+    expect(await cluster.countAccess()).toBe(counted);
+    expect(await single.countAccess()).toBe(counted);
+    expect(await cluster.lastCommittedSeq()).toBe(6);
+  });
+
+  it.each(INDICATOR_SETS.map((s, i) => [i, s] as const))('gives the same scope as one server for indicator set %i', async (_i, inds) => {
+    const q = { indicators: inds };
+    const one = await all(single.affectedAccounts(q));
+    expect(one.length).toBeGreaterThan(0);
+    expect(await all(cluster.affectedAccounts(q))).toEqual(one);
+    expect(await cluster.scopeAggregates(q)).toEqual(await single.scopeAggregates(q));
+  });
+
+  it('refuses a cluster whose shards lack the tables, and refuses to replace a cluster', async () => {
+    const [a] = servers as [ClickHouseServer];
+    await expect(clickhouseBackend.open(locationOf(a, 'not_on_b', { cluster: 'bw2' }), { profile: READ }))
+      .rejects.toMatchObject({ code: 'ERR_CONFIG', message: expect.stringContaining("open each shard once as clickhouse://SHARD:PORT/not_on_b") as unknown });
+    await expect(clickhouseBackend.open(locationOf(a, 'dist', { cluster: 'bw2' }), { profile: READ, fresh: true }))
+      .rejects.toMatchObject({ code: 'ERR_CONFIG' });
+  });
+});
