@@ -90,7 +90,7 @@ async function addAlert(store: Store, n: number): Promise<void> {
   const alert: Alert = {
     alert_id: 'bench-forged', detector: 'unissued-token', severity: 'critical', title: 'forged tokens',
     entity: { type: 'key', id: 'sig-2019-01' }, first_seen: new Date(START).toISOString(), last_seen: new Date(START + SPAN_MS).toISOString(),
-    detected_at: new Date(START).toISOString(), events: 0, accounts: 0, evidence: [], details: {},
+    detected_at: new Date(START).toISOString(), events: 0, accounts: 0, evidence: [], details: {}, status: 'open',
   };
   await store.upsertAlerts([alert]);
   const inds: (Indicator & { alert_id: string })[] = [];

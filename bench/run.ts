@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|scope|sigma|serve|simulate|evidence|clickhouse|all] [--accounts N] [--days D] [--events N] [--seconds S] [--rolling]`.
+ * Benchmark runner: `npm run bench -- [hunt|coverage|scope|sigma|serve|simulate|evidence|clickhouse|all] [--accounts N] [--days D] [--events N] [--seconds S] [--rolling]`.
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -17,6 +17,13 @@ const which = positionals[0] ?? 'all';
 if (which === 'hunt' || which === 'all') {
   await benchHunt({
     accounts: Number(values.accounts ?? 1_000_000), days: Number(values.days ?? 3),
+    ...(values.scenario !== undefined && { scenario: values.scenario }),
+  });
+}
+if (which === 'coverage' || which === 'all') {
+  const { benchCoverage } = await import('./coverage.js');
+  await benchCoverage({
+    accounts: Number(values.accounts ?? 200_000), days: Number(values.days ?? 3), events: Number(values.events ?? 1_000_000),
     ...(values.scenario !== undefined && { scenario: values.scenario }),
   });
 }

@@ -88,7 +88,7 @@ export async function benchScope(opts: { events: number; dir: string }): Promise
       alert_id: 'bench-forged', detector: 'unissued-token', severity: 'critical', title: 'forged tokens',
       entity: { type: 'key', id: 'sig-2019-01' }, first_seen: new Date(START).toISOString(),
       last_seen: new Date(START + SPAN_MS).toISOString(), detected_at: new Date(START).toISOString(),
-      events: 0, accounts: 0, evidence: [], details: {},
+      events: 0, accounts: 0, evidence: [], details: {}, status: 'open',
     };
     await store.upsertAlerts([alert]);
     const inds = [];

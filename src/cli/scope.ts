@@ -8,7 +8,7 @@ import { PIVOT_STEPS, runScope, type PivotStep } from '../scope/index.js';
 import { addStoreFlags, storeUrlFrom, type StoreFlags } from './store-flags.js';
 
 interface ScopeFlags extends StoreFlags {
-  minSeverity: string; out: string; alert?: string[];
+  minSeverity: string; out: string; alert?: string[]; includeUnverifiable?: boolean;
   pivots: boolean; pivotKeySources: boolean; pivotTokenSources: boolean; pivotSourceTokens: boolean;
 }
 
@@ -28,6 +28,7 @@ export function registerScope(program: Command): void {
   addStoreFlags(cmd, 'written by hunt (one of --store, --db is required)', false)
     .option('--min-severity <level>', 'use alerts at or above this severity', 'high')
     .option('--alert <ids...>', 'use exactly these alerts instead')
+    .option('--include-unverifiable', 'also follow alerts whose tokens the ledger could not settle (verdict unverifiable)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--no-pivots', 'follow only the chosen alerts\' own indicators')
     .option('--no-pivot-key-sources', 'do not pivot from a key alert to the sources of its never-issued tokens')
@@ -40,7 +41,8 @@ export function registerScope(program: Command): void {
       const store = await openStore(storeUrlFrom(f, false), 'read', { mustExist: true });
       try {
         const r = await runScope(store, {
-          minSeverity: f.minSeverity as Severity, out: f.out, pivots: { steps: pivotSteps(f) },
+          minSeverity: f.minSeverity as Severity, out: f.out, includeUnverifiable: f.includeUnverifiable === true,
+          pivots: { steps: pivotSteps(f) },
           ...(f.alert !== undefined && { alertIds: f.alert }),
         });
         console.log(JSON.stringify(r, null, 2));

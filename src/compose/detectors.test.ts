@@ -10,8 +10,8 @@ const SIGMA = join(import.meta.dirname, '../../test/fixtures/sigma');
 
 describe('buildDetectors', () => {
   it('fills settings from DEFAULTS and overrides what is given', () => {
-    expect(detectSettings()).toEqual({ allowedLatenessMs: DEFAULTS.detect.allowedLatenessMs, maxKeyAgeDays: DEFAULTS.detect.maxKeyAgeDays });
-    expect(detectSettings({ allowedLatenessMs: 5 })).toEqual({ allowedLatenessMs: 5, maxKeyAgeDays: DEFAULTS.detect.maxKeyAgeDays });
+    expect(detectSettings()).toEqual({ ...DEFAULTS.detect });
+    expect(detectSettings({ allowedLatenessMs: 5, coverage: false })).toEqual({ ...DEFAULTS.detect, allowedLatenessMs: 5, coverage: false });
   });
 
   it('builds every built-in detector, or only those named', async () => {

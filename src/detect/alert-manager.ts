@@ -1,11 +1,16 @@
 /**
- * Folds detector findings into contract alerts: one alert per (detector, entity), with a
- * stable id, growing as later findings arrive (severity max, window widened, counts = latest
+ * Folds detector findings into contract alerts: one alert per (detector, entity, verdict), with
+ * a stable id, growing as later findings arrive (severity max, window widened, counts = latest
  * running totals, title = the latest finding's at that severity, detected_at fixed at the
  * first finding), plus the indicators behind it.
+ *
+ * Retractions: a finding marked `revised` replaces the alert's totals, severity and title even
+ * when they shrink, and may mark the alert `retracted` (with `details.retracted_reason`); an
+ * indicator marked `retracted` is kept (flagged) so the store and scope can drop it. A status
+ * change is announced through `onAlert` like a new alert, so sinks carry the retraction.
  */
 import { SEVERITIES, toRfc3339 } from '../model/index.js';
-import type { Alert, Entity, Finding, Indicator, Severity } from '../model/index.js';
+import type { Alert, AlertStatus, Entity, Finding, Indicator, Severity, Verdict } from '../model/index.js';
 import { alertId } from './alert-id.js';
 import { isSuppressed, type Suppression } from './suppression.js';
 
@@ -19,10 +24,11 @@ export interface AlertIndicator extends Indicator {
 interface AlertState {
   id: string; detector: string; severity: Severity; title: string; entity: Entity;
   first: number; last: number; at: number; events: number; accounts: number;
-  evidence: string[]; details: Record<string, unknown>;
+  evidence: string[]; details: Record<string, unknown>; status: AlertStatus; verdict: Verdict | null;
+  reason: string | null;
 }
 
-interface IndState { type: Indicator['type']; value: string; first: number; last: number }
+interface IndState { type: Indicator['type']; value: string; first: number; last: number; r?: true }
 
 /** JSON form of an {@link AlertManager}. */
 export interface AlertManagerState {
@@ -53,22 +59,38 @@ export class AlertManager {
   /** Folds one finding in (dropped when suppressed). */
   add(f: Finding): void {
     if (this.suppressions.length > 0 && isSuppressed(f, this.suppressions)) return;
-    const memo = `${f.detector}\n${f.entity.type}\n${f.entity.id}`;
+    // An unverifiable campaign is a different alert from the forged one of the same entity; the
+    // forged (and every verdict-less) alert keeps the id it always had.
+    const idName = f.verdict === 'unverifiable' ? `${f.detector}/unverifiable` : f.detector;
+    const memo = `${idName}\n${f.entity.type}\n${f.entity.id}`;
     let id = this.ids.get(memo);
     if (id === undefined) {
-      id = alertId(f.detector, f.entity);
+      id = alertId(idName, f.entity);
       this.ids.set(memo, id);
     }
     let a = this.byId.get(id);
     let notify = false;
+    const status: AlertStatus = f.revised?.retracted === true ? 'retracted' : 'open';
     if (a === undefined) {
       a = {
         id, detector: f.detector, severity: f.severity, title: f.title, entity: { type: f.entity.type, id: f.entity.id },
         first: f.first_seen, last: f.last_seen, at: f.at, events: f.events, accounts: f.accounts,
-        evidence: [], details: f.details ?? {},
+        evidence: [], details: f.details ?? {}, status, verdict: f.verdict ?? null,
+        reason: status === 'retracted' ? f.revised?.reason ?? null : null,
       };
       this.byId.set(id, a);
       notify = true;
+    } else if (f.revised !== undefined) {
+      notify = status !== a.status || sevRank(f.severity) > sevRank(a.severity);
+      a.severity = f.severity;
+      a.title = f.title;
+      a.status = status;
+      a.reason = status === 'retracted' ? f.revised.reason ?? null : null;
+      a.first = Math.min(a.first, f.first_seen);
+      a.last = Math.max(a.last, f.last_seen);
+      a.events = f.events;
+      a.accounts = f.accounts;
+      if (f.details !== undefined) a.details = f.details;
     } else {
       const rank = sevRank(f.severity) - sevRank(a.severity);
       if (rank > 0) {
@@ -156,7 +178,7 @@ export class AlertManager {
   restore(s: AlertManagerState): void {
     this.byId.clear();
     this.inds.clear();
-    for (const a of s.alerts) this.byId.set(a.id, { ...a, evidence: [...a.evidence] });
+    for (const a of s.alerts) this.byId.set(a.id, { ...a, evidence: [...a.evidence], details: { ...a.details } });
     for (const [id, list] of s.indicators) {
       this.inds.set(id, new Map(list.map((i) => [`${i.type}\n${i.value}`, { ...i }])));
     }
@@ -174,7 +196,15 @@ export class AlertManager {
       const k = `${i.type}\n${i.value}`;
       const s = m.get(k);
       if (s === undefined) {
-        m.set(k, { type: i.type, value: i.value, first: i.first_seen, last: i.last_seen });
+        const n: IndState = { type: i.type, value: i.value, first: i.first_seen, last: i.last_seen };
+        if (i.retracted === true) n.r = true;
+        m.set(k, n);
+      } else if ((i.retracted === true) !== (s.r === true)) {
+        // withdrawn, or judged bad again after a withdrawal
+        if (i.retracted === true) s.r = true;
+        else delete s.r;
+        s.first = Math.min(s.first, i.first_seen);
+        s.last = Math.max(s.last, i.last_seen);
       } else if (i.first_seen < s.first || i.last_seen > s.last) {
         s.first = Math.min(s.first, i.first_seen);
         s.last = Math.max(s.last, i.last_seen);
@@ -195,13 +225,17 @@ function sortStates(list: AlertState[]): AlertState[] {
 }
 
 function toInd(alert_id: string, s: IndState): AlertIndicator {
-  return { alert_id, type: s.type, value: s.value, first_seen: s.first, last_seen: s.last };
+  const i = { alert_id, type: s.type, value: s.value, first_seen: s.first, last_seen: s.last };
+  return s.r === true ? { ...i, retracted: true } : i;
 }
 
 function toAlert(a: AlertState): Alert {
   return {
     alert_id: a.id, detector: a.detector, severity: a.severity, title: a.title, entity: a.entity,
     first_seen: toRfc3339(a.first), last_seen: toRfc3339(a.last), detected_at: toRfc3339(a.at),
-    events: a.events, accounts: a.accounts, evidence: [...a.evidence], details: a.details,
+    events: a.events, accounts: a.accounts, evidence: [...a.evidence],
+    details: a.status === 'retracted' && a.reason !== null ? { ...a.details, retracted_reason: a.reason } : a.details,
+    status: a.status,
+    ...(a.verdict !== null && { verdict: a.verdict }),
   };
 }

@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { ref } from '../../test/fixtures/detect/builders.js';
 import { DEFAULT_DETECT_SETTINGS, type DetectContext } from './detector.js';
 import { CampaignBook } from './campaign.js';
+import { makeContext } from './context.js';
 import type { Finding } from '../model/index.js';
 
 function ctx(out: Finding[]): DetectContext {
-  return { ref, settings: DEFAULT_DETECT_SETTINGS, routeInfo: () => undefined, emit: (f) => out.push(f) };
+  return makeContext(ref, DEFAULT_DETECT_SETTINGS, (f) => out.push(f));
 }
 
 describe('CampaignBook', () => {

@@ -1,9 +1,11 @@
 /**
  * The DetectContext the engine hands to detectors: reference data, settings, a route lookup
- * built once from the catalog (two nested maps, so a lookup allocates nothing) and `emit`.
+ * built once from the catalog (two nested maps, so a lookup allocates nothing), the shared
+ * feed state (ledger, coverage, clocks) and `emit`.
  */
 import type { CatalogRoute, Finding, ReferenceData, RouteKind } from '../model/index.js';
 import type { DetectContext, DetectSettings } from './detector.js';
+import { FeedState } from './feed/feed-state.js';
 
 /** Route metadata as detectors see it. */
 export interface RouteInfo {
@@ -34,24 +36,20 @@ export class RouteTable {
   }
 }
 
-/** Builds the context object detectors receive. */
-export function makeContext(
-  ref: ReferenceData,
-  settings: DetectSettings,
-  emit: (f: Finding) => void,
-): DetectContext & { readonly routes: RouteTable } {
+/**
+ * Builds the context object detectors receive, with its own route table and feed state (the
+ * engine builds one per run; tests may build one to drive a detector by hand).
+ */
+export function makeContext(ref: ReferenceData, settings: DetectSettings, emit: (f: Finding) => void): DetectContext {
   const routes = new RouteTable(ref.catalog);
+  const feed = new FeedState(settings, routes, ref);
   return {
     ref,
     settings,
     routes,
+    ledger: feed.ledger,
+    feed,
     routeInfo: (method, route) => routes.get(method, route),
     emit,
   };
-}
-
-/** True when `ctx` carries the engine's RouteTable (detectors may use it directly). */
-export function routesOf(ctx: DetectContext): RouteTable {
-  const r = (ctx as Partial<{ routes: RouteTable }>).routes;
-  return r ?? new RouteTable(ctx.ref.catalog);
 }

@@ -1,11 +1,13 @@
 /**
- * The shared contract every Detector passes (run from each detector's test):
- * deterministic output, empty input, late events, and snapshot/restore mid-stream.
+ * The shared contract every Detector passes (run from each detector's test): deterministic
+ * output, empty input, late events (anonymous and token-bearing), the same input in different
+ * batches, `nextDeadline` (every due deadline has fired once an event crosses it), and
+ * snapshot/restore mid-stream, at every cut, continuing identically.
  */
 import { describe, expect, it } from 'vitest';
-import type { Alert, PipelineEvent, ReferenceData } from '../model/index.js';
+import type { AccessEvent, Alert, PipelineEvent, ReferenceData } from '../model/index.js';
 import type { Detector, DetectSettings } from './detector.js';
-import { Engine } from './engine.js';
+import { Engine, type DeadlineAware } from './engine.js';
 
 /** What a run produced, in comparable form. */
 interface RunOutput {
@@ -13,9 +15,13 @@ interface RunOutput {
   readonly indicators: string[];
 }
 
-function run(factory: () => Detector, events: readonly PipelineEvent[], ref: ReferenceData, settings?: Partial<DetectSettings>, cut?: number): RunOutput {
+function run(
+  factory: () => Detector, events: readonly PipelineEvent[], ref: ReferenceData, settings?: Partial<DetectSettings>, cut?: number, batch?: number,
+): RunOutput {
   let eng = new Engine({ detectors: [factory()], ref, ...(settings ? { settings } : {}) });
-  if (cut === undefined) {
+  if (batch !== undefined) {
+    for (let i = 0; i < events.length; i += batch) eng.push(events.slice(i, i + batch));
+  } else if (cut === undefined) {
     eng.push(events);
   } else {
     eng.push(events.slice(0, cut));
@@ -65,12 +71,49 @@ export function runDetectorContract(
       expect(eng.alerts()).toEqual(base.alerts);
     });
 
-    it('snapshot mid-stream → JSON → restore → continue equals an uninterrupted run', () => {
+    it('snapshot mid-stream → JSON → restore → continue equals an uninterrupted run, at every cut', () => {
       const whole = run(factory, fixture, ref, settings);
-      for (const frac of [0.3, 0.5, 0.8]) {
-        const cut = Math.floor(fixture.length * frac);
-        expect(run(factory, fixture, ref, settings, cut)).toEqual(whole);
+      // every cut for a small fixture, about 40 spread over a large one
+      const step = Math.max(1, Math.floor(fixture.length / 40));
+      for (let cut = 1; cut < fixture.length; cut += step) expect(run(factory, fixture, ref, settings, cut)).toEqual(whole);
+    });
+
+    it('the same input in different batches gives the same alerts', () => {
+      const whole = run(factory, fixture, ref, settings);
+      for (const batch of [1, 3, 17]) expect(run(factory, fixture, ref, settings, undefined, batch)).toEqual(whole);
+    });
+
+    it('a late token event (older than the watermark) is handled: no crash, deterministic, restorable', () => {
+      const tokenEvent = fixture.find((e): e is AccessEvent => e.kind === 'access' && e.token !== undefined);
+      if (tokenEvent === undefined) return;
+      const mid = Math.floor(fixture.length / 2);
+      const late: AccessEvent = {
+        ...tokenEvent, t: (fixture[mid]?.t ?? tokenEvent.t) - 3_600_000, request_id: 'r-late-token',
+        token: { ...(tokenEvent.token as NonNullable<AccessEvent['token']>), jti: 'j-late-token' },
+      };
+      const events = [...fixture.slice(0, mid), late, ...fixture.slice(mid)];
+      const a = run(factory, events, ref, settings);
+      expect(run(factory, events, ref, settings)).toEqual(a);
+      expect(run(factory, events, ref, settings, mid + 1)).toEqual(a);
+      const base = run(factory, fixture, ref, settings);
+      // what the late event does not touch stays as it was
+      const ids = new Set(a.alerts.map((x) => x.alert_id));
+      for (const x of base.alerts) expect(ids.has(x.alert_id)).toBe(true);
+    });
+
+    it('nextDeadline: once an event crosses a deadline, that deadline has fired', () => {
+      const d = factory();
+      const timed = typeof (d as Partial<DeadlineAware>).nextDeadline === 'function' ? (d as Detector & DeadlineAware) : undefined;
+      const eng = new Engine({ detectors: [d], ref, ...(settings ? { settings } : {}) });
+      for (const e of fixture) {
+        eng.push([e]);
+        if (timed === undefined) continue;
+        const next = timed.nextDeadline();
+        expect(Number.isNaN(next)).toBe(false);
+        expect(next).toBeGreaterThan(eng.watermark ?? -Infinity);
       }
+      eng.finish();
+      if (timed !== undefined) expect(timed.nextDeadline()).toBe(Infinity);
     });
   });
 }

@@ -10,6 +10,9 @@
  */
 import type { Finding, PipelineEvent, ReferenceData } from '../model/index.js';
 import { DEFAULTS } from '../model/index.js';
+import type { RouteTable } from './context.js';
+import type { FeedState } from './feed/feed-state.js';
+import type { LedgerIndex } from './ledger.js';
 
 /** Settings shared by all detectors (each detector may add its own). */
 export interface DetectSettings {
@@ -17,6 +20,34 @@ export interface DetectSettings {
   readonly allowedLatenessMs: number;
   /** Maximum age of a signing key before key-custody flags it. */
   readonly maxKeyAgeDays: number;
+  /**
+   * Track the ledger's coverage and each source's clock offset (default). `false` trusts the
+   * ledger as complete: every unrecorded token is judged forged, as if it covered all time.
+   */
+  readonly coverage: boolean;
+  /** A source's clock offset within this is left alone and not reported. */
+  readonly clockToleranceMs: number;
+  /** Offsets are corrected up to this bound (beyond it: corrected by the bound, and reported). */
+  readonly maxClockCorrectionMs: number;
+  /** First-use samples a source needs before its offset is trusted. */
+  readonly clockMinSamples: number;
+  /** A ledger silence is a gap once it would have held this many records at the ledger's rate. */
+  readonly gapMinExpected: number;
+  /** …and the access feed showed this many successful sign-ins (`auth` routes) meanwhile. */
+  readonly gapMinEvidence: number;
+  /** How far around a coverage boundary an issuance time counts as uncertain. */
+  readonly coverageMarginMs: number;
+  /**
+   * A token claiming an issuance where the ledger was blind stays `unverifiable` only if it was
+   * first used within this long of that claim; later first use (while the access feed was
+   * watching) makes the claim implausible and the token `forged` (see `feed/verdict.ts`).
+   */
+  readonly maxIssueToUseMs: number;
+  /**
+   * How long a token waits for the ledger to show life after its claimed issuance while the
+   * ledger is quiet with no sign-ins to suggest it is down; then the quiet counts as covered.
+   */
+  readonly coverageWaitMs: number;
 }
 
 /** The settings an engine uses where none are given (from `DEFAULTS.detect`). */
@@ -28,6 +59,12 @@ export interface DetectContext {
   readonly settings: DetectSettings;
   /** Route metadata for an access event's (method, route), when the catalog knows it. */
   routeInfo(method: string, route: string): { kind: string; fields: readonly string[] } | undefined;
+  /** The catalog's routes (two nested maps: a lookup allocates nothing). */
+  readonly routes: RouteTable;
+  /** The issuance ledger, fed and swept by the engine before detectors see each event. */
+  readonly ledger: LedgerIndex;
+  /** Ledger coverage, clock offsets and the verdict rule, kept by the engine. */
+  readonly feed: FeedState;
   /** Hand a finding to the alert manager. */
   emit(f: Finding): void;
 }

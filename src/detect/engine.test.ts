@@ -1,6 +1,6 @@
 /** Engine: watermark/timers, late flag, the full default set end to end, snapshot/restore. */
 import { describe, expect, it } from 'vitest';
-import { at, issue, ref, use } from '../../test/fixtures/detect/builders.js';
+import { at, issue, ledgerTraffic, ref, use } from '../../test/fixtures/detect/builders.js';
 import { fastHarvest, natCrowd } from '../../test/fixtures/detect/crowds.js';
 import type { PipelineEvent } from '../model/index.js';
 import type { DetectContext, Detector } from './detector.js';
@@ -31,10 +31,11 @@ describe('Engine', () => {
   });
 
   it('fires a pending deadline before the first event that crosses it, even between ticks', () => {
-    const eng = new Engine({ detectors: createDetectors({ only: ['unissued-token'] }), ref, settings: { allowedLatenessMs: 30_000 } });
+    const eng = new Engine({ detectors: createDetectors({ only: ['unissued-token'] }), ref, settings: { allowedLatenessMs: 30_000, clockMinSamples: 0 } });
     const t0 = at(0);
     const forged = use(0, 'j-f', 'm-1', { kid: 'sig-2019-01' });
-    eng.push([forged, anon(t0 + 29_999.5), anon(t0 + 30_000.2)]);
+    // the ledger records others before and after the token's claimed issuance
+    eng.push([...ledgerTraffic(-1, 0.2, 0.1, 0), forged, anon(t0 + 29_999.5), anon(t0 + 30_000.2)].sort((a, b) => a.t - b.t));
     expect(eng.alerts()[0]?.detected_at).toBe(new Date(t0 + 30_000.2).toISOString());
   });
 
@@ -79,12 +80,19 @@ describe('Engine', () => {
     const b = new Engine({ detectors: createDetectors({ only: ['unissued-token'] }), ref });
     expect(() => b.restore(a.snapshot())).toThrow(/lacks detector/);
   });
+
+  it('refuses a snapshot of another version (v2 held the feed state or the exposure state, not both) with ERR_STATE', () => {
+    const a = new Engine({ detectors: createDetectors(), ref });
+    a.push(scenario.slice(0, 10));
+    const old = { ...a.snapshot(), v: 2 } as unknown as ReturnType<Engine['snapshot']>;
+    expect(() => new Engine({ detectors: createDetectors(), ref }).restore(old)).toThrow(expect.objectContaining({ code: 'ERR_STATE' }));
+  });
 });
 
 describe('Engine settings reach detectors built without them', () => {
   it('unissued-token uses the engine allowedLatenessMs (2 min)', () => {
-    const eng = new Engine({ detectors: createDetectors(), ref, settings: { allowedLatenessMs: 120_000 } });
-    eng.push([use(0, 'j-f', 'm-1', { kid: 'sig-2019-01' }), anon(at(1)), anon(at(2.5))]);
+    const eng = new Engine({ detectors: createDetectors(), ref, settings: { allowedLatenessMs: 120_000, clockMinSamples: 0 } });
+    eng.push([...ledgerTraffic(-1, 0.5), use(0, 'j-f', 'm-1', { kid: 'sig-2019-01' }), anon(at(1)), anon(at(2.5))].sort((a, b) => a.t - b.t));
     const a = eng.alerts().find((x) => x.detector === 'unissued-token');
     expect(a?.detected_at).toBe(new Date(at(2.5)).toISOString());
   });

@@ -9,11 +9,16 @@
  * registered while handling an event (always ≥ that event's time + allowed lateness) can never
  * fall before `nextDue`: every deadline fires before the first event that crosses it.
  * Events older than the watermark are delivered with `late = true`.
+ *
+ * The engine owns the state several detectors share (`DetectContext.feed`): it applies every
+ * ledger event to the ledger index and notes every access event's source clock and token
+ * record before any detector sees the event, sweeps them on each tick, and snapshots them.
  */
 import { BreachwatchError } from '../model/index.js';
 import type { Alert, Finding, PipelineEvent, ReferenceData } from '../model/index.js';
 import { AlertManager, type AlertIndicator, type AlertManagerState } from './alert-manager.js';
 import { makeContext } from './context.js';
+import type { FeedSnapshot, FeedState } from './feed/feed-state.js';
 import { DEFAULT_DETECT_SETTINGS, type DetectContext, type Detector, type DetectSettings } from './detector.js';
 import type { Suppression } from './suppression.js';
 
@@ -39,17 +44,19 @@ export interface EngineOptions {
 }
 
 /**
- * JSON-serializable engine state. v2: the exposure detectors' state, ledger records with grant
- * and client, actors with their grant.
+ * JSON-serializable engine state. v3: the feed state (ledger, coverage, clocks) lives here, not
+ * in the detectors; alerts carry status and verdict; the exposure detectors' state; ledger
+ * records with grant, client and first use; actors with their grant.
  */
 export interface EngineSnapshot {
-  readonly v: 2;
+  readonly v: 3;
   readonly watermark: number | null;
   readonly lastTick: number | null;
   readonly startedAt: number | null;
   readonly started: boolean;
   readonly detectors: Record<string, unknown>;
   readonly alerts: AlertManagerState;
+  readonly feed: FeedSnapshot;
 }
 
 /** Runs detectors over a time-ordered event stream. */
@@ -79,6 +86,11 @@ export class Engine {
     this.interval = Math.max(1, Math.min(1000, this.settings.allowedLatenessMs));
   }
 
+  /** Ledger, coverage and clock offsets shared by the detectors (read-only for callers). */
+  get feed(): FeedState {
+    return this.ctx.feed;
+  }
+
   /** Event-time watermark (max event time seen), or undefined before any event. */
   get watermark(): number | undefined {
     return this.wm === -Infinity ? undefined : this.wm;
@@ -97,6 +109,7 @@ export class Engine {
     const dets = this.dets;
     const nd = dets.length;
     const ctx = this.ctx;
+    const feed = ctx.feed;
     for (let i = 0; i < events.length; i++) {
       const e = events[i] as PipelineEvent;
       const t = e.t;
@@ -108,6 +121,8 @@ export class Engine {
       } else if (t < this.wm) {
         late = true;
       }
+      if (e.kind === 'access') feed.onAccess(e);
+      else feed.onLedger(e);
       for (let j = 0; j < nd; j++) (dets[j] as Detector).onEvent(e, ctx, late);
     }
   }
@@ -116,6 +131,7 @@ export class Engine {
   finish(): void {
     const t = this.wm !== -Infinity ? this.wm : this.startedAt;
     if (t === undefined) return;
+    this.ctx.feed.finish(t);
     for (const d of this.dets) d.finish(t, this.ctx);
   }
 
@@ -141,7 +157,7 @@ export class Engine {
 
   /** Approximate bytes of state held by the detectors and the alert manager. */
   stateBytes(): number {
-    let b = this.manager.bytes();
+    let b = this.manager.bytes() + this.ctx.feed.bytes();
     for (const d of this.dets) b += d.stateBytes?.() ?? 0;
     return b;
   }
@@ -151,19 +167,21 @@ export class Engine {
     const detectors: Record<string, unknown> = {};
     for (const d of this.dets) detectors[d.name] = d.snapshot();
     return {
-      v: 2,
+      v: 3,
       watermark: this.watermark ?? null,
       lastTick: this.lastTick === -Infinity ? null : this.lastTick,
       startedAt: this.startedAt ?? null,
       started: this.started,
       detectors,
       alerts: this.manager.snapshot(),
+      feed: this.ctx.feed.snapshot(),
     };
   }
 
   /** Loads a snapshot into this engine (built with the same detector set). */
   restore(s: EngineSnapshot): void {
-    if (s.v !== 2) throw new BreachwatchError('ERR_STATE', `unknown engine snapshot version ${String(s.v)}`);
+    if (s.v !== 3) throw new BreachwatchError('ERR_STATE', `unknown engine snapshot version ${String(s.v)}`);
+    this.ctx.feed.restore(s.feed);
     for (const d of this.dets) {
       if (!(d.name in s.detectors)) throw new BreachwatchError('ERR_STATE', `snapshot lacks detector ${d.name}`);
       d.restore(s.detectors[d.name]);
@@ -185,6 +203,7 @@ export class Engine {
 
   private tick(t: number): void {
     this.lastTick = t;
+    this.ctx.feed.onWatermark(t);
     for (const d of this.dets) d.onWatermark(t, this.ctx);
     this.nextDue = this.computeNextDue();
   }

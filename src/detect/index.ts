@@ -1,6 +1,7 @@
 /**
  * The detect stage's public API: the engine, the alert manager's types, the built-in
- * detectors and `createDetectors`, which builds the default set around one shared ledger.
+ * detectors and `createDetectors`, which builds the default set (the engine owns the ledger,
+ * coverage and clock state they share).
  *
  * @example
  * const engine = new Engine({ detectors: createDetectors(), ref, settings: { allowedLatenessMs: 60_000 } });
@@ -11,7 +12,6 @@
  */
 import type { ReferenceData } from '../model/index.js';
 import type { Detector, DetectSettings } from './detector.js';
-import { DEFAULT_DETECT_SETTINGS } from './detector.js';
 import { KeyCustodyDetector } from './detectors/key-custody.js';
 import { KeyStateDetector } from './detectors/key-state.js';
 import { ManyAccountsDetector, type ManyAccountsOptions } from './detectors/many-accounts.js';
@@ -22,13 +22,18 @@ import { CredentialStuffingDetector, type CredentialStuffingOptions } from './de
 import { UnauthenticatedExposureDetector } from './detectors/unauthenticated-exposure.js';
 import { CrossAccountDetector, type CrossAccountOptions } from './detectors/cross-account.js';
 import { HoneyReadDetector } from './detectors/honey-read.js';
-import { LedgerIndex } from './ledger.js';
+import { FeedHealthDetector } from './detectors/feed-health.js';
 
 export { Engine, type EngineOptions, type EngineSnapshot, type DeadlineAware } from './engine.js';
 export { AlertManager, type AlertIndicator, type AlertManagerState } from './alert-manager.js';
 export { alertId } from './alert-id.js';
 export { type Suppression, isSuppressed } from './suppression.js';
-export { RouteTable, type RouteInfo } from './context.js';
+export { RouteTable, makeContext, type RouteInfo } from './context.js';
+export { FeedState, type CoverageReport, type FeedSnapshot } from './feed/feed-state.js';
+export type { ClockReport } from './feed/clock.js';
+export type { LedgerGap, Blind } from './feed/coverage.js';
+export { judgeUnrecorded, type Judgement } from './feed/verdict.js';
+export { FeedHealthDetector } from './detectors/feed-health.js';
 export { LedgerIndex, LedgerRecord, EPOCH_S, type LedgerOptions } from './ledger.js';
 export { CampaignBook, type CampaignOptions } from './campaign.js';
 export { hash32, hash30 } from './hash.js';
@@ -37,7 +42,7 @@ export { SlidingHll } from './sketch/sliding-hll.js';
 export { UnissuedTokenDetector, type UnissuedTokenOptions } from './detectors/unissued-token.js';
 export { KeyStateDetector } from './detectors/key-state.js';
 export { KeyCustodyDetector, auditKeys, type CustodyVerdict } from './detectors/key-custody.js';
-export { TokenBindingDetector, type TokenBindingOptions } from './detectors/token-binding.js';
+export { TokenBindingDetector } from './detectors/token-binding.js';
 export { ManyAccountsDetector, type ManyAccountsOptions } from './detectors/many-accounts.js';
 export { CredentialStuffingDetector, type CredentialStuffingOptions } from './detectors/credential-stuffing.js';
 export { PersonalDataVolumeDetector, type VolumeOptions } from './detectors/personal-data-volume.js';
@@ -52,49 +57,41 @@ export { DEFAULT_DETECT_SETTINGS, type Detector, type DetectContext, type Detect
 /** Names of the built-in detectors, in the order `createDetectors` runs them. */
 export const BUILTIN_DETECTORS = [
   'unissued-token', 'key-state', 'key-custody', 'token-binding', 'credential-stuffing', 'many-accounts-per-source',
-  'personal-data-volume', 'unauthenticated-exposure', 'cross-account-access', 'honey-account-read',
+  'personal-data-volume', 'unauthenticated-exposure', 'cross-account-access', 'honey-account-read', 'feed-health',
 ] as const;
 
 /** Options for {@link createDetectors}. */
 export interface CreateDetectorsOptions {
-  /**
-   * Overrides; detectors otherwise read the engine's settings from their context at start.
-   * Only `allowedLatenessMs` is read here (it sizes the shared ledger's retention).
-   */
+  /** Overrides; detectors otherwise read the engine's settings from their context at start. */
   readonly settings?: Partial<DetectSettings>;
   /** Accepted for convenience; detectors read reference data from the engine's context. */
   readonly ref?: ReferenceData;
   /** Build only these detectors (default: all built-ins). */
   readonly only?: readonly string[];
-  readonly manyAccounts?: Omit<ManyAccountsOptions, 'ledger'>;
+  readonly manyAccounts?: ManyAccountsOptions;
   readonly volume?: VolumeOptions;
   readonly credentialStuffing?: CredentialStuffingOptions;
-  readonly crossAccount?: Omit<CrossAccountOptions, 'ledger'>;
+  readonly crossAccount?: CrossAccountOptions;
 }
 
 /**
- * Builds the default detector set. `unissued-token` owns one ledger index that
- * `token-binding` and `many-accounts-per-source` read (when it is part of the set).
+ * Builds the default detector set (`feed-health` last: it reports on what the others judged).
+ * The ledger they share is the engine's (`DetectContext.ledger`), whatever the set.
  */
 export function createDetectors(opts: CreateDetectorsOptions = {}): Detector[] {
   const lateness = opts.settings?.allowedLatenessMs;
-  const ledgerLateness = lateness ?? DEFAULT_DETECT_SETTINGS.allowedLatenessMs;
   const want = (n: string): boolean => opts.only === undefined || opts.only.includes(n);
   const out: Detector[] = [];
-  let ledger: LedgerIndex | undefined;
-  if (want('unissued-token')) {
-    ledger = new LedgerIndex({ allowedLatenessMs: ledgerLateness });
-    out.push(new UnissuedTokenDetector({ ledger, ...(lateness !== undefined && { allowedLatenessMs: lateness }) }));
-  }
-  const shared = ledger === undefined ? {} : { ledger };
+  if (want('unissued-token')) out.push(new UnissuedTokenDetector(lateness !== undefined ? { allowedLatenessMs: lateness } : {}));
   if (want('key-state')) out.push(new KeyStateDetector());
   if (want('key-custody')) out.push(new KeyCustodyDetector());
-  if (want('token-binding')) out.push(new TokenBindingDetector({ ...shared, allowedLatenessMs: ledgerLateness }));
+  if (want('token-binding')) out.push(new TokenBindingDetector());
   if (want('credential-stuffing')) out.push(new CredentialStuffingDetector(opts.credentialStuffing));
-  if (want('many-accounts-per-source')) out.push(new ManyAccountsDetector({ ...opts.manyAccounts, ...shared }));
+  if (want('many-accounts-per-source')) out.push(new ManyAccountsDetector(opts.manyAccounts));
   if (want('personal-data-volume')) out.push(new PersonalDataVolumeDetector(opts.volume));
   if (want('unauthenticated-exposure')) out.push(new UnauthenticatedExposureDetector());
-  if (want('cross-account-access')) out.push(new CrossAccountDetector({ ...opts.crossAccount, ...shared }));
-  if (want('honey-account-read')) out.push(new HoneyReadDetector(shared));
+  if (want('cross-account-access')) out.push(new CrossAccountDetector(opts.crossAccount));
+  if (want('honey-account-read')) out.push(new HoneyReadDetector());
+  if (want('feed-health')) out.push(new FeedHealthDetector());
   return out;
 }

@@ -26,6 +26,8 @@ export class LedgerRecord {
    * sources here, saving a second map lookup per event). Never snapshotted.
    */
   aux: object | undefined = undefined;
+  /** The token has been used (its first use gave its source a clock sample). */
+  used = false;
   /** How it was issued (`password`, `refresh`, `client_credentials`, …), interned. */
   grant: string | undefined = undefined;
   /** The client it was issued to, interned. */
@@ -50,7 +52,9 @@ export interface LedgerOptions {
   readonly sweepEveryMs?: number;
 }
 
-type RecTuple = [string, string | null, string | null, number, number, number, string | null, string | null, (string | null)?, (string | null)?];
+type RecTuple = [
+  string, string | null, string | null, number, number, number, string | null, string | null, 0 | 1, string | null, string | null,
+];
 
 /** jti → {@link LedgerRecord}, evicted after expiry. */
 export class LedgerIndex {
@@ -129,7 +133,7 @@ export class LedgerIndex {
   snapshot(): { last: number | null; recs: RecTuple[] } {
     const recs: RecTuple[] = [];
     for (const [j, r] of this.recs) {
-      recs.push([j, r.kid ?? null, r.sub ?? null, r.exp, r.issued, r.revoked, r.ip ?? null, r.dev ?? null, r.grant ?? null, r.client ?? null]);
+      recs.push([j, r.kid ?? null, r.sub ?? null, r.exp, r.issued, r.revoked, r.ip ?? null, r.dev ?? null, r.used ? 1 : 0, r.grant ?? null, r.client ?? null]);
     }
     return { last: this.lastSweep === -Infinity ? null : this.lastSweep, recs };
   }
@@ -137,10 +141,11 @@ export class LedgerIndex {
   restore(s: { last: number | null; recs: RecTuple[] }): void {
     this.recs.clear();
     this.lastSweep = s.last ?? -Infinity;
-    for (const [j, kid, sub, exp, issued, rev, ip, dev, grant, client] of s.recs) {
+    for (const [j, kid, sub, exp, issued, rev, ip, dev, used, grant, client] of s.recs) {
       const r = new LedgerRecord(kid === null ? undefined : this.intern(kid), sub ?? undefined, exp, issued, rev, ip ?? undefined, dev ?? undefined);
-      if (grant != null) r.grant = this.intern(grant);
-      if (client != null) r.client = this.intern(client);
+      r.used = used === 1;
+      if (grant !== null) r.grant = this.intern(grant);
+      if (client !== null) r.client = this.intern(client);
       this.recs.set(j, r);
     }
   }

@@ -39,7 +39,8 @@ const PREFIX = 'journal-';
 function accessItem(e: AccessEvent): string {
   // A verbatim source line is stored as is; anything else as the event object.
   return e.raw !== undefined
-    ? '{"f":' + JSON.stringify(e.ref.file) + ',"l":' + e.ref.line + ',"e":' + e.raw + '}'
+    ? '{"f":' + JSON.stringify(e.ref.file) + ',"l":' + e.ref.line
+      + (e.ref.feed !== undefined ? ',"d":' + JSON.stringify(e.ref.feed) : '') + ',"e":' + e.raw + '}'
     : '{"o":' + JSON.stringify(e) + '}';
 }
 
@@ -51,7 +52,7 @@ export function encodeRecord(r: JournalRecord): string {
   return '{"v":' + JOURNAL_VERSION + ',"seq":' + r.seq + ',"g":[' + groups.join(',') + ']}\n';
 }
 
-interface RawItem { f?: string; l?: number; e?: unknown; o?: AccessEvent }
+interface RawItem { f?: string; l?: number; d?: string; e?: unknown; o?: AccessEvent }
 interface RawRecord { v?: unknown; seq: number; g: { s: string; k?: string; a: RawItem[]; l: LedgerEvent[] }[] }
 
 /**
@@ -75,7 +76,8 @@ export function decodeRecord(line: string): JournalRecord | undefined {
     ledger: g.l,
     access: g.a.flatMap((i): AccessEvent[] => {
       if (i.o !== undefined) return [i.o];
-      const p = parseAccessLine(JSON.stringify(i.e), { file: i.f ?? 'journal', line: i.l ?? 0 });
+      const ref = { file: i.f ?? 'journal', line: i.l ?? 0 };
+      const p = parseAccessLine(JSON.stringify(i.e), i.d === undefined ? ref : { ...ref, feed: i.d });
       return p.ok ? [p.value] : [];
     }),
   }));

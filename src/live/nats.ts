@@ -50,7 +50,7 @@ function durableName(base: string, kind: EventKind, i: number): string {
 /** Commits one message; resolves when it may be acked (or must be nak'd). */
 async function handle(m: JsMsg, kind: EventKind, stream: string, t: JetStreamTarget): Promise<'ack' | 'nak'> {
   const source = `nats-${kind}`;
-  const p = parseDelivery(kind, Buffer.from(m.data), `nats:${m.subject}:${m.seq}`, t.parse);
+  const p = parseDelivery(kind, Buffer.from(m.data), `nats:${m.subject}:${m.seq}`, t.parse, `nats:${m.subject}`);
   await t.settler.settle();
   t.onQuarantine?.(source, p.reasons);
   if (p.access.length + p.ledger.length === 0) return 'ack';

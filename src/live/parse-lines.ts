@@ -59,9 +59,10 @@ function linesOf(body: Buffer): { texts: string[]; badUtf8: Set<number> } {
 
 /**
  * Parses an NDJSON delivery of `kind`. `file` names the delivery in quarantine records and
- * event refs (e.g. `http-access:<request id>`).
+ * event refs (e.g. `http-access:<request id>`); `feed` names the sender for per-feed clock
+ * offsets (e.g. `http-access@192.0.2.10`; default: the file).
  */
-export function parseDelivery(kind: EventKind, body: Buffer, file: string, ctx: ParseContext): ParsedDelivery {
+export function parseDelivery(kind: EventKind, body: Buffer, file: string, ctx: ParseContext, feed?: string): ParsedDelivery {
   const { texts, badUtf8 } = linesOf(body);
   const access: AccessEvent[] = [];
   const ledger: LedgerEvent[] = [];
@@ -84,7 +85,7 @@ export function parseDelivery(kind: EventKind, body: Buffer, file: string, ctx: 
     if (badUtf8.has(i)) { lines++; reject(line, 'bad_utf8', 'line is not valid UTF-8', ''); continue; }
     if (text.trim() === '') continue;
     lines++;
-    const ref = { file, line };
+    const ref = feed === undefined ? { file, line } : { file, line, feed };
     if (kind === 'access') {
       const r = parseAccessLine(text, ref, { catalog: ctx.catalog, jwt: ctx.jwt });
       if (r.ok) access.push(r.value);

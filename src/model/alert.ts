@@ -11,6 +11,16 @@ export type EntityType =
   | 'token' | 'ip' | 'subnet' | 'asn' | 'device' | 'account' | 'key' | 'client' | 'platform'
   | 'user_agent';
 
+/** `open` (default) or `retracted`: later evidence cleared everything behind the alert. */
+export type AlertStatus = 'open' | 'retracted';
+
+/**
+ * For token findings: `forged` when the ledger provably covered the token's issuance (or its
+ * record contradicts the token), `unverifiable` when a feed gap, coverage edge or clock offset
+ * leaves it open.
+ */
+export type Verdict = 'forged' | 'unverifiable';
+
 /** What an alert is about. */
 export interface Entity {
   readonly type: EntityType;
@@ -33,6 +43,8 @@ export interface Indicator {
   readonly first_seen: number;
   /** Epoch ms. */
   readonly last_seen: number;
+  /** Withdrawn: later evidence cleared it (a late ledger record); scope skips it. */
+  readonly retracted?: boolean;
 }
 
 /** The contract's alert record (times as RFC 3339 strings). */
@@ -49,6 +61,9 @@ export interface Alert {
   readonly accounts: number;
   readonly evidence: readonly string[];
   readonly details: Record<string, unknown>;
+  /** `retracted` (with `details.retracted_reason`) once later evidence cleared it. */
+  readonly status: AlertStatus;
+  readonly verdict?: Verdict;
 }
 
 /**
@@ -73,4 +88,11 @@ export interface Finding {
   readonly evidence?: readonly string[];
   readonly details?: Record<string, unknown>;
   readonly indicators?: readonly Indicator[];
+  /** Token findings: what the ledger can prove (a separate alert per verdict). */
+  readonly verdict?: Verdict;
+  /**
+   * Set by detectors that withdraw parts of a finding: these totals, severity and title
+   * replace the alert's even when smaller, and `retracted` marks an alert with nothing left.
+   */
+  readonly revised?: { readonly retracted: boolean; readonly reason?: string };
 }

@@ -11,6 +11,24 @@ const detect = {
   allowedLatenessMs: 30_000,
   /** A signing key older than this is flagged by key-custody. */
   maxKeyAgeDays: 365,
+  /** Track the ledger's coverage and each source's clock offset (`false` trusts the ledger as complete). */
+  coverage: true,
+  /** A source's clock offset within this is left alone and not reported. */
+  clockToleranceMs: 5_000,
+  /** Clock offsets are corrected up to this bound (beyond it: by the bound, and reported). */
+  maxClockCorrectionMs: 600_000,
+  /** First-use samples a source needs before its clock offset is trusted. */
+  clockMinSamples: 20,
+  /** A ledger silence is a gap once it would have held this many records at the ledger's rate. */
+  gapMinExpected: 20,
+  /** …and the access feed showed this many successful sign-ins meanwhile. */
+  gapMinEvidence: 5,
+  /** How far around a coverage boundary an issuance time counts as uncertain. */
+  coverageMarginMs: 2_000,
+  /** A blind-time claim stays unverifiable only if first used within this long of it. */
+  maxIssueToUseMs: 600_000,
+  /** How long a token waits for the quiet ledger to show life before the quiet counts as covered. */
+  coverageWaitMs: 600_000,
 } as const;
 
 /** Ingest defaults. */

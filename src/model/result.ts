@@ -6,6 +6,11 @@
 export interface SourceRef {
   readonly file: string;
   readonly line: number;
+  /**
+   * The feed the line came from when `file` does not name it (`serve`: one name per delivery,
+   * so the ingest channel and the sender's address go here). Clock offsets are kept per feed.
+   */
+  readonly feed?: string;
 }
 
 /** One problem found in one piece of input. */

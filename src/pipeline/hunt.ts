@@ -127,6 +127,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
       window: firstT === undefined || lastT === undefined ? null : { from: firstT, to: lastT },
       seconds: (performance.now() - started) / 1000,
       stateBytes: engine.stateBytes(),
+      coverage: engine.feed.report(),
     });
   } finally {
     await store.close();

@@ -3,6 +3,7 @@
  * Rendered as text for people and written as JSON for scripts.
  */
 import type { Alert, Severity } from '../model/index.js';
+import type { CoverageReport } from '../detect/index.js';
 import { SEVERITIES, toRfc3339 } from '../model/index.js';
 import { fmtCount, fmtDuration } from './progress.js';
 
@@ -31,7 +32,12 @@ export interface HuntSummary {
   readonly store: string;
   readonly alertsFile?: string;
   readonly window: { from: string; to: string } | null;
-  readonly alerts: { total: number; bySeverity: Record<Severity, number>; byDetector: Record<string, number> };
+  /** Open alerts by severity and detector; retracted ones counted apart; unverifiable token alerts counted apart too. */
+  readonly alerts: {
+    total: number; bySeverity: Record<Severity, number>; byDetector: Record<string, number>; retracted: number; unverifiable: number;
+  };
+  /** What the ledger covered (edges, gaps), each source's clock correction, tokens left unverifiable. */
+  readonly coverage?: CoverageReport;
   /** Earliest alert of the most severe level: when it fired and how long after its first event. */
   readonly firstCritical?: { alert_id: string; detector: string; first_seen: string; detected_at: string; time_to_detect_ms: number };
   readonly seconds: number;
@@ -42,7 +48,7 @@ export interface HuntSummary {
 /** Builds the summary from the parts of a finished run. */
 export function summarizeRun(x: {
   stats: IngestStatsLike; alerts: readonly Alert[]; quarantinePath: string; store: string; alertsPath?: string;
-  window: { from: number; to: number } | null; seconds: number; stateBytes: number;
+  window: { from: number; to: number } | null; seconds: number; stateBytes: number; coverage?: CoverageReport;
 }): HuntSummary {
   const totals = { lines: 0, blank: 0, accepted: 0, quarantined: 0, late: x.stats.late };
   const byReason: Record<string, number> = {};
@@ -52,18 +58,26 @@ export function summarizeRun(x: {
   }
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   const byDetector: Record<string, number> = {};
+  let retracted = 0;
+  let unverifiable = 0;
   for (const a of x.alerts) {
+    if (a.status === 'retracted') {
+      retracted++;
+      continue;
+    }
+    if (a.verdict === 'unverifiable') unverifiable++;
     bySeverity[a.severity]++;
     byDetector[a.detector] = (byDetector[a.detector] ?? 0) + 1;
   }
   const critical = x.alerts
-    .filter((a) => a.severity === 'critical' && a.events > 0)
+    .filter((a) => a.severity === 'critical' && a.events > 0 && a.status !== 'retracted')
     .sort((a, b) => a.detected_at.localeCompare(b.detected_at))[0];
   return {
     files: x.stats.files, totals, quarantinedByReason: byReason, quarantine: x.quarantinePath, store: x.store,
     ...(x.alertsPath !== undefined && { alertsFile: x.alertsPath }),
     window: x.window && { from: toRfc3339(x.window.from), to: toRfc3339(x.window.to) },
-    alerts: { total: x.alerts.length, bySeverity, byDetector },
+    alerts: { total: x.alerts.length - retracted, bySeverity, byDetector, retracted, unverifiable },
+    ...(x.coverage !== undefined && { coverage: x.coverage }),
     ...(critical !== undefined && {
       firstCritical: {
         alert_id: critical.alert_id, detector: critical.detector, first_seen: critical.first_seen,
@@ -75,6 +89,23 @@ export function summarizeRun(x: {
     eventsPerSecond: x.seconds > 0 ? totals.accepted / x.seconds : 0,
     stateBytes: x.stateBytes,
   };
+}
+
+/** The coverage lines of the text summary: only what needs a reader's attention. */
+function renderCoverage(c: CoverageReport): string[] {
+  if (!c.tracked) return ['coverage: not tracked (every unrecorded token judged forged)'];
+  const out = [`ledger coverage: ${c.ledger.first ?? 'no records'} → ${c.ledger.last ?? '-'}` +
+    `${c.ledger.ended_early ? ' (ended before the access feed)' : ''}; access ${c.access.first ?? '-'} → ${c.access.last ?? '-'}`];
+  for (const g of c.gaps) {
+    out.push(`  ledger gap ${g.from} → ${g.to ?? 'still open'} (${fmtDuration(g.duration_ms ?? 0)}, ~${g.expected_records} records missing, ` +
+      `${g.sign_ins} sign-ins meanwhile): ${g.unverifiable_tokens} tokens unverifiable`);
+  }
+  for (const [why, n] of Object.entries(c.unverifiable_tokens)) out.push(`  ${n} tokens unverifiable: ${why.replace(/_/g, ' ')}`);
+  for (const k of c.clocks.filter((x) => x.beyond_tolerance)) {
+    out.push(`  clock of ${k.name}: ${fmtDuration(Math.abs(k.estimate_ms ?? 0))} ${(k.estimate_ms ?? 0) < 0 ? 'behind' : 'ahead of'} the ledger, ` +
+      `corrected by ${fmtDuration(Math.abs(k.corrected_ms))}${k.clamped ? ' (bound reached)' : ''} over ${fmtCount(k.samples)} samples`);
+  }
+  return out;
 }
 
 /** Renders a summary for a person. */
@@ -90,8 +121,11 @@ export function renderSummary(s: HuntSummary): string {
   }
   if (s.window) lines.push(`event time ${s.window.from} → ${s.window.to}`);
   const sev = SEVERITIES.map((k) => `${s.alerts.bySeverity[k]} ${k}`).join(', ');
-  lines.push(`alerts: ${s.alerts.total} (${sev})`);
+  const apart = [s.alerts.unverifiable > 0 ? `${s.alerts.unverifiable} unverifiable` : '', s.alerts.retracted > 0 ? `${s.alerts.retracted} retracted, not counted` : '']
+    .filter(Boolean).join('; ');
+  lines.push(`alerts: ${s.alerts.total} (${sev})` + (apart !== '' ? `; ${apart}` : ''));
   for (const [d, n] of Object.entries(s.alerts.byDetector).sort()) lines.push(`  ${d}: ${n}`);
+  if (s.coverage !== undefined) lines.push(...renderCoverage(s.coverage));
   if (s.firstCritical) {
     lines.push(`first critical: ${s.firstCritical.detector} detected at ${s.firstCritical.detected_at}, ` +
       `${fmtDuration(s.firstCritical.time_to_detect_ms)} (event time) after its first event ${s.firstCritical.first_seen}`);

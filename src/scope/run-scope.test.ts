@@ -15,7 +15,7 @@ import { CATALOG, EVENTS, HOUR, T0 } from '../../test/fixtures/store/scope-event
 const alert = (id: string, severity: Alert['severity'], entity: Alert['entity']): Alert => ({
   alert_id: id, detector: 'test', severity, title: id, entity, first_seen: '2025-06-24T01:00:00.000Z',
   last_seen: '2025-06-24T10:00:00.000Z', detected_at: '2025-06-24T01:00:00.000Z', events: 1, accounts: 1,
-  evidence: [], details: {},
+  evidence: [], details: {}, status: 'open',
 });
 
 describe('runScope', () => {
@@ -75,7 +75,28 @@ describe('runScope', () => {
         { ip: '203.0.113.8', requests: 1, accounts: 1, first: '2025-06-24T02:00:00.000Z', last: '2025-06-24T02:00:00.000Z' },
       ],
       indicators: { ips: ['203.0.113.7'], kids: ['sig-2019-01'], tokens: 2 },
+      unverifiable: { included: false, alerts: [], tokens: 0, accounts: 0, requests: 0 },
+      retracted_alerts: [],
     });
+  });
+
+  it('leaves out retracted alerts and indicators, and lists unverifiable ones apart unless included', async () => {
+    await store.upsertAlerts([
+      { ...alert('A1', 'critical', { type: 'token', id: 'forged-1' }), status: 'retracted', details: { retracted_reason: 'late ledger record' } },
+      { ...alert('U1', 'medium', { type: 'key', id: 'sig-2019-01' }), verdict: 'unverifiable' },
+    ]);
+    await store.addIndicators([
+      { alert_id: 'A2', type: 'ip', value: '203.0.113.7', first_seen: T0, last_seen: T0 + 48 * HOUR, retracted: true },
+      { alert_id: 'U1', type: 'token', value: 'forged-1', first_seen: T0, last_seen: T0 + 10 * HOUR },
+    ]);
+    const report = await runScope(store, { out });
+    expect(report).toMatchObject({ alerts: 1, indicators: 0, accounts_affected: 0 });
+    const summary = JSON.parse(await readFile(report.summary, 'utf8')) as { unverifiable: unknown; retracted_alerts: unknown };
+    expect(summary.unverifiable).toEqual({ included: false, alerts: ['U1'], tokens: 1, accounts: 2, requests: 3 });
+    expect(summary.retracted_alerts).toEqual(['A1']);
+    const withU = await runScope(store, { out, includeUnverifiable: true });
+    expect(withU).toMatchObject({ alerts: 2, accounts_affected: 2 });
+    expect((JSON.parse(await readFile(withU.summary, 'utf8')) as { unverifiable: { included: boolean } }).unverifiable.included).toBe(true);
   });
 
   it('follows exactly the given alerts, whatever their severity', async () => {

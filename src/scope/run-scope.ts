@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Indicator, Severity } from '../model/index.js';
-import { answersPivots, type AlertStore, type ScopeStore } from '../store/index.js';
+import { answersPivots, type AlertStore, type ScopeAggregates, type ScopeStore } from '../store/index.js';
 import { chooseScope } from './choose.js';
 import { expandPivots, type PivotOptions, type PivotResult } from './pivot.js';
 import { buildSummary, type PivotSummary } from './summary.js';
@@ -17,11 +17,15 @@ export interface ScopeOptions {
   readonly minSeverity?: Severity;
   /** Follow exactly these alerts. */
   readonly alertIds?: readonly string[];
+  /** Also follow every open alert whose verdict is `unverifiable` (default: list them apart). */
+  readonly includeUnverifiable?: boolean;
   /** Output folder (created if missing). */
   readonly out: string;
   /** Which pivots to follow (default all; `{steps: []}` follows none). */
   readonly pivots?: PivotOptions;
 }
+
+const EMPTY: ScopeAggregates = { window: null, accounts_affected: 0, by_field: {}, by_day: [], sources: [] };
 
 /** What a scope run did. */
 export interface ScopeReport {
@@ -61,7 +65,13 @@ export async function runScope(store: ScopeStore & AlertStore, opts: ScopeOption
     accounts_added: agg.accounts_affected - base.accounts_affected, requests_added: requests(agg) - requests(base),
     ...(!canPivot && { unavailable: 'this store answers no pivot queries (the ClickHouse backend has none yet)' }),
   };
-  const summary = buildSummary(agg, choice.alerts, piv.indicators, pivots);
+  const u = choice.unverifiable;
+  const uAgg = u.indicators.length === 0 ? EMPTY : await store.scopeAggregates({ indicators: u.indicators });
+  const summary = buildSummary(agg, choice.alerts, piv.indicators, {
+    pivots,
+    unverifiable: { included: u.included, alerts: u.alerts, tokens: new Set(u.indicators.filter((i) => i.type === 'token').map((i) => i.value)).size, agg: uAgg },
+    retracted: choice.retracted,
+  });
   const summaryPath = join(opts.out, 'summary.json');
   await writeFile(summaryPath, JSON.stringify(summary, null, 2) + '\n');
   return {

@@ -1,6 +1,9 @@
 /**
  * Builds `summary.json` (contract shape) from the store's aggregates and the chosen alerts
- * and indicators. Pure: no I/O, times formatted as RFC 3339.
+ * and indicators, plus what the contract allows beside it: the `pivots` section (each pivot
+ * step with its counts, and what the steps added), the `unverifiable` section (alerts whose
+ * tokens the ledger could not settle, what following them would add, and whether they were
+ * followed) and the retracted alerts left out. Pure: no I/O, times formatted as RFC 3339.
  */
 import { toRfc3339 } from '../model/index.js';
 import type { Alert, Indicator } from '../model/index.js';
@@ -31,6 +34,19 @@ export interface ScopeSummary {
   }[];
   readonly indicators: { ips: string[]; kids: string[]; tokens: number };
   readonly pivots: PivotSummary;
+  /** Alerts with verdict `unverifiable`, listed apart; `included` when this run followed them. */
+  readonly unverifiable: {
+    included: boolean; alerts: string[]; tokens: number; accounts: number; requests: number;
+  };
+  /** Chosen alerts that later evidence retracted (not followed). */
+  readonly retracted_alerts: string[];
+}
+
+/** What the summary says beside the contract's fields: pivots, unverifiable alerts, retracted ones. */
+export interface SummaryExtras {
+  readonly pivots?: PivotSummary;
+  readonly unverifiable?: { readonly included: boolean; readonly alerts: readonly Alert[]; readonly tokens: number; readonly agg: ScopeAggregates };
+  readonly retracted?: readonly Alert[];
 }
 
 const NO_PIVOTS: PivotSummary = { steps: [], sources: { attacker: 0, shared: 0 }, tokens_added: 0, accounts_added: 0, requests_added: 0 };
@@ -38,9 +54,8 @@ const NO_PIVOTS: PivotSummary = { steps: [], sources: { attacker: 0, shared: 0 }
 const uniqSorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
 
 /** Summary of one scope run. `kids` are the entity ids of the chosen `key` alerts. */
-export function buildSummary(
-  agg: ScopeAggregates, alerts: readonly Alert[], indicators: readonly Indicator[], pivots: PivotSummary = NO_PIVOTS,
-): ScopeSummary {
+export function buildSummary(agg: ScopeAggregates, alerts: readonly Alert[], indicators: readonly Indicator[], extras?: SummaryExtras): ScopeSummary {
+  const u = extras?.unverifiable;
   return {
     window: agg.window === null ? { from: null, to: null } : { from: toRfc3339(agg.window.from), to: toRfc3339(agg.window.to) },
     accounts_affected: agg.accounts_affected,
@@ -52,6 +67,11 @@ export function buildSummary(
       kids: uniqSorted(alerts.filter((a) => a.entity.type === 'key').map((a) => a.entity.id)),
       tokens: new Set(indicators.filter((i) => i.type === 'token').map((i) => i.value)).size,
     },
-    pivots,
+    pivots: extras?.pivots ?? NO_PIVOTS,
+    unverifiable: {
+      included: u?.included ?? false, alerts: (u?.alerts ?? []).map((a) => a.alert_id).sort(), tokens: u?.tokens ?? 0,
+      accounts: u?.agg.accounts_affected ?? 0, requests: (u?.agg.by_day ?? []).reduce((n, d) => n + d.requests, 0),
+    },
+    retracted_alerts: (extras?.retracted ?? []).map((a) => a.alert_id).sort(),
   };
 }

@@ -1,6 +1,6 @@
 /**
- * Analyst API over alerts and keys: the alert list (minimum severity, detector, paging; newest
- * `detected_at` first), one alert with its evidence (audit-logged: it leads to customers'
+ * Analyst API over alerts and keys: the alert list (minimum severity, detector, status — `open`
+ * or `retracted` — and paging; newest `detected_at` first), one alert with its evidence (audit-logged: it leads to customers'
  * data), and the key-custody audit of the key registry.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,6 +14,7 @@ import { HttpError } from './http-error.js';
 const listQuery = z.object({
   severity: z.enum(SEVERITIES as unknown as [Severity, ...Severity[]]).optional(),
   detector: z.string().min(1).optional(),
+  status: z.enum(['open', 'retracted']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(50),
   offset: z.coerce.number().int().min(0).default(0),
 });
@@ -32,6 +33,7 @@ export function registerAlerts(app: FastifyInstance, ctx: AppContext): void {
     const all = await ctx.store.listAlerts({
       ...(q.data.severity !== undefined && { minSeverity: q.data.severity }),
       ...(q.data.detector !== undefined && { detector: q.data.detector }),
+      ...(q.data.status !== undefined && { status: q.data.status }),
     });
     all.sort(newestFirst);
     return { items: all.slice(q.data.offset, q.data.offset + q.data.limit), total: all.length };

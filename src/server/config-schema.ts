@@ -84,9 +84,17 @@ export const configSchema = z.object({
     /** Events held for reordering before the oldest are released regardless. */
     reorder_max_events: z.number().int().min(1).default(D.live.reorderMaxEvents),
     sigma: z.array(z.string()).default([]),
+    /** Track the ledger's coverage and each feed's clock (false: trust the ledger as complete). */
+    coverage: z.boolean().default(D.detect.coverage),
+    /** A feed's clock offset within this is left alone. */
+    clock_tolerance_ms: z.number().int().min(0).default(D.detect.clockToleranceMs),
+    /** Clock offsets are corrected up to this bound. */
+    max_clock_correction_ms: z.number().int().min(0).default(D.detect.maxClockCorrectionMs),
   }).strict().default({
     allowed_lateness_ms: D.detect.allowedLatenessMs, max_key_age_days: D.detect.maxKeyAgeDays,
     source_idle_ms: D.live.sourceIdleMs, reorder_max_events: D.live.reorderMaxEvents, sigma: [],
+    coverage: D.detect.coverage, clock_tolerance_ms: D.detect.clockToleranceMs,
+    max_clock_correction_ms: D.detect.maxClockCorrectionMs,
   }),
   checkpoint: z.object({ interval_s: z.number().min(0.1).default(D.live.checkpointIntervalS) }).strict()
     .default({ interval_s: D.live.checkpointIntervalS }),

@@ -50,7 +50,7 @@ function route(app: FastifyInstance, ctx: AppContext, kind: EventKind): void {
   }, async (req: FastifyRequest, reply: FastifyReply) => {
     const body = req.body;
     if (!Buffer.isBuffer(body)) throw new HttpError('ERR_BAD_REQUEST', 'expected an NDJSON body');
-    const parsed = parseDelivery(kind, body, `${source}:${req.id}`, ctx.parse);
+    const parsed = parseDelivery(kind, body, `${source}:${req.id}`, ctx.parse, `${source}@${req.ip}`);
     await ctx.settler.settle();
     if (parsed.notNdjson) {
       ctx.metrics.countQuarantine(source, parsed.reasons);

@@ -40,7 +40,7 @@ export function registerOtlp(app: FastifyInstance, ctx: AppContext): void {
     const ignored = lines.filter((l) => l === undefined).length;
     // Non-access records become blank lines: line numbers stay record positions.
     const text = lines.map((l) => (l ?? '').replaceAll('\n', ' ')).join('\n');
-    const p = parseDelivery('access', Buffer.from(text, 'utf8'), `${SOURCE}:${req.id}`, ctx.parse);
+    const p = parseDelivery('access', Buffer.from(text, 'utf8'), `${SOURCE}:${req.id}`, ctx.parse, `${SOURCE}@${req.ip}`);
     await ctx.settler.settle();
     const answer = await commitParsed(ctx, SOURCE, p, body.length);
     return {

@@ -51,7 +51,11 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
     ...(r.clients !== undefined && { clients: r.clients }), ...(r.honey !== undefined && { honey: r.honey }),
   });
   await mkdir(config.state_dir, { recursive: true });
-  const settings = detectSettings({ allowedLatenessMs: config.detect.allowed_lateness_ms, maxKeyAgeDays: config.detect.max_key_age_days });
+  const d = config.detect;
+  const settings = detectSettings({
+    allowedLatenessMs: d.allowed_lateness_ms, maxKeyAgeDays: d.max_key_age_days, coverage: d.coverage,
+    clockToleranceMs: d.clock_tolerance_ms, maxClockCorrectionMs: d.max_clock_correction_ms,
+  });
   const detectors = await buildDetectors(settings, ref, { sigma: config.detect.sigma });
   const sinks = new Sinks(config.sinks, opts.env ?? process.env);
   // Commits are durable in the journal; the store loads them in the background, each batch of

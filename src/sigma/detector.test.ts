@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runDetectorContract } from '../detect/detector.contract.js';
-import { DEFAULT_DETECT_SETTINGS, type DetectContext } from '../detect/index.js';
+import { DEFAULT_DETECT_SETTINGS, makeContext, type DetectContext } from '../detect/index.js';
 import type { AccessEvent, Finding, ReferenceData } from '../model/index.js';
 import { rulesFrom } from '../../test/fixtures/sigma/helpers.js';
 import { createSigmaDetector } from './detector.js';
@@ -27,7 +27,7 @@ function harvest(): AccessEvent[] {
 
 function collect(det: ReturnType<typeof createSigmaDetector>, evs: readonly AccessEvent[]): Finding[] {
   const found: Finding[] = [];
-  const ctx: DetectContext = { ref, settings: DEFAULT_DETECT_SETTINGS, routeInfo: () => undefined, emit: (f) => found.push(f) };
+  const ctx: DetectContext = makeContext(ref, DEFAULT_DETECT_SETTINGS, (f) => found.push(f));
   for (const e of evs) det.onEvent(e, ctx, false);
   return found;
 }

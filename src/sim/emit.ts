@@ -3,6 +3,7 @@
  * is plain ASCII without quotes, so no escaping is needed) and drops them on the timelines.
  */
 import type { AttackTracker } from './attack-tracker.js';
+import { ledgerDrops, viaGatewayB, type FeedFaults } from './faults.js';
 import { IsoTime } from './iso-time.js';
 import type { SimRoute } from './catalog.js';
 import type { RequestIds } from './request-id.js';
@@ -49,7 +50,14 @@ export const BENIGN = -2;
 /** Marker for an attacker request that exposed no one's data. */
 export const ATTACKER = -1;
 
-/** Writes access and ledger lines. */
+/** Gateway B of the feed-fault scenarios: its own timeline (file) and clock. */
+export interface GatewayB {
+  readonly timeline: Timeline;
+  readonly faults: FeedFaults;
+  readonly offsetMs: number;
+}
+
+/** Writes access and ledger lines (through the run's feed faults, if any). */
 export class Emitter {
   private readonly iso = new IsoTime();
 
@@ -59,6 +67,8 @@ export class Emitter {
     private readonly ids: RequestIds,
     private readonly rng: Rng,
     private readonly tracker: AttackTracker | null,
+    private readonly faults: FeedFaults | null = null,
+    private readonly gatewayB: GatewayB | null = null,
   ) {}
 
   /**
@@ -71,16 +81,22 @@ export class Emitter {
     const personal = ok && route.bit !== 0;
     const recs = personal ? records : 0;
     const bytes = ok ? route.base + recs * route.perRecord + this.rng.int(route.base >>> 2) : 90 + this.rng.int(60);
+    // gateway B logs on its own clock, to its own file
+    const gw = this.gatewayB !== null && viaGatewayB(this.gatewayB.faults, src.ip) ? this.gatewayB : null;
+    const logged = gw !== null ? t + gw.offsetMs : t;
     const line =
-      `{"time":"${this.iso.format(t)}","request_id":"${this.ids.next(attacker)}",${src.frag},${route.frag},"status":${status},"bytes":${bytes}` +
+      `{"time":"${this.iso.format(logged)}","request_id":"${this.ids.next(attacker)}",${src.frag},${route.frag},"status":${status},"bytes":${bytes}` +
       (personal ? `,"records":${recs}` : '') + auth + `,${src.geo}}`;
-    const pushed = this.access_.push(t, line);
-    if (pushed && attacker && this.tracker !== null) this.tracker.record(t, src.ip, who, personal ? route.bit : 0);
+    const pushed = (gw?.timeline ?? this.access_).push(logged, line);
+    // truth gives the request's time as logged, the time its detection is measured against
+    if (pushed && attacker && this.tracker !== null) this.tracker.record(logged, src.ip, who, personal ? route.bit : 0);
     return pushed;
   }
 
   /** An issuance record. */
   issue(t: number, jti: string, kid: string, sub: string, exp: number, client: string, grant: string, ip: string, device: string): boolean {
+    // a record lost to a feed fault: the token was issued all the same
+    if (this.faults !== null && ledgerDrops(this.faults, t)) return true;
     return this.ledger_.push(
       t,
       `{"time":"${this.iso.format(t)}","jti":"${jti}","kid":"${kid}","sub":"${sub}","exp":${exp},"client_id":"${client}","grant":"${grant}","src_ip":"${ip}","device_id":"${device}"}`,
@@ -89,6 +105,7 @@ export class Emitter {
 
   /** A revocation record. */
   revoke(t: number, jti: string): boolean {
+    if (this.faults !== null && ledgerDrops(this.faults, t)) return true;
     return this.ledger_.push(t, `{"time":"${this.iso.format(t)}","type":"revoke","jti":"${jti}"}`);
   }
 }

@@ -3,7 +3,7 @@
  * every scenario, with ground truth for scoring. Re-exports only.
  */
 export { simulate } from './simulate.js';
-export { SCENARIOS } from './types.js';
+export { SCENARIOS, BENIGN_SCENARIOS, isBenign } from './types.js';
 export type { ScenarioName, SimOptions, SimProgress, SimReport } from './types.js';
 export { isAttackRequestId } from './request-id.js';
 export type { RequestIdKey } from './request-id.js';

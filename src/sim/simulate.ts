@@ -25,7 +25,9 @@ import { RequestIds, type RequestIdKey } from './request-id.js';
 import { Rng } from './rng.js';
 import { SLICE, Timeline } from './timeline.js';
 import { buildTruth } from './truth.js';
-import { SCENARIOS, type ScenarioName, type SimOptions, type SimReport } from './types.js';
+import { isBenign, SCENARIOS, type ScenarioName, type SimOptions, type SimReport } from './types.js';
+import { faultsTruth, feedFaults, GATEWAY_B_FILE } from './faults.js';
+import type { GatewayB } from './emit.js';
 import type { World } from './world.js';
 
 function check(opts: SimOptions): number {
@@ -72,7 +74,8 @@ export async function simulate(opts: SimOptions): Promise<SimReport> {
   const pop = createPopulation(accounts, offices.length, new Rng(seed, 1));
   const honey = planHoney(accounts, new Rng(seed, 8));
   const files = ['keys.json', 'staff.csv', 'catalog.yaml', 'clients.yaml', 'honey.txt', 'customers.csv', 'truth.json'];
-  await writeFile(join(out, 'keys.json'), JSON.stringify(keyRegistry(opts.scenario === 'benign'), null, 2) + '\n');
+  const benign = isBenign(scenario);
+  await writeFile(join(out, 'keys.json'), JSON.stringify(keyRegistry(benign), null, 2) + '\n');
   await writeFile(join(out, 'staff.csv'), staffCsv(staffRoster(start, accounts)));
   await writeFile(join(out, 'catalog.yaml'), catalogYaml());
   await writeFile(join(out, 'clients.yaml'), clientsYaml());
@@ -81,12 +84,25 @@ export async function simulate(opts: SimOptions): Promise<SimReport> {
 
   const access = new Timeline(start, days * SLICES_PER_DAY);
   const ledger = new Timeline(start, days * SLICES_PER_DAY);
-  const tracker = scenario === 'benign' ? null : new AttackTracker(accounts, honey.mask);
+  const tracker = benign ? null : new AttackTracker(accounts, honey.mask);
   const rng = new Rng(seed, 2);
-  const emit = new Emitter(access, ledger, new RequestIds(key), new Rng(seed, 4), tracker);
+  const faults = feedFaults(scenario, start, days);
+  const gw: GatewayB | null = faults?.gatewayB == null ? null
+    : { timeline: new Timeline(start, days * SLICES_PER_DAY), faults, offsetMs: faults.gatewayB.offsetMs };
+  const emit = new Emitter(access, ledger, new RequestIds(key), new Rng(seed, 4), tracker, faults, gw);
   const world: World = { start, days, pop, offices, rng, emit, honey: honey.mask, onIssue: null };
   const window = attackWindow(start, days);
-  const attack: Attack | null = scenario === 'benign' ? null : createAttack(scenario, { world, window });
+  const attack: Attack | null = benign ? null : createAttack(scenario, { world, window, faults });
+  // Gateway B's one file; its slices are taken one behind, so that lines its clock moved into
+  // the previous slice are in before that slice is written (the file stays in time order).
+  const gwFile = gw === null ? null : new ChunkFile(join(out, GATEWAY_B_FILE), false);
+  if (gwFile !== null) files.push(GATEWAY_B_FILE);
+  const takeGateway = async (h: number): Promise<void> => {
+    if (gw === null || gwFile === null || h < 0) return;
+    const g = gw.timeline.take(h);
+    events += g.lines;
+    for (const c of g.chunks) await gwFile.writeBuffer(c, () => releaseBlock(c));
+  };
 
   let events = 0;
   let ledgerRecords = 0;
@@ -110,14 +126,18 @@ export async function simulate(opts: SimOptions): Promise<SimReport> {
       const l = ledger.take(abs);
       ledgerRecords += l.lines;
       for (const c of l.chunks) await lf.writeBuffer(c, () => releaseBlock(c));
+      await takeGateway(abs - 1);
     }
     await Promise.all([af.close(), lf.close()]);
     opts.onProgress?.({ day: d + 1, days, events });
   }
 
+  await takeGateway(days * SLICES_PER_DAY - 1);
+  await gwFile?.close();
   const totals = tracker?.totals() ?? null;
   const truth = buildTruth({
     scenario, seed, accounts, days, start, key, honey: honey.indices.map(accountId),
+    ...(faults !== null && { feedFaults: faultsTruth(faults) }),
     attack: attack === null || totals === null ? null : { kind: attack.kind, window, totals, details: attack.details() },
   });
   await writeFile(join(out, 'truth.json'), JSON.stringify(truth) + '\n');

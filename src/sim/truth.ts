@@ -19,6 +19,8 @@ export interface TruthInput {
   readonly key: RequestIdKey;
   /** Planted honey account ids (the honey list in clear, for scoring only). */
   readonly honey: readonly string[];
+  /** The feed faults of a feed-fault scenario (see `faults.ts`). */
+  readonly feedFaults?: Record<string, unknown>;
   readonly attack: null | {
     readonly kind: string;
     readonly window: AttackWindow;
@@ -38,6 +40,7 @@ export function buildTruth(x: TruthInput): Record<string, unknown> {
     start: toRfc3339(x.start),
     request_id_key: x.key,
     honey_accounts: x.honey,
+    ...(x.feedFaults !== undefined && { feed_faults: x.feedFaults }),
     attack:
       a === null
         ? null

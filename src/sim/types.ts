@@ -13,10 +13,22 @@ export const SCENARIOS = [
   'unauthenticated-enumeration',
   'cross-account-harvest',
   'honey-account-hit',
+  'ledger-gap',
+  'archive-edges',
+  'clock-skew',
+  'forged-token-feed-faults',
 ] as const;
 
 /** One of {@link SCENARIOS}. */
 export type ScenarioName = (typeof SCENARIOS)[number];
+
+/** Scenarios without an attack: a well-run platform, with or without feed faults. */
+export const BENIGN_SCENARIOS: readonly ScenarioName[] = ['benign', 'ledger-gap', 'archive-edges', 'clock-skew'];
+
+/** True when `s` has no attack. */
+export function isBenign(s: ScenarioName): boolean {
+  return BENIGN_SCENARIOS.includes(s);
+}
 
 /** Progress after each simulated day. */
 export interface SimProgress {

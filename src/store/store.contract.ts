@@ -58,6 +58,7 @@ function alert(id: string, severity: Severity, detector = 'unissued-token'): Ale
     alert_id: id, detector, severity, title: `alert ${id}`, entity: { type: 'token', id: `jti-${id}` },
     first_seen: '2025-06-24T01:00:00.000Z', last_seen: '2025-06-24T02:00:00.000Z',
     detected_at: '2025-06-24T01:00:00.000Z', events: 3, accounts: 2, evidence: ['r-1', 'r-2'], details: { n: 1 },
+    status: 'open',
   };
 }
 
@@ -188,6 +189,24 @@ export function runStoreContract(name: string, target: StoreContractTarget): voi
       await s.addIndicators([{ alert_id: 'a', ...ind('ip', '203.0.113.7', 2, 5) }]);
       expect(await s.listIndicators(['a'])).toEqual([{ alert_id: 'a', ...ind('ip', '203.0.113.7', 1, 5) }]);
       expect((await s.listIndicators(['a', 'b'])).length).toBe(2);
+    });
+
+    it('keeps status and verdict, and lets a later write retract (and reopen) an alert and an indicator', async () => {
+      const s = await fresh();
+      await s.upsertAlerts([{ ...alert('a', 'critical'), verdict: 'forged' }, { ...alert('u', 'medium'), verdict: 'unverifiable' }]);
+      await s.addIndicators([{ alert_id: 'a', ...ind('token', 'j-1') }, { alert_id: 'a', ...ind('token', 'j-2') }]);
+      await s.upsertAlerts([{ ...alert('a', 'critical'), verdict: 'forged', status: 'retracted', details: { retracted_reason: 'late ledger record' } }]);
+      await s.addIndicators([{ alert_id: 'a', ...ind('token', 'j-1'), retracted: true }]);
+      const [a] = await s.listAlerts({ alertIds: ['a'] });
+      expect(a).toMatchObject({ status: 'retracted', verdict: 'forged', details: { retracted_reason: 'late ledger record' } });
+      expect((await s.listAlerts({ status: 'open' })).map((x) => x.alert_id)).toEqual(['u']);
+      expect((await s.listAlerts({ alertIds: ['u'] }))[0]?.verdict).toBe('unverifiable');
+      expect((await s.listIndicators(['a'])).map((i) => i.value)).toEqual(['j-2']);
+      expect(await s.listIndicators(['a'], true)).toEqual([
+        { alert_id: 'a', ...ind('token', 'j-1'), retracted: true }, { alert_id: 'a', ...ind('token', 'j-2') },
+      ]);
+      await s.addIndicators([{ alert_id: 'a', ...ind('token', 'j-1', 0, 50) }]);
+      expect((await s.listIndicators(['a'])).map((i) => `${i.value} ${i.last_seen}`)).toEqual([`j-1 ${T0 + 50 * HOUR}`, `j-2 ${T0 + 48 * HOUR}`]);
     });
 
     it('scopes by token, inside the window bounds (inclusive), 2xx personal reads only', async () => {

@@ -6,7 +6,7 @@
  * the shared contract suite in `store.contract.ts`.
  */
 import type {
-  AccessEvent, Alert, CatalogRoute, Indicator, KeyRecord, LedgerEvent, Severity,
+  AccessEvent, Alert, AlertStatus, CatalogRoute, Indicator, KeyRecord, LedgerEvent, Severity,
 } from '../model/index.js';
 
 /** An indicator as stored, tied to the alert it came from. */
@@ -18,6 +18,8 @@ export interface StoredIndicator extends Indicator {
 export interface AlertFilter {
   readonly minSeverity?: Severity;
   readonly detector?: string;
+  /** Only alerts with this status (default: any). */
+  readonly status?: AlertStatus;
   readonly alertIds?: readonly string[];
   readonly limit?: number;
   readonly offset?: number;
@@ -102,12 +104,15 @@ export interface ReferenceStore {
 export interface AlertStore {
   /** Inserts or replaces alerts by `alert_id`. */
   upsertAlerts(alerts: readonly Alert[]): Promise<void>;
-  /** Adds indicators; an identical (alert_id, type, value) row is merged (widest window). */
+  /**
+   * Adds indicators; an identical (alert_id, type, value) row is merged (widest window), and
+   * the newest row decides whether it is `retracted`.
+   */
   addIndicators(rows: readonly StoredIndicator[]): Promise<void>;
   /** Alerts matching `filter`, most severe first. */
   listAlerts(filter?: AlertFilter): Promise<Alert[]>;
-  /** The indicators of these alerts. */
-  listIndicators(alertIds: readonly string[]): Promise<StoredIndicator[]>;
+  /** Indicators of the given alerts; retracted ones only when `includeRetracted`. */
+  listIndicators(alertIds: readonly string[], includeRetracted?: boolean): Promise<StoredIndicator[]>;
 }
 
 /** Token uses at one source (scope's pivot from tokens to their sources). */

@@ -79,7 +79,8 @@ describe('breachwatch CLI', () => {
     const alerts = (await readFile(alertsPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const forged = alerts.find((a) => a.detector === 'unissued-token');
     expect(forged).toMatchObject({ severity: 'critical', entity: { type: 'key', id: 'sig-2019-01' } });
-    for (const k of ['alert_id', 'detector', 'severity', 'title', 'entity', 'first_seen', 'last_seen', 'detected_at', 'events', 'accounts', 'evidence', 'details']) {
+    expect(forged).toMatchObject({ status: 'open', verdict: 'forged' });
+    for (const k of ['alert_id', 'detector', 'severity', 'title', 'entity', 'first_seen', 'last_seen', 'detected_at', 'events', 'accounts', 'evidence', 'details', 'status', 'verdict']) {
       expect(forged).toHaveProperty(k);
     }
     const out = join(dir, 'scope');
@@ -90,7 +91,9 @@ describe('breachwatch CLI', () => {
     const truth = JSON.parse(await readFile(join(SIM, 'truth.json'), 'utf8')) as { attack: { affected_accounts: string[] } };
     expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(truth.attack.affected_accounts);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
-    expect(Object.keys(summary).sort()).toEqual(['accounts_affected', 'by_day', 'by_field', 'indicators', 'pivots', 'sources', 'window']);
+    expect(Object.keys(summary).sort()).toEqual([
+      'accounts_affected', 'by_day', 'by_field', 'indicators', 'pivots', 'retracted_alerts', 'sources', 'unverifiable', 'window',
+    ]);
     expect(summary.accounts_affected).toBe(truth.attack.affected_accounts.length);
   });
 

@@ -1,7 +1,10 @@
 /**
  * Synthetic traffic for the serve tests and benchmarks: customers whose tokens the ledger
- * issued, and (optionally) a forged token — validly shaped, never issued — reading many
- * customers' addresses. Deterministic; one event every `stepMs` of event time.
+ * issued (a fresh one every 25 events, so the ledger visibly records throughout), and
+ * (optionally) a forged token — validly shaped, claiming issuance half a second before its
+ * use, never issued — reading many customers' addresses, every n-th event from the 2n-th on
+ * (once the ledger has been recording for a while).
+ * Deterministic; one event every `stepMs` of event time.
  */
 
 /** What {@link traffic} makes. */
@@ -17,7 +20,7 @@ export interface TrafficOptions {
   readonly events: number;
   readonly startMs?: number;
   readonly stepMs?: number;
-  /** Every n-th access event uses a forged token (0 = none). */
+  /** Every n-th access event (from the 2n-th on) uses a forged token (0 = none). */
   readonly forgedEvery?: number;
   /** Distinct forged tokens to rotate through. */
   readonly forgedTokens?: number;
@@ -40,17 +43,19 @@ export function traffic(o: TrafficOptions): Traffic {
   for (let i = 0; i < o.events; i++) {
     const t = start + i * step;
     let iat = Math.floor(t / 1000) - 5;
-    const isForged = (o.forgedEvery ?? 0) > 0 && i % (o.forgedEvery as number) === 0;
+    const every = o.forgedEvery ?? 0;
+    const isForged = every > 0 && i >= every && i % every === every - 1;
     let acct = `m-${(i * 7919) % 5000}`;
     let jti: string;
     let sub: string;
     if (isForged) {
-      jti = forged[Math.floor(i / (o.forgedEvery as number)) % nForged] as string;
+      jti = forged[Math.floor(i / every) % nForged] as string;
       sub = 'm-attacker';
+      iat = Math.floor((t - 500) / 1000);
     } else {
       const c = i % 500;
       let tok = tokens.get(c);
-      if (tok === undefined || i % 4000 === c) {
+      if (tok === undefined || i % 25 === 0) {
         tok = { jti: `${prefix}-tok-${c}-${i}`, iat, sub: acct };
         tokens.set(c, tok);
         ledger.push(JSON.stringify({ time: new Date(t - 2000).toISOString(), jti: tok.jti, kid: KID, sub: acct, exp: iat + 3600, client_id: 'ios', grant: 'password' }));

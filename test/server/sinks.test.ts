@@ -2,7 +2,8 @@
  * Alert sinks against real local HTTP receivers: the webhook gets the alert as JSON with a
  * valid `X-Breachwatch-Signature` (HMAC-SHA256) after retrying through two failures, the
  * Slack-compatible webhook gets `{text}`, the file sink gets NDJSON, and a sink that never
- * answers does not keep the alert from the store.
+ * answers does not keep the alert from the store; a ledger record arriving after its token was
+ * judged retracts the alert, and the sinks get the retraction too.
  */
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -64,6 +65,32 @@ describe('alert sinks', () => {
       await t.close(true);
       const lines = (await readFile(join(t.dir, 'alerts.ndjson'), 'utf8')).trim().split('\n');
       expect(lines.some((l) => l.includes('"detector":"unissued-token"'))).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('sends the retraction when late ledger records clear every token of an alert', async () => {
+    const t = await startTestService({ sinks: [{ type: 'webhook', url: `${base}/late`, min_severity: 'critical', backoff_ms: 10 }] });
+    try {
+      // nine tokens, each used once, whose records the ledger delivers only after they were judged
+      const d = traffic({ events: 1000, forgedEvery: 100, forgedTokens: 9, prefix: 'late' });
+      await postLines(t.url, '/v1/events/ledger', t.keys.ingest, d.ledger);
+      await postLines(t.url, '/v1/events/access', t.keys.ingest, d.access);
+      const onHook = (status: string): Got | undefined =>
+        got.find((g) => g.path === '/late' && (JSON.parse(g.body) as { status?: string }).status === status);
+      while (onHook('open') === undefined) await new Promise((r) => setTimeout(r, 20));
+      const records = d.access.map((l) => JSON.parse(l) as { time: string; token: { jti: string; kid: string; sub: string; exp: number } })
+        .filter((e) => d.forged.includes(e.token.jti))
+        .map((e) => JSON.stringify({ time: new Date(Date.parse(e.time) - 200).toISOString(), jti: e.token.jti, kid: e.token.kid, sub: e.token.sub, exp: e.token.exp }));
+      expect(records).toHaveLength(9);
+      await postLines(t.url, '/v1/events/ledger', t.keys.ingest, records);
+      while (onHook('retracted') === undefined) await new Promise((r) => setTimeout(r, 20));
+      const r = JSON.parse(onHook('retracted')?.body ?? '{}') as { alert_id: string; details: { retracted_reason?: string }; events: number };
+      expect(r.alert_id).toBe((JSON.parse(onHook('open')?.body ?? '{}') as { alert_id: string }).alert_id);
+      expect(r.details.retracted_reason).toContain('late_ledger_record');
+      while ((await t.svc.store.listAlerts({ detector: 'unissued-token', status: 'retracted' })).length === 0) await new Promise((res) => setTimeout(res, 20));
+      expect((await t.svc.store.listIndicators([r.alert_id])).length).toBe(0);
     } finally {
       await t.close();
     }

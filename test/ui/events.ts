@@ -51,7 +51,9 @@ export function forgedDay(): ForgedDay {
   for (let h = 0; h < HOURS; h++) {
     const hour = T0 + h * 60 * MIN;
     for (let c = 1; c <= 4; c++) {
-      const t = hour + c * 7 * MIN;
+      // sign-ins from the first minute of each hour: the ledger is visibly recording before
+      // and after the attacker's claimed issuances, so the ledger proves them forged
+      const t = hour + (c * 7 - 6) * MIN;
       const jti = `t-c${c}-h${h}`;
       const sub = `m-100${c}`;
       ledger.push({ t, rec: { time: iso(t), jti, kid: 'sig-2025-02', sub, exp: secs(t) + 3600, client_id: 'ios', grant: 'refresh' } });

@@ -21,10 +21,9 @@
  */
 import type { AccessEvent, Entity, PipelineEvent } from '../../model/index.js';
 import { clientsOf } from '../clients.js';
-import { routesOf, type RouteTable } from '../context.js';
+import type { RouteTable } from '../context.js';
 import type { DetectContext, Detector } from '../detector.js';
 import { hash30 } from '../hash.js';
-import type { LedgerIndex } from '../ledger.js';
 import { DistinctCounter, type DistinctCounterState } from '../sketch/distinct-counter.js';
 import { DEFAULT_EXPOSURE_EMIT_EVERY_MS, plural, Tally, type TallyState } from './tally.js';
 
@@ -37,8 +36,6 @@ export interface CrossAccountOptions {
   /** Other accounts tried (all denied) before a medium alert (default 5). */
   readonly deniedAccounts?: number;
   readonly emitEveryMs?: number;
-  /** The shared ledger (for the client and grant a token was issued with). */
-  readonly ledger?: LedgerIndex;
 }
 
 /** Defaults of {@link CrossAccountOptions}. */
@@ -73,12 +70,13 @@ export class CrossAccountDetector implements Detector {
     const tok = e.token;
     const acct = e.account_id;
     if (tok === undefined || acct === undefined || acct === tok.sub) return;
-    const routes = this.routes ?? (this.routes = routesOf(ctx));
+    const routes = this.routes ?? (this.routes = ctx.routes);
     if (routes.get(e.method, e.route)?.kind !== 'personal') return;
     const read = e.status >= 200 && e.status <= 299 && e.status !== 204;
     const denied = e.status === 401 || e.status === 403 || e.status === 404;
     if (!read && !denied) return;
-    const rec = this.o.ledger?.get(tok.jti);
+    // the engine looked the token's ledger record up (client and grant it was issued with)
+    const rec = ctx.feed.rec;
     const client = tok.client_id ?? rec?.client;
     const reg = clientsOf(ctx);
     if (reg.kind(client) !== 'customer') return;

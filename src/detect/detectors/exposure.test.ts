@@ -59,18 +59,22 @@ describe('cross-account-access', () => {
     expect(ind[0]?.last_seen).toBe(at(21));
   });
 
-  it('stays high below the critical threshold and names the grant when the ledger is shared', async () => {
-    const { LedgerIndex } = await import('../ledger.js');
-    const ledger = new LedgerIndex({ allowedLatenessMs: 30_000 });
+  it('stays high below the critical threshold and names the grant from the engine\'s ledger', () => {
     const events = bola().filter((e) => e.kind === 'ledger' || (e.account_id ?? '') < 'm-205');
-    const eng = new Engine({ detectors: [new CrossAccountDetector({ ledger })], ref: refWithClients });
-    // the ledger is fed by whoever owns it (unissued-token); here by hand
-    for (const e of events) {
-      if (e.kind === 'ledger') ledger.apply(e);
-      eng.push([e]);
-    }
-    eng.finish();
+    const eng = runDetector(new CrossAccountDetector(), events, refWithClients);
     expect(eng.alerts().map((a) => [a.severity, a.accounts, a.details.grant])).toEqual([['high', 5, 'password']]);
+  });
+
+  it('the grant and client of a token\'s ledger record survive a snapshot of the engine', () => {
+    const events = bola().filter((e) => e.kind === 'ledger' || (e.account_id ?? '') < 'm-205');
+    const cut = events.findIndex((e) => e.kind === 'access');
+    const a = new Engine({ detectors: [new CrossAccountDetector()], ref: refWithClients });
+    a.push(events.slice(0, cut));
+    const snap = JSON.parse(JSON.stringify(a.snapshot())) as ReturnType<Engine['snapshot']>;
+    const b = Engine.restore({ detectors: [new CrossAccountDetector()], ref: refWithClients }, snap);
+    b.push(events.slice(cut));
+    b.finish();
+    expect(b.alerts().map((x) => [x.severity, x.accounts, x.details.grant])).toEqual([['high', 5, 'password']]);
   });
 
   it('staff and service clients are left to the behaviour detectors', () => {

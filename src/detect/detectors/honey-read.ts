@@ -16,10 +16,9 @@
  */
 import type { AccessEvent, Indicator, PipelineEvent } from '../../model/index.js';
 import { clientsOf } from '../clients.js';
-import { routesOf, type RouteTable } from '../context.js';
+import type { RouteTable } from '../context.js';
 import type { DetectContext, Detector } from '../detector.js';
 import { HoneyMatcher } from '../honey.js';
-import type { LedgerIndex } from '../ledger.js';
 import { DEFAULT_EXPOSURE_EMIT_EVERY_MS, Tally, type TallyState } from './tally.js';
 
 const NAME = 'honey-account-read';
@@ -27,8 +26,6 @@ const NAME = 'honey-account-read';
 /** Options for {@link HoneyReadDetector}. */
 export interface HoneyReadOptions {
   readonly emitEveryMs?: number;
-  /** The shared ledger (for the grant a token was issued with). */
-  readonly ledger?: LedgerIndex;
   /** Size of the negative-result cache (accounts), default 2^20. */
   readonly cacheAccounts?: number;
 }
@@ -69,7 +66,7 @@ export class HoneyReadDetector implements Detector {
     if (!m.active) return;
     const acct = e.account_id ?? e.token?.sub;
     if (acct === undefined) return;
-    const routes = this.routes ?? (this.routes = routesOf(ctx));
+    const routes = this.routes ?? (this.routes = ctx.routes);
     if (routes.get(e.method, e.route)?.kind !== 'personal' || !m.isHoney(acct)) return;
     let h = this.hits.get(acct);
     const isNew = h === undefined;
@@ -107,7 +104,7 @@ export class HoneyReadDetector implements Detector {
 
   private firstRead(e: AccessEvent, ctx: DetectContext): FirstRead {
     const tok = e.token;
-    const rec = tok === undefined ? undefined : this.o.ledger?.get(tok.jti);
+    const rec = tok === undefined ? undefined : ctx.feed.rec;
     const client = tok?.client_id ?? rec?.client ?? null;
     return {
       t: e.t, ip: e.src_ip, route: `${e.method.toUpperCase()} ${e.route}`, jti: tok?.jti ?? null, kid: tok?.kid ?? null,

@@ -14,14 +14,14 @@
  * or once a minute (sketch mode). Memory: a source with a single account so far is one 12-byte
  * slot in a typed-array table (most devices and home IPs never leave it); with 2–32 accounts a
  * small object with exact (hash, minute) pairs; beyond that a fixed 6.4 KiB sliding HLL.
- * Issuance provenance is checked on every token event against the shared ledger.
+ * Issuance provenance is checked on every token event against the engine's ledger.
  */
-import { DAY, DEFAULTS, HOUR } from '../../model/index.js';
+import { DAY, HOUR } from '../../model/index.js';
 import type { AccessEvent, Entity, PipelineEvent } from '../../model/index.js';
-import { routesOf, type RouteTable } from '../context.js';
+import type { RouteTable } from '../context.js';
 import type { DetectContext, Detector } from '../detector.js';
 import { hash30, hash32 } from '../hash.js';
-import { EPOCH_S, LedgerIndex } from '../ledger.js';
+import { EPOCH_S, type LedgerRecord } from '../ledger.js';
 import { clientsOf } from '../clients.js';
 import { PeerMedians } from './peer-medians.js';
 import { Baseline, DEFAULT_HARVEST, looksLikeHarvest, personalShare, provenanceShare, type HarvestOptions } from './harvest.js';
@@ -53,8 +53,6 @@ export interface ManyAccountsOptions {
    * `Infinity` turns the gate off (plain thresholds, e.g. to compare with a Sigma rule).
    */
   readonly baselineMinSources?: number;
-  /** Read a ledger another detector feeds (for issuance provenance). */
-  readonly ledger?: LedgerIndex;
 }
 
 /** See file header. */
@@ -73,8 +71,6 @@ export class ManyAccountsDetector implements Detector {
   private readonly peers: PeerMedians;
   private readonly refreshMs: number;
   private readonly idleMs: number;
-  private readonly ledger: LedgerIndex;
-  private readonly owns: boolean;
   private routes: RouteTable | undefined;
   /** jti → the sources its requests resolved to; a cache only (cleared hourly, not snapshotted). */
   private readonly bind = new Map<string, Binding>();
@@ -99,29 +95,24 @@ export class ManyAccountsDetector implements Detector {
     this.peers = new PeerMedians(this.win, o.actorMinPeers ?? 2);
     this.refreshMs = o.refreshMs ?? HOUR;
     this.idleMs = o.idleMs ?? 30 * DAY;
-    this.owns = o.ledger === undefined;
-    this.ledger = o.ledger ?? new LedgerIndex({ allowedLatenessMs: DEFAULTS.detect.allowedLatenessMs });
   }
 
   onEvent(e: PipelineEvent, ctx: DetectContext): void {
-    if (e.kind !== 'access') {
-      if (this.owns) this.ledger.apply(e);
-      return;
-    }
-    const routes = this.routes ?? (this.routes = routesOf(ctx));
+    if (e.kind !== 'access') return;
+    const routes = this.routes ?? (this.routes = ctx.routes);
     const tok = e.token;
     const account = e.account_id ?? tok?.sub;
     const pers = routes.get(e.method, e.route)?.kind === 'personal' ? 1 : 0;
     const minute = Math.floor(e.t / 60_000) - BASE_MIN;
-    // the ledger record was just looked up by unissued-token, so this lookup is cache-hot
-    const rec = tok === undefined || this.ledger.size === 0 ? undefined : this.ledger.get(tok.jti);
-    const prov = tok === undefined || this.ledger.size === 0 ? -1
+    // the engine looked the token's ledger record up once for every detector
+    const rec = tok === undefined ? undefined : ctx.feed.rec;
+    const prov = tok === undefined || ctx.ledger.size === 0 ? -1
       : rec !== undefined && (rec.ip === e.src_ip || (rec.dev !== undefined && rec.dev === e.device_id)) ? 1 : 0;
     // A registered staff or service client acts on others by design: its reads are judged per
     // actor against its own crowd and do not make its console's address or device a "harvester".
     if (tok !== undefined && account !== undefined && tok.sub !== account &&
         clientsOf(ctx).kind(tok.client_id ?? rec?.client) !== 'customer') {
-      this.touch(T_ACTOR, tok.sub, this.src(T_ACTOR, tok.sub, minute, e), e, minute, hash30(account), pers, prov, ctx);
+      this.touch(T_ACTOR, tok.sub, this.src(T_ACTOR, tok.sub, minute, e, rec), e, minute, hash30(account), pers, prov, ctx);
       return;
     }
     // a token's later requests usually come from the same place: reuse its resolved sources
@@ -137,12 +128,11 @@ export class ManyAccountsDetector implements Detector {
     if (b.dev !== undefined) this.touchAt(T_DEVICE, b.dev, b, e, minute, h, pers, prov, ctx);
     if (b.sUa !== undefined) this.touch(T_UA, b.ua as string, b.sUa, e, minute, h, pers, prov, ctx);
     if (tok !== undefined && account !== undefined && tok.sub !== account) {
-      this.touch(T_ACTOR, tok.sub, this.src(T_ACTOR, tok.sub, minute, e), e, minute, h, pers, prov, ctx);
+      this.touch(T_ACTOR, tok.sub, this.src(T_ACTOR, tok.sub, minute, e, rec), e, minute, h, pers, prov, ctx);
     }
   }
 
   onWatermark(t: number, ctx: DetectContext): void {
-    if (this.owns) this.ledger.sweep(t);
     if (t - this.lastSweep < HOUR) return;
     this.lastSweep = t;
     this.bind.clear(); // cached sources may be evicted below
@@ -183,12 +173,11 @@ export class ManyAccountsDetector implements Detector {
       fired: this.fired.map((f) => [...f]),
       hist: this.baseline.hist,
       tabs: this.tabs.map((t) => t.snapshot()),
-      ledger: this.owns ? this.ledger.snapshot() : null,
     };
   }
 
   restore(state: unknown): void {
-    const s = state as { lastSweep: number | null; maps: [string, SrcState][][]; fired: string[][]; hist: number[][]; tabs: SingleAccountTableState[]; ledger: Parameters<LedgerIndex['restore']>[0] | null };
+    const s = state as { lastSweep: number | null; maps: [string, SrcState][][]; fired: string[][]; hist: number[][]; tabs: SingleAccountTableState[] };
     this.lastSweep = s.lastSweep ?? -Infinity;
     s.maps.forEach((entries, i) => {
       const m = this.maps[i] as Map<string, Src>;
@@ -205,11 +194,10 @@ export class ManyAccountsDetector implements Detector {
     this.tabs = s.tabs.map((t) => SingleAccountTable.restore(t));
     this.bind.clear();
     this.gen++;
-    if (this.owns && s.ledger !== null) this.ledger.restore(s.ledger);
   }
 
   stateBytes(): number {
-    let b = this.owns ? this.ledger.bytes() : 0;
+    let b = 0;
     for (const t of this.tabs) b += t.bytes();
     for (const m of this.maps) for (const [k, s] of m) b += 48 + k.length + s.bytes();
     return b;
@@ -285,13 +273,12 @@ export class ManyAccountsDetector implements Detector {
   }
 
   /** The source `key` of `type`, created when missing. */
-  private src(type: number, key: string, minute: number, e: AccessEvent): Src {
+  private src(type: number, key: string, minute: number, e: AccessEvent, rec?: LedgerRecord): Src {
     const m = this.maps[type] as Map<string, Src>;
     let s = m.get(key);
     if (s === undefined) {
       s = new Src(minute, minute);
       if (type === T_ACTOR) {
-        const rec = e.token === undefined ? undefined : this.ledger.get(e.token.jti);
         s.client = e.token?.client_id ?? rec?.client ?? '';
         s.grant = rec?.grant;
       }

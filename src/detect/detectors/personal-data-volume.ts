@@ -9,7 +9,7 @@
  */
 import { HOUR, toRfc3339 } from '../../model/index.js';
 import type { PipelineEvent } from '../../model/index.js';
-import { routesOf, type RouteTable } from '../context.js';
+import type { RouteTable } from '../context.js';
 import type { DetectContext, Detector } from '../detector.js';
 
 const NAME = 'personal-data-volume';
@@ -48,7 +48,7 @@ export class PersonalDataVolumeDetector implements Detector {
 
   onEvent(e: PipelineEvent, ctx: DetectContext): void {
     if (e.kind !== 'access' || e.status < 200 || e.status > 299) return;
-    const routes = this.routes ?? (this.routes = routesOf(ctx));
+    const routes = this.routes ?? (this.routes = ctx.routes);
     if (routes.get(e.method, e.route)?.kind !== 'personal') return;
     const h = Math.floor(e.t / HOUR);
     if (h > this.hour) this.roll(h, e.t, ctx);

@@ -4,7 +4,6 @@ import { issue, ref, use } from '../../../test/fixtures/detect/builders.js';
 import type { PipelineEvent } from '../../model/index.js';
 import { runDetectorContract } from '../detector.contract.js';
 import { Engine } from '../engine.js';
-import { LedgerIndex } from '../ledger.js';
 import { UnissuedTokenDetector } from './unissued-token.js';
 import { TokenBindingDetector } from './token-binding.js';
 
@@ -30,9 +29,8 @@ describe('token-binding', () => {
     expect(inds).toEqual(['device:d-x', 'token:j-1', 'token:j-2', 'token:j-3', 'token:j-4']);
   });
 
-  it('works on a ledger shared with unissued-token', () => {
-    const ledger = new LedgerIndex({ allowedLatenessMs: 30_000 });
-    const eng = new Engine({ detectors: [new UnissuedTokenDetector({ ledger }), new TokenBindingDetector({ ledger })], ref });
+  it('reads the ledger the engine keeps, alongside unissued-token', () => {
+    const eng = new Engine({ detectors: [new UnissuedTokenDetector(), new TokenBindingDetector()], ref });
     eng.push(fixture);
     eng.finish();
     expect(eng.alerts().filter((a) => a.detector === 'token-binding')).toHaveLength(1);

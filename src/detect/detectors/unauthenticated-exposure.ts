@@ -15,7 +15,7 @@
  * exposed route. Findings: the first at once, then at most one a minute while counts grow.
  */
 import type { PipelineEvent } from '../../model/index.js';
-import { routesOf, type RouteInfo, type RouteTable } from '../context.js';
+import type { RouteInfo, RouteTable } from '../context.js';
 import type { DetectContext, Detector } from '../detector.js';
 import { DEFAULT_EXPOSURE_EMIT_EVERY_MS, plural, Tally, type TallyState } from './tally.js';
 
@@ -45,7 +45,7 @@ export class UnauthenticatedExposureDetector implements Detector {
 
   onEvent(e: PipelineEvent, ctx: DetectContext): void {
     if (e.kind !== 'access' || e.token !== undefined || e.status < 200 || e.status > 299 || e.status === 204) return;
-    const routes = this.routes ?? (this.routes = routesOf(ctx));
+    const routes = this.routes ?? (this.routes = ctx.routes);
     const info = routes.get(e.method, e.route);
     if (info === undefined || info.kind !== 'personal') return;
     let x = this.byInfo.get(info);

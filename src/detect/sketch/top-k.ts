@@ -32,6 +32,14 @@ export class TopK {
     this.counts.set(key, min + n);
   }
 
+  /** Takes back `n` occurrences of `key` (a withdrawn finding); unknown keys are ignored. */
+  remove(key: string, n: number): void {
+    const c = this.counts.get(key);
+    if (c === undefined) return;
+    if (c <= n) this.counts.delete(key);
+    else this.counts.set(key, c - n);
+  }
+
   /** The `n` largest, count descending then key ascending. */
   top(n: number): { key: string; count: number }[] {
     return [...this.counts]

@@ -7,7 +7,7 @@ import { signBody, slackText } from './http-sinks.js';
 const alert = (id: string): Alert => ({
   alert_id: id, detector: 'unissued-token', severity: 'critical', title: 'forged', entity: { type: 'key', id: 'k1' },
   first_seen: '2025-06-24T00:00:00.000Z', last_seen: '2025-06-24T00:00:00.000Z', detected_at: '2025-06-24T00:00:01.000Z',
-  events: 3, accounts: 2, evidence: [], details: {},
+  events: 3, accounts: 2, evidence: [], details: {}, status: 'open',
 });
 
 describe('SinkQueue', () => {

@@ -3,6 +3,7 @@
  * it opens about one sixth into the run and lasts until shortly before the end.
  */
 import { DAY, HOUR } from '../../model/index.js';
+import type { FeedFaults } from '../faults.js';
 import type { World } from '../world.js';
 
 /** An attack running inside the simulated platform. */
@@ -32,4 +33,6 @@ export function attackWindow(start: number, days: number): AttackWindow {
 export interface AttackContext {
   readonly world: World;
   readonly window: AttackWindow;
+  /** The run's feed faults (an attacker who knows the ledger's blind spots may aim at them). */
+  readonly faults?: FeedFaults | null;
 }

@@ -4,6 +4,12 @@
  * issued, and reads ~95% of all customers' profile, addresses and orders, once or twice each,
  * evenly over months. Plain: from 3–5 foreign hosting addresses. Swarm: through thousands of
  * domestic residential proxies, each used for only a few victims.
+ *
+ * With `faults` (the feed-fault scenario) the attacker knows the ledger's blind spots and
+ * aims `iat` at them: 15% of tokens claim an issuance inside the last ledger gap already past,
+ * 10% one before the ledger's start, each with an `exp` still valid at use (the key's usual
+ * hour after use). Such tokens are used during normal ledger traffic, so they must still be
+ * judged forged.
  */
 import { SECOND } from '../../model/index.js';
 import { clientId, userAgent } from '../agents.js';
@@ -13,6 +19,7 @@ import { Permutation } from '../permutation.js';
 import { accountId } from '../population.js';
 import { CUSTOMER_KID, DEPARTED_CUSTODIAN } from '../reference.js';
 import { hex8, permute32 } from '../rng.js';
+import { blindIssuance, type FeedFaults } from '../faults.js';
 import type { Attack, AttackContext } from './attack.js';
 import { harvest } from './harvest.js';
 import { Slots } from './slots.js';
@@ -21,7 +28,7 @@ const VICTIM_SHARE = 0.95;
 const REVISIT_SHARE = 0.3;
 
 /** Creates the forged-token attack (`swarm` spreads it over residential proxies). */
-export function forgedTokenAttack(ctx: AttackContext, swarm: boolean): Attack {
+export function forgedTokenAttack(ctx: AttackContext, swarm: boolean, faults: FeedFaults | null = null): Attack {
   const w = ctx.world;
   const { rng } = w;
   const n = w.pop.n;
@@ -40,6 +47,7 @@ export function forgedTokenAttack(ctx: AttackContext, swarm: boolean): Attack {
     proxyIp[k] = residentialIp(rng, proxyIsp[k] ?? 0);
   }
   let forged = 0;
+  let blindIat = 0;
   const isVictim = (a: number): boolean => permute32(a, victimKey) / 4294967296 < VICTIM_SHARE;
   const revisits = (a: number): boolean => permute32(a, revisitKey) / 4294967296 < REVISIT_SHARE;
 
@@ -54,10 +62,20 @@ export function forgedTokenAttack(ctx: AttackContext, swarm: boolean): Attack {
       const h = rng.pick(hosts);
       src = source(h.ip, userAgent(kind, rng.int(8)), device, h.country, h.asn);
     }
-    // Minted shortly before use, valid for the key's usual hour.
-    const iat = Math.floor(t / SECOND) - rng.int(600);
+    // Minted shortly before use, valid for the key's usual hour (or aimed at a blind spot).
+    let iat = Math.floor(t / SECOND) - rng.int(600);
+    let exp = iat + 3600;
+    if (faults !== null) {
+      const u = rng.float();
+      const aim = u < 0.25 ? blindIssuance(faults, t, rng.float(), u >= 0.15) : undefined;
+      if (aim !== undefined) {
+        iat = Math.floor(aim / SECOND);
+        exp = Math.floor(t / SECOND) + 3600;
+        blindIat++;
+      }
+    }
     const sub = accountId(a);
-    const tok = tokenJson(uuid(rng), CUSTOMER_KID, sub, iat, iat + 3600, clientId(kind));
+    const tok = tokenJson(uuid(rng), CUSTOMER_KID, sub, iat, exp, clientId(kind));
     forged++;
     harvest(w, a, t, src, authFrag(sub, tok));
   };
@@ -80,6 +98,7 @@ export function forgedTokenAttack(ctx: AttackContext, swarm: boolean): Attack {
       kid: CUSTOMER_KID,
       key_custodian: DEPARTED_CUSTODIAN,
       proxies: swarm ? proxyCount : undefined,
+      ...(faults !== null && { tokens_with_blind_iat: blindIat }),
     }),
   };
 }

@@ -19,6 +19,8 @@ export function createAttack(scenario: Exclude<ScenarioName, 'benign'> | Scenari
       return forgedTokenAttack(ctx, false);
     case 'forged-token-swarm':
       return forgedTokenAttack(ctx, true);
+    case 'forged-token-feed-faults':
+      return forgedTokenAttack(ctx, false, ctx.faults);
     case 'token-replay':
       return tokenReplayAttack(ctx);
     case 'credential-stuffing':

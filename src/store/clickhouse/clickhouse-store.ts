@@ -125,8 +125,8 @@ export class ClickHouseStore implements Store {
     return alerts.listAlerts(this.sql, this.tables, filter);
   }
 
-  listIndicators(alertIds: readonly string[]): Promise<StoredIndicator[]> {
-    return alerts.listIndicators(this.sql, this.tables, alertIds);
+  listIndicators(alertIds: readonly string[], includeRetracted = false): Promise<StoredIndicator[]> {
+    return alerts.listIndicators(this.sql, this.tables, alertIds, includeRetracted);
   }
 
   countAccess(): Promise<number> {

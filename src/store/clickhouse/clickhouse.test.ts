@@ -100,7 +100,7 @@ describe('ClickHouse store on 18.16', () => {
       const alertId = hostile[0] ?? '';
       await s.upsertAlerts([{
         alert_id: alertId, detector: hostile[1] ?? '', severity: 'high', title: hostile[2] ?? '', entity: { type: 'ip', id: hostile[3] ?? '' },
-        first_seen: 'a', last_seen: 'b', detected_at: 'c', events: 1, accounts: 1, evidence: hostile, details: { x: hostile[4] },
+        first_seen: 'a', last_seen: 'b', detected_at: 'c', events: 1, accounts: 1, evidence: hostile, details: { x: hostile[4] }, status: 'open',
       }]);
       await s.addIndicators(hostile.map((value) => ({ alert_id: alertId, type: 'user_agent' as const, value, first_seen: T0, last_seen: T0 + 2 * HOUR })));
       const [a] = await s.listAlerts({ alertIds: [alertId], detector: hostile[1] ?? '' });

@@ -72,10 +72,10 @@ export function plainTablesSql(database: string): string[] {
        method String, route String, fields Array(String), kind String, ver UInt64)
      ENGINE = ReplacingMergeTree(ver) ORDER BY (method, route)`,
     `CREATE TABLE IF NOT EXISTS ${q('alerts')} (
-       alert_id String, detector String, severity_rank UInt8, doc String, ver UInt64)
+       alert_id String, detector String, severity_rank UInt8, status String, doc String, ver UInt64)
      ENGINE = ReplacingMergeTree(ver) ORDER BY alert_id`,
     `CREATE TABLE IF NOT EXISTS ${q('indicators')} (
-       alert_id String, type String, value String, first_seen Int64, last_seen Int64)
+       alert_id String, type String, value String, first_seen Int64, last_seen Int64, retracted UInt8, ver UInt64)
      ENGINE = MergeTree() ORDER BY (alert_id, type, value)`,
     `CREATE TABLE IF NOT EXISTS ${q('bw_commit')} (seq UInt64) ENGINE = MergeTree() ORDER BY seq`,
   ];

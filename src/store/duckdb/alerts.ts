@@ -1,20 +1,21 @@
 /**
  * Alerts and their indicators in DuckDB: upsert by `alert_id`, filtered listing with paging,
- * and indicator merging (an identical alert_id/type/value keeps the widest window).
+ * and indicator merging (an identical alert_id/type/value keeps the widest window; the latest
+ * write decides whether it is retracted).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { SEVERITIES } from '../../model/index.js';
-import type { Alert, Indicator, Severity } from '../../model/index.js';
+import type { Alert, AlertStatus, Indicator, Severity, Verdict } from '../../model/index.js';
 import type { AlertFilter, StoredIndicator } from '../store.js';
 import { sqlString, withJsonRows } from './json-stage.js';
 
 const ALERT_COLUMNS = `{alert_id: 'VARCHAR', detector: 'VARCHAR', severity: 'VARCHAR',
   severity_rank: 'INTEGER', title: 'VARCHAR', entity_type: 'VARCHAR', entity_id: 'VARCHAR',
   first_seen: 'VARCHAR', last_seen: 'VARCHAR', detected_at: 'VARCHAR', events: 'BIGINT',
-  accounts: 'BIGINT', evidence: 'VARCHAR', details: 'VARCHAR'}`;
+  accounts: 'BIGINT', evidence: 'VARCHAR', details: 'VARCHAR', status: 'VARCHAR', verdict: 'VARCHAR'}`;
 
 const INDICATOR_COLUMNS = `{alert_id: 'VARCHAR', type: 'VARCHAR', value: 'VARCHAR',
-  first_seen: 'BIGINT', last_seen: 'BIGINT'}`;
+  first_seen: 'BIGINT', last_seen: 'BIGINT', retracted: 'BOOLEAN'}`;
 
 /** Rank of a severity: 0 = critical … 3 = low. */
 export function severityRank(s: Severity): number {
@@ -30,12 +31,13 @@ export async function upsertAlerts(conn: DuckDBConnection, dir: string, alerts: 
     alert_id: a.alert_id, detector: a.detector, severity: a.severity, severity_rank: severityRank(a.severity),
     title: a.title, entity_type: a.entity.type, entity_id: a.entity.id, first_seen: a.first_seen,
     last_seen: a.last_seen, detected_at: a.detected_at, events: a.events, accounts: a.accounts,
-    evidence: JSON.stringify(a.evidence), details: JSON.stringify(a.details),
+    evidence: JSON.stringify(a.evidence), details: JSON.stringify(a.details), status: a.status ?? 'open',
+    verdict: a.verdict ?? null,
   }));
   await withJsonRows(dir, rows, ALERT_COLUMNS, (src) =>
     conn.run(`INSERT OR REPLACE INTO alerts SELECT alert_id, detector, severity, severity_rank, title,
       entity_type, entity_id, first_seen, last_seen, detected_at, events, accounts, evidence::JSON,
-      details::JSON FROM ${src}`));
+      details::JSON, status, verdict FROM ${src}`));
 }
 
 /** Alerts matching `filter`, most severe first, then by `alert_id`. */
@@ -43,6 +45,7 @@ export async function listAlerts(conn: DuckDBConnection, filter: AlertFilter = {
   const where: string[] = [];
   if (filter.minSeverity !== undefined) where.push(`severity_rank <= ${severityRank(filter.minSeverity)}`);
   if (filter.detector !== undefined) where.push(`detector = ${sqlString(filter.detector)}`);
+  if (filter.status !== undefined) where.push(`status = ${sqlString(filter.status)}`);
   if (filter.alertIds !== undefined) {
     if (filter.alertIds.length === 0) return [];
     where.push(`alert_id IN (SELECT unnest(${sqlList(filter.alertIds)}))`);
@@ -51,7 +54,7 @@ export async function listAlerts(conn: DuckDBConnection, filter: AlertFilter = {
   const offset = filter.offset !== undefined ? ` OFFSET ${Math.max(0, Math.floor(filter.offset))}` : '';
   const reader = await conn.runAndReadAll(`SELECT alert_id, detector, severity, title, entity_type,
       entity_id, first_seen, last_seen, detected_at, events::DOUBLE, accounts::DOUBLE,
-      evidence::VARCHAR, details::VARCHAR
+      evidence::VARCHAR, details::VARCHAR, status, verdict
     FROM alerts ${where.length > 0 ? 'WHERE ' + where.join(' AND ') : ''}
     ORDER BY severity_rank, alert_id${limit}${offset}`);
   return reader.getRows().map((r) => ({
@@ -60,41 +63,52 @@ export async function listAlerts(conn: DuckDBConnection, filter: AlertFilter = {
     first_seen: String(r[6]), last_seen: String(r[7]), detected_at: String(r[8]),
     events: Number(r[9]), accounts: Number(r[10]),
     evidence: JSON.parse(String(r[11])) as string[], details: JSON.parse(String(r[12])) as Record<string, unknown>,
+    status: String(r[13]) as AlertStatus,
+    ...(r[14] !== null && { verdict: String(r[14]) as Verdict }),
   }));
 }
 
-/** Adds indicators, merging duplicates (in the batch and with stored rows) to the widest window. */
+/**
+ * Adds indicators, merging duplicates (in the batch and with stored rows) to the widest window;
+ * the last row of a batch, and a batch over what is stored, decides `retracted`.
+ */
 export async function addIndicators(conn: DuckDBConnection, dir: string, rows: readonly StoredIndicator[]): Promise<void> {
-  const merged = new Map<string, { alert_id: string } & Omit<Indicator, never>>();
+  const merged = new Map<string, { alert_id: string; retracted: boolean } & Omit<Indicator, 'retracted'>>();
   for (const r of rows) {
     const k = `${r.alert_id}\u0000${r.type}\u0000${r.value}`;
     const m = merged.get(k);
-    merged.set(k, m === undefined ? { alert_id: r.alert_id, type: r.type, value: r.value, first_seen: r.first_seen, last_seen: r.last_seen }
-      : { ...m, first_seen: Math.min(m.first_seen, r.first_seen), last_seen: Math.max(m.last_seen, r.last_seen) });
+    const retracted = r.retracted === true;
+    merged.set(k, m === undefined ? { alert_id: r.alert_id, type: r.type, value: r.value, first_seen: r.first_seen, last_seen: r.last_seen, retracted }
+      : { ...m, first_seen: Math.min(m.first_seen, r.first_seen), last_seen: Math.max(m.last_seen, r.last_seen), retracted });
   }
   if (merged.size === 0) return;
   await withJsonRows(dir, [...merged.values()], INDICATOR_COLUMNS, (src) =>
     conn.run(`INSERT INTO indicators SELECT alert_id, type, value, make_timestamp(first_seen * 1000),
-        make_timestamp(last_seen * 1000) FROM ${src}
+        make_timestamp(last_seen * 1000), retracted FROM ${src}
       ON CONFLICT (alert_id, type, value) DO UPDATE SET
         first_seen = least(indicators.first_seen, excluded.first_seen),
-        last_seen = greatest(indicators.last_seen, excluded.last_seen)`));
+        last_seen = greatest(indicators.last_seen, excluded.last_seen),
+        retracted = excluded.retracted`));
 }
 
-/** Indicators of the given alerts, ordered by alert, type, value. */
-export async function listIndicators(conn: DuckDBConnection, dir: string, alertIds: readonly string[]): Promise<StoredIndicator[]> {
+/** Indicators of the given alerts, ordered by alert, type, value; retracted ones only when asked. */
+export async function listIndicators(
+  conn: DuckDBConnection, dir: string, alertIds: readonly string[], includeRetracted = false,
+): Promise<StoredIndicator[]> {
   if (alertIds.length === 0) return [];
   return withJsonRows(dir, alertIds.map((id) => ({ id })), `{id: 'VARCHAR'}`, async (src) => {
     const reader = await conn.runAndReadAll(`SELECT alert_id, type, value, epoch_ms(first_seen)::DOUBLE,
-        epoch_ms(last_seen)::DOUBLE FROM indicators WHERE alert_id IN (SELECT id FROM ${src})
+        epoch_ms(last_seen)::DOUBLE, retracted FROM indicators WHERE alert_id IN (SELECT id FROM ${src})
+        ${includeRetracted ? '' : 'AND NOT retracted'}
       ORDER BY alert_id, type, value`);
-    const [ids, types, values, firsts, lasts] = reader.getColumns();
+    const [ids, types, values, firsts, lasts, retracted] = reader.getColumns();
     const out: StoredIndicator[] = new Array<StoredIndicator>(reader.currentRowCount);
     for (let i = 0; i < out.length; i++) {
-      out[i] = {
+      const row: StoredIndicator = {
         alert_id: String(ids?.[i]), type: String(types?.[i]) as Indicator['type'], value: String(values?.[i]),
         first_seen: Number(firsts?.[i]), last_seen: Number(lasts?.[i]),
       };
+      out[i] = retracted?.[i] === true ? { ...row, retracted: true } : row;
     }
     return out;
   });

@@ -167,8 +167,8 @@ export class DuckDbStore implements Store, PivotQueries {
     return this.serial((c) => alerts.listAlerts(c, filter));
   }
 
-  listIndicators(alertIds: readonly string[]): Promise<StoredIndicator[]> {
-    return this.serial((c) => alerts.listIndicators(c, this.dir, alertIds));
+  listIndicators(alertIds: readonly string[], includeRetracted = false): Promise<StoredIndicator[]> {
+    return this.serial((c) => alerts.listIndicators(c, this.dir, alertIds, includeRetracted));
   }
 
   countAccess(): Promise<number> {

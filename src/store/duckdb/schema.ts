@@ -51,9 +51,9 @@ export const TABLES_SQL = [
      alert_id VARCHAR PRIMARY KEY, detector VARCHAR NOT NULL, severity VARCHAR NOT NULL,
      severity_rank INTEGER NOT NULL, title VARCHAR, entity_type VARCHAR, entity_id VARCHAR,
      first_seen VARCHAR, last_seen VARCHAR, detected_at VARCHAR, events BIGINT, accounts BIGINT,
-     evidence JSON, details JSON)`,
+     evidence JSON, details JSON, status VARCHAR NOT NULL DEFAULT 'open', verdict VARCHAR)`,
   `CREATE TABLE IF NOT EXISTS indicators (
      alert_id VARCHAR NOT NULL, type VARCHAR NOT NULL, value VARCHAR NOT NULL,
-     first_seen TIMESTAMP NOT NULL, last_seen TIMESTAMP NOT NULL,
+     first_seen TIMESTAMP NOT NULL, last_seen TIMESTAMP NOT NULL, retracted BOOLEAN NOT NULL DEFAULT false,
      PRIMARY KEY (alert_id, type, value))`,
 ];
