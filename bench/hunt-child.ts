@@ -5,6 +5,7 @@
  *   tsx bench/hunt-child.ts hunt SIMDIR DB
  */
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { hunt } from '../src/pipeline/index.js';
 import { readAndParse } from './parse-baseline.js';
@@ -30,6 +31,8 @@ if (mode === 'baseline') {
   const r = await hunt({
     access: await files(join(sim, 'access')), ledger: await files(join(sim, 'ledger')),
     keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'), store: `duckdb:${b!}`,
+    ...(existsSync(join(sim, 'clients.yaml')) && { clients: join(sim, 'clients.yaml') }),
+    ...(existsSync(join(sim, 'honey.txt')) && { honey: join(sim, 'honey.txt') }),
   });
   const s = (performance.now() - t0) / 1000;
   console.log(JSON.stringify({

@@ -60,7 +60,10 @@ async function huntCli(dir: string, db: string): Promise<ChildResult> {
   const ls = async (d: string): Promise<string[]> => (await readdir(d)).filter((f) => f.endsWith('.ndjson')).sort().map((f) => join(d, f));
   const args = [join(import.meta.dirname, '..', 'bin', 'breachwatch.mjs'), 'hunt', '--json',
     '--access', ...await ls(join(dir, 'access')), '--ledger', ...await ls(join(dir, 'ledger')),
-    '--keys', join(dir, 'keys.json'), '--staff', join(dir, 'staff.csv'), '--catalog', join(dir, 'catalog.yaml'), '--db', db];
+    '--keys', join(dir, 'keys.json'), '--staff', join(dir, 'staff.csv'), '--catalog', join(dir, 'catalog.yaml'), '--db', db,
+    // the client registry and the salted honey list, as a user with both would run it
+    ...(existsSync(join(dir, 'clients.yaml')) ? ['--clients', join(dir, 'clients.yaml')] : []),
+    ...(existsSync(join(dir, 'honey.txt')) ? ['--honey', join(dir, 'honey.txt')] : [])];
   const t0 = performance.now();
   const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -79,7 +82,8 @@ async function huntCli(dir: string, db: string): Promise<ChildResult> {
 export async function benchHunt(opts: { accounts: number; days: number; scenario?: string }): Promise<void> {
   const scenario = opts.scenario ?? 'forged-token';
   const dir = join(import.meta.dirname, '.data', `hunt-${scenario}-${opts.accounts}-${opts.days}`);
-  if (!existsSync(join(dir, 'truth.json'))) {
+  // data simulated before the simulator planted honey accounts is simulated again
+  if (!existsSync(join(dir, 'truth.json')) || !existsSync(join(dir, 'honey.txt'))) {
     console.log(`simulating ${scenario}: ${opts.accounts} accounts × ${opts.days} days → ${dir}`);
     await simulate({ scenario: scenario as 'forged-token', accounts: opts.accounts, days: opts.days, seed: 1, out: dir });
   }

@@ -237,6 +237,9 @@ export async function compareSigmaWithBuiltin(dir: string, threshold: number, sa
     }
     if (t >= nextSample) { sample(t); nextSample += sampleDays * DAY; }
   }
+  // the peaks also cover the events after the last 20k-event check
+  out.peakGroups = Math.max(out.peakGroups, sigma.liveGroups());
+  out.peakStateBytes = Math.max(out.peakStateBytes, sigma.stateBytes?.() ?? 0);
   engine.finish();
   sample(engine.watermark ?? 0);
   for (const a of engine.alerts()) {

@@ -10,6 +10,18 @@ import { agreement, fmtCount, fmtDuration, hunt, readAffectedIds, readTruth, ter
 import { runScope } from '../scope/index.js';
 import { openStore } from '../compose/index.js';
 import { expandInputs, intOption } from './files.js';
+import type { Alert } from '../model/index.js';
+
+/** One line on the planted accounts the attacker read: how many, and the first read. */
+async function honeyLine(alertsPath: string): Promise<string | undefined> {
+  const alerts = (await readFile(alertsPath, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Alert)
+    .filter((a) => a.detector === 'honey-account-read').sort((a, b) => a.detected_at.localeCompare(b.detected_at));
+  const first = alerts[0];
+  if (first === undefined) return undefined;
+  const d = first.details as { src_ip?: string; token?: string | null };
+  return `${alerts.length} planted account${alerts.length === 1 ? '' : 's'} read; the first at ${first.detected_at}` +
+    ` (critical, on that very read: token ${d.token ?? 'none'} from ${d.src_ip ?? '?'})`;
+}
 
 interface DemoFlags { out: string; accounts?: string; days?: string; seed?: string }
 
@@ -34,11 +46,12 @@ export function registerDemo(program: Command): void {
         onProgress: (p) => progress.update(`  day ${p.day}/${p.days}, ${fmtCount(p.events)} events`),
       });
       say(`    wrote ${fmtCount(sim.events)} access events, ${fmtCount(sim.ledgerRecords)} ledger records`);
-      say('2/3 hunting (every token checked against the issuance ledger; behaviour detectors; key audit)…');
+      say('2/3 hunting (every token checked against the issuance ledger; behaviour detectors; planted honey accounts; key audit)…');
       const summary = await hunt({
         access: await expandInputs([join(out, 'sim', 'access')], 'access'),
         ledger: await expandInputs([join(out, 'sim', 'ledger')], 'ledger'),
         keys: join(out, 'sim', 'keys.json'), staff: join(out, 'sim', 'staff.csv'), catalog: join(out, 'sim', 'catalog.yaml'),
+        clients: join(out, 'sim', 'clients.yaml'), honey: join(out, 'sim', 'honey.txt'),
         store: `duckdb:${join(out, 'breachwatch.duckdb')}`, alerts: join(out, 'alerts.ndjson'), progress,
       });
       say(`    ${fmtCount(summary.totals.accepted)} events at ${fmtCount(summary.eventsPerSecond)}/s; ${summary.alerts.total} alerts ` +
@@ -60,6 +73,8 @@ export function registerDemo(program: Command): void {
       console.log(`fields exposed      ${Object.entries(summaryJson.by_field).map(([k, v]) => `${k} ${fmtCount(v)}`).join(', ')}`);
       console.log(`ground truth        recall ${(100 * agree.recall).toFixed(2)}%, precision ${(100 * agree.precision).toFixed(2)}% ` +
         `(${fmtCount(agree.truePositives)} of ${fmtCount(agree.truth)} affected found, ${fmtCount(agree.found - agree.truePositives)} extra)`);
+      const honey = await honeyLine(join(out, 'alerts.ndjson'));
+      if (honey !== undefined) console.log(`honey accounts      ${honey}`);
       console.log(`outputs             ${out}/alerts.ndjson, ${out}/scope/affected_accounts.csv, ${out}/scope/summary.json`);
     });
 }

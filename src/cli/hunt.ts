@@ -12,7 +12,7 @@ import { addStoreFlags, storeUrlFrom, type StoreFlags } from './store-flags.js';
 const seconds = (ms: number): number => Math.round(ms / 1000);
 
 interface HuntFlags extends StoreFlags {
-  access: string[]; ledger?: string[]; keys?: string; staff?: string; catalog?: string;
+  access: string[]; ledger?: string[]; keys?: string; staff?: string; catalog?: string; clients?: string; honey?: string;
   alerts?: string; quarantine?: string; sigma?: string[]; strict?: boolean; append?: boolean;
   lateness?: string; reorder?: string; summary?: string; json?: boolean;
   clockTolerance?: string; maxClockCorrection?: string; trustLedger?: boolean;
@@ -27,6 +27,8 @@ export function registerHunt(program: Command): void {
     .option('--keys <file>', 'key registry JSON')
     .option('--staff <file>', 'staff roster (JSON or CSV)')
     .option('--catalog <file>', 'API catalog (JSON or YAML)')
+    .option('--clients <file>', 'client registry (JSON or YAML): which clients may act on other accounts')
+    .option('--honey <file>', 'honey accounts: one id per line, or salt:<text> then sha256:<hex> lines')
     .option('--append', 'add to an existing store instead of replacing it');
   addStoreFlags(cmd, 'to write (replaced unless --append)', true)
     .option('--alerts <file>', 'write alerts as NDJSON here')
@@ -48,6 +50,8 @@ export function registerHunt(program: Command): void {
         ...(f.keys !== undefined && { keys: f.keys }),
         ...(f.staff !== undefined && { staff: f.staff }),
         ...(f.catalog !== undefined && { catalog: f.catalog }),
+        ...(f.clients !== undefined && { clients: f.clients }),
+        ...(f.honey !== undefined && { honey: f.honey }),
         ...(f.alerts !== undefined && { alerts: f.alerts }),
         ...(f.quarantine !== undefined && { quarantine: f.quarantine }),
         ...(f.sigma !== undefined && { sigma: f.sigma }),

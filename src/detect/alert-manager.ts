@@ -1,7 +1,8 @@
 /**
  * Folds detector findings into contract alerts: one alert per (detector, entity, verdict), with
  * a stable id, growing as later findings arrive (severity max, window widened, counts = latest
- * running totals, detected_at fixed at the first finding), plus the indicators behind it.
+ * running totals, title = the latest finding's at that severity, detected_at fixed at the
+ * first finding), plus the indicators behind it.
  *
  * Retractions: a finding marked `revised` replaces the alert's totals, severity and title even
  * when they shrink, and may mark the alert `retracted` (with `details.retracted_reason`); an
@@ -91,11 +92,13 @@ export class AlertManager {
       a.accounts = f.accounts;
       if (f.details !== undefined) a.details = f.details;
     } else {
-      if (sevRank(f.severity) > sevRank(a.severity)) {
+      const rank = sevRank(f.severity) - sevRank(a.severity);
+      if (rank > 0) {
         a.severity = f.severity;
-        a.title = f.title;
         notify = true;
       }
+      // Titles carry running totals: the latest one is true (unless it speaks for a lower severity).
+      if (rank >= 0) a.title = f.title;
       a.first = Math.min(a.first, f.first_seen);
       a.last = Math.max(a.last, f.last_seen);
       a.events = Math.max(a.events, f.events);

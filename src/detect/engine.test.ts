@@ -80,6 +80,13 @@ describe('Engine', () => {
     const b = new Engine({ detectors: createDetectors({ only: ['unissued-token'] }), ref });
     expect(() => b.restore(a.snapshot())).toThrow(/lacks detector/);
   });
+
+  it('refuses a snapshot of another version (v2 held the feed state or the exposure state, not both) with ERR_STATE', () => {
+    const a = new Engine({ detectors: createDetectors(), ref });
+    a.push(scenario.slice(0, 10));
+    const old = { ...a.snapshot(), v: 2 } as unknown as ReturnType<Engine['snapshot']>;
+    expect(() => new Engine({ detectors: createDetectors(), ref }).restore(old)).toThrow(expect.objectContaining({ code: 'ERR_STATE' }));
+  });
 });
 
 describe('Engine settings reach detectors built without them', () => {

@@ -43,10 +43,13 @@ export interface EngineOptions {
   readonly onAlert?: (a: Alert) => void;
 }
 
-/** JSON-serializable engine state. */
+/**
+ * JSON-serializable engine state. v3: the feed state (ledger, coverage, clocks) lives here, not
+ * in the detectors; alerts carry status and verdict; the exposure detectors' state; ledger
+ * records with grant, client and first use; actors with their grant.
+ */
 export interface EngineSnapshot {
-  /** 2: the feed state (ledger, coverage, clocks) moved here from the detectors; alerts carry status and verdict. */
-  readonly v: 2;
+  readonly v: 3;
   readonly watermark: number | null;
   readonly lastTick: number | null;
   readonly startedAt: number | null;
@@ -164,7 +167,7 @@ export class Engine {
     const detectors: Record<string, unknown> = {};
     for (const d of this.dets) detectors[d.name] = d.snapshot();
     return {
-      v: 2,
+      v: 3,
       watermark: this.watermark ?? null,
       lastTick: this.lastTick === -Infinity ? null : this.lastTick,
       startedAt: this.startedAt ?? null,
@@ -177,7 +180,7 @@ export class Engine {
 
   /** Loads a snapshot into this engine (built with the same detector set). */
   restore(s: EngineSnapshot): void {
-    if (s.v !== 2) throw new BreachwatchError('ERR_STATE', `unknown engine snapshot version ${String(s.v)}`);
+    if (s.v !== 3) throw new BreachwatchError('ERR_STATE', `unknown engine snapshot version ${String(s.v)}`);
     this.ctx.feed.restore(s.feed);
     for (const d of this.dets) {
       if (!(d.name in s.detectors)) throw new BreachwatchError('ERR_STATE', `snapshot lacks detector ${d.name}`);

@@ -19,6 +19,9 @@ import { PersonalDataVolumeDetector, type VolumeOptions } from './detectors/pers
 import { TokenBindingDetector } from './detectors/token-binding.js';
 import { UnissuedTokenDetector } from './detectors/unissued-token.js';
 import { CredentialStuffingDetector, type CredentialStuffingOptions } from './detectors/credential-stuffing.js';
+import { UnauthenticatedExposureDetector } from './detectors/unauthenticated-exposure.js';
+import { CrossAccountDetector, type CrossAccountOptions } from './detectors/cross-account.js';
+import { HoneyReadDetector } from './detectors/honey-read.js';
 import { FeedHealthDetector } from './detectors/feed-health.js';
 
 export { Engine, type EngineOptions, type EngineSnapshot, type DeadlineAware } from './engine.js';
@@ -43,12 +46,18 @@ export { TokenBindingDetector } from './detectors/token-binding.js';
 export { ManyAccountsDetector, type ManyAccountsOptions } from './detectors/many-accounts.js';
 export { CredentialStuffingDetector, type CredentialStuffingOptions } from './detectors/credential-stuffing.js';
 export { PersonalDataVolumeDetector, type VolumeOptions } from './detectors/personal-data-volume.js';
+export { UnauthenticatedExposureDetector, type UnauthenticatedExposureOptions } from './detectors/unauthenticated-exposure.js';
+export { CrossAccountDetector, DEFAULT_CROSS_ACCOUNT, type CrossAccountOptions } from './detectors/cross-account.js';
+export { HoneyReadDetector, type HoneyReadOptions } from './detectors/honey-read.js';
+export { DEFAULT_EXPOSURE_EMIT_EVERY_MS } from './detectors/tally.js';
+export { ClientRegistry, clientsOf } from './clients.js';
+export { HoneyMatcher, honeyDigest } from './honey.js';
 export { DEFAULT_DETECT_SETTINGS, type Detector, type DetectContext, type DetectSettings } from './detector.js';
 
 /** Names of the built-in detectors, in the order `createDetectors` runs them. */
 export const BUILTIN_DETECTORS = [
   'unissued-token', 'key-state', 'key-custody', 'token-binding', 'credential-stuffing', 'many-accounts-per-source',
-  'personal-data-volume', 'feed-health',
+  'personal-data-volume', 'unauthenticated-exposure', 'cross-account-access', 'honey-account-read', 'feed-health',
 ] as const;
 
 /** Options for {@link createDetectors}. */
@@ -62,6 +71,7 @@ export interface CreateDetectorsOptions {
   readonly manyAccounts?: ManyAccountsOptions;
   readonly volume?: VolumeOptions;
   readonly credentialStuffing?: CredentialStuffingOptions;
+  readonly crossAccount?: CrossAccountOptions;
 }
 
 /**
@@ -79,6 +89,9 @@ export function createDetectors(opts: CreateDetectorsOptions = {}): Detector[] {
   if (want('credential-stuffing')) out.push(new CredentialStuffingDetector(opts.credentialStuffing));
   if (want('many-accounts-per-source')) out.push(new ManyAccountsDetector(opts.manyAccounts));
   if (want('personal-data-volume')) out.push(new PersonalDataVolumeDetector(opts.volume));
+  if (want('unauthenticated-exposure')) out.push(new UnauthenticatedExposureDetector());
+  if (want('cross-account-access')) out.push(new CrossAccountDetector(opts.crossAccount));
+  if (want('honey-account-read')) out.push(new HoneyReadDetector());
   if (want('feed-health')) out.push(new FeedHealthDetector());
   return out;
 }

@@ -28,6 +28,10 @@ export class LedgerRecord {
   aux: object | undefined = undefined;
   /** The token has been used (its first use gave its source a clock sample). */
   used = false;
+  /** How it was issued (`password`, `refresh`, `client_credentials`, …), interned. */
+  grant: string | undefined = undefined;
+  /** The client it was issued to, interned. */
+  client: string | undefined = undefined;
 
   constructor(
     public kid: string | undefined,
@@ -48,7 +52,9 @@ export interface LedgerOptions {
   readonly sweepEveryMs?: number;
 }
 
-type RecTuple = [string, string | null, string | null, number, number, number, string | null, string | null, 0 | 1];
+type RecTuple = [
+  string, string | null, string | null, number, number, number, string | null, string | null, 0 | 1, string | null, string | null,
+];
 
 /** jti → {@link LedgerRecord}, evicted after expiry. */
 export class LedgerIndex {
@@ -102,6 +108,8 @@ export class LedgerIndex {
       r.ip = e.src_ip;
       r.dev = e.device_id;
     }
+    r.grant = e.grant === undefined ? undefined : this.intern(e.grant);
+    r.client = e.client_id === undefined ? undefined : this.intern(e.client_id);
     return r;
   }
 
@@ -124,24 +132,29 @@ export class LedgerIndex {
 
   snapshot(): { last: number | null; recs: RecTuple[] } {
     const recs: RecTuple[] = [];
-    for (const [j, r] of this.recs) recs.push([j, r.kid ?? null, r.sub ?? null, r.exp, r.issued, r.revoked, r.ip ?? null, r.dev ?? null, r.used ? 1 : 0]);
+    for (const [j, r] of this.recs) {
+      recs.push([j, r.kid ?? null, r.sub ?? null, r.exp, r.issued, r.revoked, r.ip ?? null, r.dev ?? null, r.used ? 1 : 0, r.grant ?? null, r.client ?? null]);
+    }
     return { last: this.lastSweep === -Infinity ? null : this.lastSweep, recs };
   }
 
   restore(s: { last: number | null; recs: RecTuple[] }): void {
     this.recs.clear();
     this.lastSweep = s.last ?? -Infinity;
-    for (const [j, kid, sub, exp, issued, rev, ip, dev, used] of s.recs) {
+    for (const [j, kid, sub, exp, issued, rev, ip, dev, used, grant, client] of s.recs) {
       const r = new LedgerRecord(kid === null ? undefined : this.intern(kid), sub ?? undefined, exp, issued, rev, ip ?? undefined, dev ?? undefined);
       r.used = used === 1;
+      if (grant !== null) r.grant = this.intern(grant);
+      if (client !== null) r.client = this.intern(client);
       this.recs.set(j, r);
     }
   }
 
+  /** One shared copy of a kid, grant or client id (bounded: a feed of unique values is not interned). */
   private intern(kid: string): string {
     const k = this.kids.get(kid);
     if (k !== undefined) return k;
-    this.kids.set(kid, kid);
+    if (this.kids.size < 65_536) this.kids.set(kid, kid);
     return kid;
   }
 }

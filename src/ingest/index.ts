@@ -6,6 +6,8 @@ export { Catalog } from './catalog.js';
 export { loadKeys } from './reference/keys.js';
 export { loadStaff } from './reference/staff.js';
 export { loadCatalog } from './reference/catalog-file.js';
+export { loadClients } from './reference/clients.js';
+export { loadHoney } from './reference/honey.js';
 export { loadReference } from './reference/load.js';
 export type { ReferencePaths } from './reference/load.js';
 export { parseAccessLine } from './access.js';

@@ -32,8 +32,12 @@ export interface Entity {
  * every personal-data response matching `type`/`value` within [`first_seen`, `last_seen`].
  */
 export interface Indicator {
-  /** `token` = jti; `ip`; `subnet` (CIDR); `device`; `user_agent`; `actor` = token `sub` acting on other accounts. */
-  readonly type: 'token' | 'ip' | 'subnet' | 'device' | 'user_agent' | 'actor';
+  /**
+   * `token` = jti; `ip`; `subnet` (CIDR); `device`; `user_agent`; `actor` = token `sub` acting
+   * on other accounts; `anonymous` = `METHOD route`: every response of that route to a request
+   * without a token.
+   */
+  readonly type: 'token' | 'ip' | 'subnet' | 'device' | 'user_agent' | 'actor' | 'anonymous';
   readonly value: string;
   /** Epoch ms. */
   readonly first_seen: number;

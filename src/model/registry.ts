@@ -1,6 +1,6 @@
 /**
- * Reference data: the key registry, the staff roster and the API catalog (contract inputs 3–5),
- * normalized (times as epoch ms).
+ * Reference data: the key registry, the staff roster, the API catalog, the client registry and
+ * the honey-account list (contract inputs 3–5, 7, 8), normalized (times as epoch ms).
  */
 import type { JWK } from 'jose';
 
@@ -43,9 +43,35 @@ export interface CatalogRoute {
   readonly kind: RouteKind;
 }
 
-/** All reference data a run has (each part may be empty). */
+/**
+ * What an API client may do (contract §7): `customer` acts only for its token's own `sub`;
+ * `staff` (consoles) and `service` (batch jobs) act on other accounts by design.
+ */
+export type ClientKind = 'customer' | 'staff' | 'service';
+
+/** One registered API client. */
+export interface ClientRecord {
+  readonly client_id: string;
+  readonly kind: ClientKind;
+  readonly owner?: string;
+}
+
+/**
+ * Planted honey accounts (contract §8). With a `salt`, `entries` are lower-case hex
+ * SHA-256(salt + account id) digests, so the list does not say which accounts are planted;
+ * without one they are the account ids themselves. Never logged.
+ */
+export interface HoneyList {
+  readonly salt: string | null;
+  readonly entries: ReadonlySet<string>;
+}
+
+/** All reference data a run has (each part may be empty; `clients` and `honey` may be absent). */
 export interface ReferenceData {
   readonly keys: readonly KeyRecord[];
   readonly staff: readonly StaffMember[];
   readonly catalog: readonly CatalogRoute[];
+  /** Client registry; a client not listed is a `customer` client. */
+  readonly clients?: readonly ClientRecord[];
+  readonly honey?: HoneyList;
 }

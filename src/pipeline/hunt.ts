@@ -29,6 +29,10 @@ export interface HuntOptions {
   readonly keys?: string;
   readonly staff?: string;
   readonly catalog?: string;
+  /** Client registry (contract §7). */
+  readonly clients?: string;
+  /** Honey-account list (contract §8). */
+  readonly honey?: string;
   /** Store URL (`duckdb:PATH`, …) or location; what it holds is replaced unless `append`. */
   readonly store: string | StoreLocation;
   readonly append?: boolean;
@@ -55,6 +59,8 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
     ...(opts.keys !== undefined && { keys: opts.keys }),
     ...(opts.staff !== undefined && { staff: opts.staff }),
     ...(opts.catalog !== undefined && { catalog: opts.catalog }),
+    ...(opts.clients !== undefined && { clients: opts.clients }),
+    ...(opts.honey !== undefined && { honey: opts.honey }),
   });
   const settings = detectSettings(opts.settings);
   const detectors = await buildDetectors(settings, ref, { ...(opts.sigma !== undefined && { sigma: opts.sigma }) });

@@ -9,5 +9,7 @@ export type { ScopeChoiceOptions, ScopeComputation } from './compute.js';
 export { writeScopeFolder } from './write-folder.js';
 export type { ScopeFolder, ScopeRows } from './write-folder.js';
 export { buildSummary } from './summary.js';
-export type { ScopeSummary } from './summary.js';
+export type { PivotSummary, ScopeSummary } from './summary.js';
+export { expandPivots, PIVOT_STEPS, DEFAULT_PIVOT_PERSONAL_SHARE, DEFAULT_PIVOT_ROUNDS } from './pivot.js';
+export type { PivotOptions, PivotResult, PivotStep, PivotStepReport } from './pivot.js';
 export { CSV_HEADER } from './write-csv.js';

@@ -47,7 +47,8 @@ describe('runScope', () => {
   it('writes the affected accounts of high and critical alerts, sorted, in the contract CSV', async () => {
     const report = await runScope(store, { out });
     expect(report).toEqual({
-      alerts: 2, indicators: 2, accounts_affected: 3, requests: 4,
+      // the ip's other token joins the indicators (a pivot), reaching no one new
+      alerts: 2, indicators: 3, accounts_affected: 3, requests: 4,
       csv: join(out, 'affected_accounts.csv'), summary: join(out, 'summary.json'),
     });
     expect(await readFile(report.csv, 'utf8')).toBe([
@@ -61,7 +62,9 @@ describe('runScope', () => {
 
   it('writes summary.json in the contract shape', async () => {
     const report = await runScope(store, { out });
-    expect(JSON.parse(await readFile(report.summary, 'utf8'))).toEqual({
+    const { pivots, ...summary } = JSON.parse(await readFile(report.summary, 'utf8')) as Record<string, unknown>;
+    expect(pivots).toMatchObject({ tokens_added: 1, accounts_added: 0, requests_added: 0, sources: { attacker: 2, shared: 0 } });
+    expect(summary).toEqual({
       window: { from: '2025-06-24T01:00:00.000Z', to: '2025-06-24T10:00:00.001Z' },
       accounts_affected: 3,
       by_field: { address: 3, email: 1, entrance_code: 1, name: 1, order_history: 2, phone: 1 },
@@ -71,7 +74,7 @@ describe('runScope', () => {
           first: '2025-06-24T01:00:00.000Z', last: '2025-06-24T10:00:00.001Z' },
         { ip: '203.0.113.8', requests: 1, accounts: 1, first: '2025-06-24T02:00:00.000Z', last: '2025-06-24T02:00:00.000Z' },
       ],
-      indicators: { ips: ['203.0.113.7'], kids: ['sig-2019-01'], tokens: 1 },
+      indicators: { ips: ['203.0.113.7'], kids: ['sig-2019-01'], tokens: 2 },
       unverifiable: { included: false, alerts: [], tokens: 0, accounts: 0, requests: 0 },
       retracted_alerts: [],
     });

@@ -86,6 +86,8 @@ function resolvePaths(c: ServeConfig, base: string): ServeConfig {
       ...(ref.keys !== undefined && { keys: r(ref.keys) }),
       ...(ref.staff !== undefined && { staff: r(ref.staff) }),
       ...(ref.catalog !== undefined && { catalog: r(ref.catalog) }),
+      ...(ref.clients !== undefined && { clients: r(ref.clients) }),
+      ...(ref.honey !== undefined && { honey: r(ref.honey) }),
     },
     detect: { ...c.detect, sigma: c.detect.sigma.map(r) },
     sinks: c.sinks.map((s) => (s.type === 'file' ? { ...s, path: r(s.path) } : s)),

@@ -95,6 +95,10 @@ export const configSchema = z.object({
     keys: z.string().optional(),
     staff: z.string().optional(),
     catalog: z.string().optional(),
+    /** Client registry (contract §7). */
+    clients: z.string().optional(),
+    /** Honey-account list (contract §8); its entries and salt are never logged. */
+    honey: z.string().optional(),
   }).strict().default({}),
   detect: z.object({
     allowed_lateness_ms: z.number().int().min(0).default(D.detect.allowedLatenessMs),

@@ -10,7 +10,7 @@ export const REDACT_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'headers.authorization',
   'authorization', 'token', 'jwt', 'secret', 'api_key', 'apiKey', 'password',
   '*.token', '*.jwt', '*.secret', '*.api_key', '*.password', '*.authorization',
-  'email', 'phone', 'name', 'address', 'account_id', 'sub',
+  'email', 'phone', 'name', 'address', 'account_id', 'sub', 'salt', 'honey', '*.salt', '*.honey',
   '*.email', '*.phone', '*.address', '*.account_id', '*.sub', '*.*.email', '*.*.phone', '*.*.token', '*.*.jwt',
 ];
 

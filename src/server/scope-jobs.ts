@@ -12,7 +12,7 @@ import { chmod, mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Severity } from '../model/index.js';
 import type { AlertStore, ScopeStore } from '../store/index.js';
-import { runScope } from '../scope/index.js';
+import { runScope, type PivotOptions } from '../scope/index.js';
 
 /** One job's state. */
 export interface ScopeJob {
@@ -35,7 +35,7 @@ export interface ScopeJobLimits {
 }
 
 /** What a job scopes. */
-export interface ScopeJobRequest { minSeverity?: Severity; alertIds?: readonly string[] }
+export interface ScopeJobRequest { minSeverity?: Severity; alertIds?: readonly string[]; pivots?: PivotOptions }
 
 /** Starts, queues, tracks and prunes scope jobs. */
 export class ScopeJobs {

@@ -10,12 +10,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../model/index.js';
 import { principalOf } from './auth.js';
+import { PIVOT_STEPS, type PivotStep } from '../scope/index.js';
 import type { AppContext } from './context.js';
 import { HttpError } from './http-error.js';
 
 const startBody = z.object({
   min_severity: z.enum(SEVERITIES as unknown as [Severity, ...Severity[]]).optional(),
   alert_ids: z.array(z.string().min(1)).max(10_000).optional(),
+  /** Pivot steps to follow (default all; `[]` none). */
+  pivots: z.array(z.enum(PIVOT_STEPS as unknown as [PivotStep, ...PivotStep[]])).optional(),
 }).strict();
 
 /** Opens `path` for streaming, or 404 when it is gone (a pruned job). */
@@ -41,6 +44,7 @@ export function registerScope(app: FastifyInstance, ctx: AppContext): void {
     const job = ctx.scope.start(who.name, {
       ...(b.data.min_severity !== undefined && { minSeverity: b.data.min_severity }),
       ...(b.data.alert_ids !== undefined && { alertIds: b.data.alert_ids }),
+      ...(b.data.pivots !== undefined && { pivots: { steps: b.data.pivots } }),
     });
     if (job === undefined) throw new HttpError('ERR_BUSY', 'too many scope jobs are running or waiting; retry later', ctx.config.queue.retry_after_s * 5);
     await ctx.audit.write(who, 'run_scope', job.job_id, { ip: req.ip, detail: { ...b.data } });

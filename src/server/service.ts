@@ -48,6 +48,7 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
   const ref = await loadReference({
     ...(r.keys !== undefined && { keys: r.keys }), ...(r.staff !== undefined && { staff: r.staff }),
     ...(r.catalog !== undefined && { catalog: r.catalog }),
+    ...(r.clients !== undefined && { clients: r.clients }), ...(r.honey !== undefined && { honey: r.honey }),
   });
   // The state folder holds raw events, JWTs with personal claims and scope results: owner only.
   await mkdir(config.state_dir, { recursive: true, mode: 0o700 });

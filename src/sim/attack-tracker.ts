@@ -15,6 +15,9 @@ export interface AttackTotals {
   readonly fields: string[];
   /** Accounts that lost fewer fields than `fields`. */
   readonly partial: Record<string, string[]>;
+  /** Planted honey accounts whose data the attacker received, and when the first was. */
+  readonly honeyRead: string[];
+  readonly firstHoneyRead: number | null;
 }
 
 /** Accumulates truth for one attack. */
@@ -24,8 +27,9 @@ export class AttackTracker {
   requests = 0;
   private first = Infinity;
   private last = -Infinity;
+  private firstHoney = Infinity;
 
-  constructor(accounts: number) {
+  constructor(accounts: number, private readonly honey: Uint8Array = new Uint8Array(accounts)) {
     this.mask = new Uint8Array(accounts);
   }
 
@@ -35,7 +39,10 @@ export class AttackTracker {
     if (t < this.first) this.first = t;
     if (t > this.last) this.last = t;
     this.ips.add(ip);
-    if (victim >= 0 && bit !== 0) this.mask[victim] = (this.mask[victim] ?? 0) | bit;
+    if (victim >= 0 && bit !== 0) {
+      this.mask[victim] = (this.mask[victim] ?? 0) | bit;
+      if (this.honey[victim] === 1 && t < this.firstHoney) this.firstHoney = t;
+    }
   }
 
   /** Number of accounts exposed so far. */
@@ -51,6 +58,7 @@ export class AttackTracker {
     for (let i = 0; i < this.mask.length; i++) union |= this.mask[i] ?? 0;
     const fields = fieldsOfMask(union);
     const affected: string[] = [];
+    const honeyRead: string[] = [];
     const partial: Record<string, string[]> = {};
     const fullCount = fields.length;
     const cache = new Map<number, string[]>();
@@ -59,6 +67,7 @@ export class AttackTracker {
       if (m === 0) continue;
       const id = accountId(i);
       affected.push(id);
+      if (this.honey[i] === 1) honeyRead.push(id);
       let f = cache.get(m);
       if (f === undefined) {
         f = fieldsOfMask(m);
@@ -74,6 +83,8 @@ export class AttackTracker {
       affected,
       fields,
       partial,
+      honeyRead,
+      firstHoneyRead: Number.isFinite(this.firstHoney) ? this.firstHoney : null,
     };
   }
 }

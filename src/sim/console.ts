@@ -54,6 +54,8 @@ export function consoleDay(w: World, d: ConsoleDay): void {
     if (t >= end) break;
     if (t - iatMs > 55 * MINUTE) signIn('refresh');
     const customer = rng.int(pop.n);
+    // Support never looks up a planted account (an insider may).
+    if (!d.attacker && w.honey[customer] === 1) continue;
     const who = d.attacker ? customer : BENIGN;
     const acct = `,"account_id":"${accountId(customer)}"` + auth;
     emit.access(t, src, R.profile, 200, 1, acct, who);

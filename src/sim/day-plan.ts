@@ -57,6 +57,7 @@ export function planDay(w: World, d: number): DayPlan {
   const activity = w.pop.activity;
   for (let i = 0; i < n; i++) {
     const c = rng.poissonL(l[activity[i] ?? 0] ?? 1);
+    if (w.honey[i] === 1) continue; // planted: never signs in
     for (let j = 0; j < c; j++) {
       if (k === cap) {
         cap *= 2;

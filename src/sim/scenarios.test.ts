@@ -131,4 +131,49 @@ describe('scenarios', () => {
     }
     expect(Math.max(...[...agentDays.values()].map((s) => s.size))).toBeLessThanOrEqual(60);
   });
+
+  it('unauthenticated-enumeration: sequential profiles served without a token from rotating addresses', async () => {
+    const d = await run('unauthenticated-enumeration', 1000);
+    const a = checkTruth(d);
+    expect(d.attackerEvents.every((e) => e.token === undefined)).toBe(true);
+    const served = d.attackerEvents.filter((e) => e.status === 200);
+    expect(served.every((e) => e.route === '/v1/members/{id}/profile')).toBe(true);
+    const ids = served.map((e) => Number((e.account_id ?? '').slice(2)));
+    expect(ids.every((x, i) => i === 0 || x === (ids[i - 1] ?? 0) + 1)).toBe(true);
+    expect(new Set(served.map((e) => e.src_ip)).size).toBeGreaterThanOrEqual(10);
+    expect(d.attackerEvents.filter((e) => e.status === 401)).toHaveLength(2);
+    expect(a.first_exposure_time).toBe(served[0]?.time);
+    // No benign request reads a personal route without a token.
+    expect(d.access.filter((e) => e.token === undefined && e.status === 200 && d.personalRoutes.has(`${e.method} ${e.route}`)))
+      .toHaveLength(served.length);
+  });
+
+  it('cross-account-harvest: a genuinely issued customer token reads other accounts, a few more each day', async () => {
+    const d = await run('cross-account-harvest', 1000, 8);
+    const a = checkTruth(d);
+    const ledger = issuedJtis(d);
+    const reads = d.attackerEvents.filter((e) => e.account_id !== undefined && e.token !== undefined);
+    expect(reads.length).toBeGreaterThan(20);
+    expect(reads.every((e) => ledger.has(e.token?.jti ?? '') && e.token?.sub === a.attacker_account && e.account_id !== e.token?.sub)).toBe(true);
+    expect(reads.every((e) => e.token?.client_id === 'android')).toBe(true);
+    expect(a.affected_accounts as string[]).not.toContain(a.attacker_account);
+    const perDay = new Map<string, Set<string>>();
+    for (const e of reads) perDay.set(e.time.slice(0, 10), (perDay.get(e.time.slice(0, 10)) ?? new Set()).add(e.account_id ?? ''));
+    expect(Math.max(...[...perDay.values()].map((x) => x.size))).toBeLessThan(50);
+  });
+
+  it('honey-account-hit: valid logins from a rotating proxy pool, planted accounts among them, never read by anyone else', async () => {
+    const d = await run('honey-account-hit', 2000);
+    const a = checkTruth(d);
+    const honey = new Set(d.truth.honey_accounts as string[]);
+    expect(honey.size).toBeGreaterThanOrEqual(2);
+    expect((a.honey_accounts_read as string[]).every((h) => honey.has(h))).toBe(true);
+    expect((a.honey_accounts_read as string[]).length).toBeGreaterThan(0);
+    const benignHoney = d.access.filter((e) => !d.attackerEvents.includes(e) && honey.has(e.account_id ?? e.token?.sub ?? ''));
+    expect(benignHoney).toEqual([]);
+    expect(new Set(d.attackerEvents.map((e) => e.src_ip)).size).toBe(4);
+    expect(d.attackerEvents.filter((e) => e.status >= 400)).toEqual([]);
+    const firstHoney = d.attackerEvents.find((e) => e.status === 200 && honey.has(e.account_id ?? ''));
+    expect(a.first_honey_read_time).toBe(firstHoney?.time);
+  });
 });

@@ -18,7 +18,8 @@ import { Emitter } from './emit.js';
 import { officeIps } from './network.js';
 import { releaseBlock } from './block-pool.js';
 import { ChunkFile } from './output.js';
-import { createPopulation } from './population.js';
+import { accountId, createPopulation } from './population.js';
+import { clientsYaml, honeyFile, planHoney } from './honey.js';
 import { keyRegistry, staffCsv, staffRoster } from './reference.js';
 import { RequestIds, type RequestIdKey } from './request-id.js';
 import { Rng } from './rng.js';
@@ -71,22 +72,25 @@ export async function simulate(opts: SimOptions): Promise<SimReport> {
   // ~2,000 workers (8% of customers) behind each office egress address.
   const offices = officeIps(Math.min(65535, Math.max(2, Math.ceil(accounts / 25_000))), new Rng(seed, 6));
   const pop = createPopulation(accounts, offices.length, new Rng(seed, 1));
-  const files = ['keys.json', 'staff.csv', 'catalog.yaml', 'customers.csv', 'truth.json'];
+  const honey = planHoney(accounts, new Rng(seed, 8));
+  const files = ['keys.json', 'staff.csv', 'catalog.yaml', 'clients.yaml', 'honey.txt', 'customers.csv', 'truth.json'];
   const benign = isBenign(scenario);
   await writeFile(join(out, 'keys.json'), JSON.stringify(keyRegistry(benign), null, 2) + '\n');
   await writeFile(join(out, 'staff.csv'), staffCsv(staffRoster(start, accounts)));
   await writeFile(join(out, 'catalog.yaml'), catalogYaml());
+  await writeFile(join(out, 'clients.yaml'), clientsYaml());
+  await writeFile(join(out, 'honey.txt'), honeyFile(honey));
   await writeCustomers(join(out, 'customers.csv'), accounts, pop.deviceKey ^ 0x5bd1e995);
 
   const access = new Timeline(start, days * SLICES_PER_DAY);
   const ledger = new Timeline(start, days * SLICES_PER_DAY);
-  const tracker = benign ? null : new AttackTracker(accounts);
+  const tracker = benign ? null : new AttackTracker(accounts, honey.mask);
   const rng = new Rng(seed, 2);
   const faults = feedFaults(scenario, start, days);
   const gw: GatewayB | null = faults?.gatewayB == null ? null
     : { timeline: new Timeline(start, days * SLICES_PER_DAY), faults, offsetMs: faults.gatewayB.offsetMs };
   const emit = new Emitter(access, ledger, new RequestIds(key), new Rng(seed, 4), tracker, faults, gw);
-  const world: World = { start, days, pop, offices, rng, emit, onIssue: null };
+  const world: World = { start, days, pop, offices, rng, emit, honey: honey.mask, onIssue: null };
   const window = attackWindow(start, days);
   const attack: Attack | null = benign ? null : createAttack(scenario, { world, window, faults });
   // Gateway B's one file; its slices are taken one behind, so that lines its clock moved into
@@ -132,7 +136,8 @@ export async function simulate(opts: SimOptions): Promise<SimReport> {
   await gwFile?.close();
   const totals = tracker?.totals() ?? null;
   const truth = buildTruth({
-    scenario, seed, accounts, days, start, key, ...(faults !== null && { feedFaults: faultsTruth(faults) }),
+    scenario, seed, accounts, days, start, key, honey: honey.indices.map(accountId),
+    ...(faults !== null && { feedFaults: faultsTruth(faults) }),
     attack: attack === null || totals === null ? null : { kind: attack.kind, window, totals, details: attack.details() },
   });
   await writeFile(join(out, 'truth.json'), JSON.stringify(truth) + '\n');

@@ -17,6 +17,8 @@ export interface TruthInput {
   readonly days: number;
   readonly start: number;
   readonly key: RequestIdKey;
+  /** Planted honey account ids (the honey list in clear, for scoring only). */
+  readonly honey: readonly string[];
   /** The feed faults of a feed-fault scenario (see `faults.ts`). */
   readonly feedFaults?: Record<string, unknown>;
   readonly attack: null | {
@@ -37,6 +39,7 @@ export function buildTruth(x: TruthInput): Record<string, unknown> {
     days: x.days,
     start: toRfc3339(x.start),
     request_id_key: x.key,
+    honey_accounts: x.honey,
     ...(x.feedFaults !== undefined && { feed_faults: x.feedFaults }),
     attack:
       a === null
@@ -54,6 +57,8 @@ export function buildTruth(x: TruthInput): Record<string, unknown> {
             affected_count: a.totals.affected.length,
             affected_fields: { fields: a.totals.fields, partial: a.totals.partial },
             affected_accounts: a.totals.affected,
+            honey_accounts_read: a.totals.honeyRead,
+            first_honey_read_time: a.totals.firstHoneyRead === null ? null : toRfc3339(a.totals.firstHoneyRead),
           },
   };
 }

@@ -19,6 +19,8 @@ export interface World {
   readonly offices: readonly { ip: string; asn: string }[];
   readonly rng: Rng;
   readonly emit: Emitter;
+  /** 1 at planted honey accounts: no benign session or lookup ever reads them. */
+  readonly honey: Uint8Array;
   onIssue: IssueHook | null;
 }
 

@@ -3,9 +3,10 @@
  * layer opens stores through, the embedded DuckDB backend and the ClickHouse backend.
  */
 export type {
-  AffectedAccount, AlertFilter, AlertStore, IngestStore, ReferenceStore, ScopeAggregates, ScopeQuery,
-  ScopeStore, Store, StoreCommit, StoreOperations, StoredIndicator, StoredRequest, RejectedRow,
+  AffectedAccount, AlertFilter, AlertStore, IngestStore, PivotQueries, ReferenceStore, ScopeAggregates, ScopeQuery,
+  ScopeStore, SourceProfile, SourceUse, Store, StoreCommit, StoreOperations, StoredIndicator, StoredRequest, RejectedRow, TokenUse,
 } from './store.js';
+export { answersPivots } from './store.js';
 export { DELIVERY_STATES, hasDeliveryLedger } from './delivery.js';
 export type { DeliveryFilter, DeliveryIntent, DeliveryOutcome, DeliveryRecord, DeliveryState, DeliveryStore } from './delivery.js';
 export type {

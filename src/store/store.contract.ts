@@ -10,10 +10,11 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Alert, Indicator, Severity } from '../model/index.js';
-import type { AffectedAccount, Store } from './store.js';
+import { answersPivots, type AffectedAccount, type Store } from './store.js';
 import {
   CATALOG, EVENTS, HOUR, PRODUCT, PROFILE, T0, access,
 } from '../../test/fixtures/store/scope-events.js';
+import * as pv from '../../test/fixtures/store/pivot-events.js';
 import { commitOf, rowsUpTo } from '../../test/fixtures/store/commits.js';
 import { runRespondStoreContract } from './respond-store.contract.js';
 
@@ -36,6 +37,8 @@ export interface StoreContractTarget {
   readonly isolation?: Skip;
   /** The response roles (incidents, saved scope runs, holds, retention); run unless skipped with a reason. */
   readonly respond?: Skip;
+  /** Scope's pivot queries (an optional role): `'answered'` runs their part, a skip says why not. */
+  readonly pivots: 'answered' | Skip;
 }
 
 function isSkip(x: object): x is Skip {
@@ -296,6 +299,32 @@ export function runStoreContract(name: string, target: StoreContractTarget): voi
       for (const [field, n] of Object.entries(agg.by_field)) expect(n).toBe(rows.filter((r) => r.fields.includes(field)).length);
       expect(agg.by_field.entrance_code).toBe(1);
       expect(agg.sources[0]).toEqual({ ip: '203.0.113.7', country: 'KR', asn: 'AS4766', requests: 3, accounts: 3, first: T0 + HOUR, last: T0 + 10 * HOUR + 1 });
+    });
+
+    const pivotTitle = 'answers the pivot queries: token sources, a key\'s never-issued tokens, source profiles, source tokens';
+    if (target.pivots !== 'answered') skipped(pivotTitle, target.pivots);
+    else it(pivotTitle, async () => {
+      const s = await fresh();
+      if (!answersPivots(s)) throw new Error(`store contract: ${name} says it answers the pivot queries but lacks them`);
+      await s.putCatalog(pv.CATALOG);
+      const w = pv.pivotWorld();
+      await s.appendAccess(w.access);
+      const day = { from: pv.T0, to: pv.T0 + 86_400_000 };
+      // no ledger yet: nothing to call never-issued
+      expect(await s.keySources('sig-2019-01', day.from, day.to)).toEqual([]);
+      await s.appendLedger(w.ledger);
+      expect(await s.keySources('sig-2019-01', day.from, day.to)).toEqual([{ ip: pv.D, requests: 1, first: pv.T0 + 50 * 60_000, last: pv.T0 + 50 * 60_000 }]);
+      expect(await s.keySources('sig-2019-01', pv.T0 + 51 * 60_000, day.to)).toEqual([]);
+      const flag = { type: 'token' as const, value: 'j-flag', first_seen: pv.T0, last_seen: pv.T0 + 60_000 };
+      expect((await s.tokenSources([flag])).map((u) => [u.ip, u.requests])).toEqual([[pv.A, 1], [pv.B, 1]]);
+      expect((await s.tokenSources([{ ...flag, last_seen: pv.T0 }])).map((u) => u.ip)).toEqual([pv.A]);
+      expect(await s.sourceProfiles([pv.A, pv.X, '192.0.2.1'], 0.8)).toEqual([
+        { ip: pv.A, tokens: 2, customerLike: 0, actingForOthers: 0 }, { ip: pv.X, tokens: 8, customerLike: 5, actingForOthers: 0 },
+      ]);
+      expect(await s.sourceProfiles([pv.E], 0.8)).toEqual([{ ip: pv.E, tokens: 3, customerLike: 0, actingForOthers: 3 }]);
+      const toks = await s.sourceTokens([pv.B], ['j-flag']);
+      expect(toks).toEqual([{ jti: 'j-t3', requests: 2, personal: 2, forOthers: 0, elsewhere: 1, first: pv.T0 + 20 * 60_000, last: pv.T0 + 21 * 60_000 }]);
+      expect((await s.sourceTokens([pv.E], [])).map((t) => [t.jti, t.forOthers])).toEqual([['j-ins', 1], ['j-s1', 4], ['j-s2', 4]]);
     });
 
     it("makes a commit's rows and its seq visible together; appends leave the seq alone", async () => {

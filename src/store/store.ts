@@ -169,6 +169,56 @@ export interface AlertStore {
   listIndicators(alertIds: readonly string[], includeRetracted?: boolean): Promise<StoredIndicator[]>;
 }
 
+/** Token uses at one source (scope's pivot from tokens to their sources). */
+export interface SourceUse {
+  readonly ip: string;
+  readonly requests: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/** What the tokens used at one source look like (scope's test of whether a source is the attacker's alone). */
+export interface SourceProfile {
+  readonly ip: string;
+  readonly tokens: number;
+  /** Tokens whose requests are under `minPersonalShare` personal-route requests: a customer's session. */
+  readonly customerLike: number;
+  /** Tokens that read accounts other than their own `sub` (consoles, batch jobs): someone else's principal. */
+  readonly actingForOthers: number;
+}
+
+/** One token used at a set of sources, counted over its whole history. Times epoch ms. */
+export interface TokenUse {
+  readonly jti: string;
+  readonly requests: number;
+  readonly personal: number;
+  /** Requests that carried an account other than the token's own `sub`. */
+  readonly forOthers: number;
+  /** Requests made from sources outside the set. */
+  readonly elsewhere: number;
+  readonly first: number;
+  readonly last: number;
+}
+
+/**
+ * The queries scope's pivots need (see `src/scope/pivot.ts`), over the same access, ledger and
+ * catalog tables that scope reads. An optional role: DuckDB answers them; on a backend that
+ * does not (ClickHouse, so far) scope runs without pivots and its summary says so.
+ */
+export interface PivotQueries {
+  /** Sources the given tokens were used from, each token within its window. */
+  tokenSources(tokens: readonly Indicator[]): Promise<SourceUse[]>;
+  /**
+   * Sources that used tokens signed with `kid` within [from, to] that the ledger never issued;
+   * none when the ledger recorded no issue of that key in the window (nothing to compare with).
+   */
+  keySources(kid: string, from: number, to: number): Promise<SourceUse[]>;
+  /** For each source, how many tokens it served and how many of those look like a customer's session. */
+  sourceProfiles(ips: readonly string[], minPersonalShare: number): Promise<SourceProfile[]>;
+  /** Tokens used at any of `ips`, except `known`, each with its whole history counted. */
+  sourceTokens(ips: readonly string[], known: readonly string[]): Promise<TokenUse[]>;
+}
+
 /** Who was affected: the scope queries over stored access events. */
 export interface ScopeStore {
   /** Every account whose personal data (2xx, catalog kind `personal`) matched the query, sorted by account_id. */
@@ -204,3 +254,10 @@ export interface StoreOperations {
 /** A whole backend: every role (the response's roles are in `respond-store.ts`). */
 export interface Store extends IngestStore, ReferenceStore, AlertStore, ScopeStore, StoreOperations,
   IncidentStore, ScopeRunStore, RetentionStore {}
+
+/** Whether a store answers the pivot queries (the optional {@link PivotQueries} role). */
+export function answersPivots(s: object): s is PivotQueries {
+  const q = s as Partial<PivotQueries>;
+  return typeof q.tokenSources === 'function' && typeof q.keySources === 'function' &&
+    typeof q.sourceProfiles === 'function' && typeof q.sourceTokens === 'function';
+}

@@ -3,6 +3,7 @@
  * exit statuses, quarantine of bad lines with counts that add up, stdin, strict mode,
  * hunt → scope over a small simulation, and the contract's output formats.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,7 +91,9 @@ describe('breachwatch CLI', () => {
     const truth = JSON.parse(await readFile(join(SIM, 'truth.json'), 'utf8')) as { attack: { affected_accounts: string[] } };
     expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(truth.attack.affected_accounts);
     const summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as Record<string, unknown>;
-    expect(Object.keys(summary).sort()).toEqual(['accounts_affected', 'by_day', 'by_field', 'indicators', 'retracted_alerts', 'sources', 'unverifiable', 'window']);
+    expect(Object.keys(summary).sort()).toEqual([
+      'accounts_affected', 'by_day', 'by_field', 'indicators', 'pivots', 'retracted_alerts', 'sources', 'unverifiable', 'window',
+    ]);
     expect(summary.accounts_affected).toBe(truth.attack.affected_accounts.length);
   });
 
@@ -147,5 +150,25 @@ describe('breachwatch CLI', () => {
     expect(r.stdout).toMatch(/attack began\s+2025-/);
     expect(r.stdout).toMatch(/time to detect: \d+s/);
     expect(r.stdout).toMatch(/recall 100\.00%/);
+    // the forged-token attacker reads nearly everyone, planted accounts included
+    expect(r.stdout).toMatch(/honey accounts\s+\d+ planted accounts? read; the first at 2025-\S+ \(critical, on that very read: token \S+ from /);
+  });
+
+  it('hunt takes --clients and --honey, and scope --no-pivots follows only the alerts\' own indicators', async () => {
+    const db = join(dir, 'flags.duckdb');
+    const fx = join(import.meta.dirname, '../fixtures/ingest');
+    const h = await runCli(['hunt', '--access', join(SIM, 'access'), '--ledger', join(SIM, 'ledger'), ...refArgs,
+      '--clients', join(fx, 'clients.yaml'), '--honey', join(fx, 'honey-salted.txt'), '--db', db, '--json']);
+    expect(h.code).toBe(0);
+    const bad = await runCli(['hunt', '--access', join(SIM, 'access'), '--honey', join(fx, 'honey-mixed.txt'), '--db', db]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/honey-mixed\.txt:3: plain account ids and sha256: entries cannot be mixed/);
+    const on = await runCli(['scope', '--db', db, '--out', join(dir, 'flags-on')]);
+    const off = await runCli(['scope', '--db', db, '--out', join(dir, 'flags-off'), '--no-pivots']);
+    expect(on.code).toBe(0);
+    expect(off.code).toBe(0);
+    const pivots = (p: string): { steps: unknown[] } => (JSON.parse(readFileSync(join(dir, p, 'summary.json'), 'utf8')) as { pivots: { steps: unknown[] } }).pivots;
+    expect(pivots('flags-on').steps.length).toBeGreaterThan(0);
+    expect(pivots('flags-off').steps).toEqual([]);
   });
 });

@@ -36,12 +36,16 @@ async function huntAndScope(sim: string, store: string, name: string): Promise<{
   const h = await runCli(['hunt', '--access', join(sim, 'access'), '--ledger', join(sim, 'ledger'), ...ref, '--store', store, '--alerts', alerts], { cwd: dir });
   expect(h.code, h.stderr).toBe(0);
   const out = join(dir, `${name}-scope`);
-  const s = await runCli(['scope', '--store', store, '--out', out], { cwd: dir });
+  // The ClickHouse backend answers no pivot queries yet: DuckDB is compared without them.
+  const s = await runCli(['scope', '--store', store, ...(store.startsWith('duckdb:') ? ['--no-pivots'] : []), '--out', out], { cwd: dir });
   expect(s.code, s.stderr).toBe(0);
+  const { pivots, ...summary } = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as { pivots: { steps: unknown[]; unavailable?: string } };
+  expect(pivots.steps).toEqual([]);
+  expect(pivots.unavailable !== undefined).toBe(!store.startsWith('duckdb:'));
   return {
     alerts: await alertsOf(alerts),
     csv: await readFile(join(out, 'affected_accounts.csv'), 'utf8'),
-    summary: await readFile(join(out, 'summary.json'), 'utf8'),
+    summary: JSON.stringify(summary),
     out: h.stdout + h.stderr + s.stdout + s.stderr,
   };
 }

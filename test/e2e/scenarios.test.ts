@@ -2,10 +2,12 @@
  * Acceptance: every simulated scenario at 50k accounts × 60 days, hunted and scoped end to end.
  * Affected-account recall must be 100% and precision ≥ 99.9% against the simulator's ground
  * truth; `forged-token` (and `forged-token-feed-faults`) must be detected within one minute of
- * event time after the first forged request; `benign` and the benign feed-fault scenarios
- * (`ledger-gap`, `archive-edges`, `clock-skew`) must raise no open critical or high alert and
- * affect no one, and each fault must be named by a `feed-health` alert. Retracted alerts do not
- * count. Time to detect and the critical/high counts are printed per scenario.
+ * event time after the first forged request; `unauthenticated-enumeration` and every planted
+ * honey account read are detected at the very response that exposed them; `benign` and the
+ * benign feed-fault scenarios (`ledger-gap`, `archive-edges`, `clock-skew`) must raise no open
+ * critical or high alert and affect no one, and each fault must be named by a `feed-health`
+ * alert. Retracted alerts do not count. Time to detect and the critical/high counts are printed
+ * per scenario.
  *
  * `npm test` runs every scenario at 10k accounts × 21 days (about a minute): small enough for a
  * newcomer's test command, large enough that each assertion can fail (at 4k × 12 days the
@@ -38,7 +40,8 @@ async function runScenario(scenario: ScenarioName) {
   const db = join(dir, 'store.duckdb');
   const summary = await hunt({
     access: await expandInputs([join(sim, 'access')], 'access'), ledger: await expandInputs([join(sim, 'ledger')], 'ledger'),
-    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'), store: `duckdb:${db}`,
+    keys: join(sim, 'keys.json'), staff: join(sim, 'staff.csv'), catalog: join(sim, 'catalog.yaml'),
+    clients: join(sim, 'clients.yaml'), honey: join(sim, 'honey.txt'), store: `duckdb:${db}`,
     alerts: join(dir, 'alerts.ndjson'),
   });
   const alerts = (await readFile(join(dir, 'alerts.ndjson'), 'utf8')).trim().split('\n').filter(Boolean)
@@ -46,7 +49,8 @@ async function runScenario(scenario: ScenarioName) {
   const store = await openDuckDbStore(db);
   await runScope(store, { minSeverity: 'high', out: join(dir, 'scope') }).finally(() => store.close());
   const truth = await readTruth(join(sim, 'truth.json'));
-  const faults = (JSON.parse(await readFile(join(sim, 'truth.json'), 'utf8')) as { feed_faults?: FeedFaultsTruth }).feed_faults;
+  const raw = JSON.parse(await readFile(join(sim, 'truth.json'), 'utf8')) as { attack: Record<string, unknown> | null; feed_faults?: FeedFaultsTruth };
+  const faults = raw.feed_faults;
   const found = await readAffectedIds(join(dir, 'scope', 'affected_accounts.csv'));
   const agree = agreement(truth.attack?.affected_accounts ?? [], found);
   // Time to detect: the first critical/high alert on traffic (not the start-up key audit) after the attack began.
@@ -56,11 +60,11 @@ async function runScenario(scenario: ScenarioName) {
     .filter((a) => began === undefined || Date.parse(a.detected_at) >= began)
     .sort((a, b) => a.detected_at.localeCompare(b.detected_at))[0];
   const ttdMs = began !== undefined && firstAlert ? Date.parse(firstAlert.detected_at) - began : undefined;
-  console.log(`[${scenario}] ${summary.totals.accepted} events, ${alerts.length} alerts; affected truth ${agree.truth}, ` +
+  const sev = (s: string): number => alerts.filter((a) => a.severity === s).length;
+  console.log(`[${scenario}] ${summary.totals.accepted} events, ${alerts.length} alerts (${sev('critical')} critical, ${sev('high')} high); affected truth ${agree.truth}, ` +
     `found ${agree.found}, recall ${(100 * agree.recall).toFixed(3)}%, precision ${(100 * agree.precision).toFixed(3)}%; ` +
-    `time to detect ${ttdMs === undefined ? 'n/a' : `${(ttdMs / 1000).toFixed(1)} s (${firstAlert?.detector})`}; ` +
-    `critical ${alerts.filter((a) => a.severity === 'critical').length}, high ${alerts.filter((a) => a.severity === 'high').length}`);
-  return { alerts, agree, ttdMs, summary, faults };
+    `time to detect ${ttdMs === undefined ? 'n/a' : `${(ttdMs / 1000).toFixed(1)} s (${firstAlert?.detector})`}`);
+  return { alerts, agree, ttdMs, summary, attack: raw.attack, faults };
 }
 
 interface FeedFaultsTruth {
@@ -114,6 +118,22 @@ describe(`scenarios at ${ACCOUNTS} accounts × ${DAYS} days`, () => {
         // tokens aimed at the ledger's blind spots, used during normal traffic, are still forged
         const reasons = (forged?.details.reasons ?? {}) as Record<string, number>;
         expect((reasons.lifetime_beyond_key ?? 0) + (reasons.stale_issuance ?? 0)).toBeGreaterThan(0);
+      }
+      // Detected on the first response that exposed anything: no event time lost at all.
+      const firstOf = (detector: string): string | undefined =>
+        r.alerts.filter((a) => a.detector === detector).map((a) => a.detected_at).sort()[0];
+      if (scenario === 'unauthenticated-enumeration') {
+        expect(firstOf('unauthenticated-exposure')).toBe(r.attack?.first_exposure_time);
+      }
+      if (scenario === 'honey-account-hit' || (r.attack?.first_honey_read_time ?? null) !== null) {
+        expect(r.attack?.first_honey_read_time).toBeTypeOf('string');
+        expect(firstOf('honey-account-read')).toBe(r.attack?.first_honey_read_time);
+      }
+      if (scenario === 'cross-account-harvest') {
+        const first = r.alerts.find((a) => a.detector === 'cross-account-access');
+        // at its first read of another account, and its window starts there
+        expect(first?.detected_at).toBeDefined();
+        expect(first?.detected_at).toBe(first?.first_seen);
       }
     }, 900_000);
   }

@@ -1,7 +1,7 @@
 /** many-accounts-per-source: harvesters fire, crowds do not; windows; actors; contract suite. */
 import { describe, expect, it } from 'vitest';
-import { ref, runDetector } from '../../../test/fixtures/detect/builders.js';
-import { fastHarvest, lowAndSlow, natCrowd, provenCrowd, staffActor } from '../../../test/fixtures/detect/crowds.js';
+import { at, ref, runDetector } from '../../../test/fixtures/detect/builders.js';
+import { fastHarvest, lowAndSlow, natCrowd, provenCrowd, slowStaffActor, staffActor } from '../../../test/fixtures/detect/crowds.js';
 import type { PipelineEvent } from '../../model/index.js';
 import { runDetectorContract } from '../detector.contract.js';
 import type { Engine } from '../engine.js';
@@ -49,6 +49,22 @@ describe('many-accounts-per-source', () => {
     const a = eng.alerts().filter((x) => x.entity.type === 'account');
     expect(a.map((x) => x.entity.id)).toEqual(['s-staff-9']);
     expect(eng.indicators().some((i) => i.type === 'actor' && i.value === 's-staff-9')).toBe(true);
+  });
+
+  it('a slow staff actor is judged over the 7-day window and its indicator covers its whole history', () => {
+    const eng = run(slowStaffActor());
+    const a = eng.alerts().filter((x) => x.entity.type === 'account');
+    expect(a.map((x) => [x.entity.id, x.details.window])).toEqual([['s-staff-9', '7 d']]);
+    const ind = eng.indicators().find((i) => i.type === 'actor');
+    expect(ind?.first_seen).toBe(at(0));
+    expect(Date.parse(a[0]?.detected_at ?? '')).toBeGreaterThan(at(2 * 1440));
+  });
+
+  it('a service token acting on others is named as its client', () => {
+    const events = staffActor().map((e) => (e.token?.sub === 's-staff-9' ? { ...e, token: { ...e.token, sub: 'console', client_id: 'console' } } : e));
+    const a = run(events).alerts().find((x) => x.details.source_type === 'actor');
+    expect(a?.entity).toEqual({ type: 'client', id: 'console' });
+    expect(a?.title).toMatch(/^Client console read personal data of \d+ accounts/);
   });
 
   it('subnets are /24 and /48', () => {

@@ -3,8 +3,11 @@
  * `sub` reading other accounts' data) behind many distinct accounts in sliding event-time
  * windows (1 h, 1 d, 7 d, 30 d), AND behaving like a harvester (see harvest.ts) — so carrier
  * NATs and office proxies full of real customers stay quiet while a low-and-slow harvest of
- * ~10 accounts a day is still caught by the 30-day window. Actors are judged against peers of
- * the same client_id instead (> 5× the peer median and ≥ 50 accounts in a day).
+ * ~10 accounts a day is still caught by the 30-day window. Actors (console users, batch
+ * clients: they act on others by design) are judged over the same windows and thresholds
+ * against their own crowd instead: more than 5× the median of the other actors of the same
+ * client_id, and only when there are at least two such peers (see peer-medians.ts). A firing actor's indicator covers its whole history of
+ * cross-account reads, and its alert names it as a `client` when it is a service token.
  *
  * Per event: the token's cached sources (kept on its ledger record, so no extra map lookup),
  * O(1) counter updates; thresholds are checked when a source gains a new account (exact mode)
@@ -14,11 +17,13 @@
  * Issuance provenance is checked on every token event against the engine's ledger.
  */
 import { DAY, HOUR } from '../../model/index.js';
-import type { AccessEvent, PipelineEvent } from '../../model/index.js';
+import type { AccessEvent, Entity, PipelineEvent } from '../../model/index.js';
 import type { RouteTable } from '../context.js';
 import type { DetectContext, Detector } from '../detector.js';
 import { hash30, hash32 } from '../hash.js';
-import { EPOCH_S } from '../ledger.js';
+import { EPOCH_S, type LedgerRecord } from '../ledger.js';
+import { clientsOf } from '../clients.js';
+import { PeerMedians } from './peer-medians.js';
 import { Baseline, DEFAULT_HARVEST, looksLikeHarvest, personalShare, provenanceShare, type HarvestOptions } from './harvest.js';
 import { keyHash, SingleAccountTable, type SingleAccountTableState } from './single-account-table.js';
 import { Src, type SrcState } from './source-state.js';
@@ -34,8 +39,10 @@ export interface ManyAccountsOptions {
   readonly windows?: readonly number[];
   /** Distinct-account thresholds per window (default 20, 50, 100, 200). */
   readonly thresholds?: readonly number[];
-  readonly actorMinPerDay?: number;
+  /** An actor fires above this multiple of its peers' median (default 5). */
   readonly actorPeerFactor?: number;
+  /** Peers (other actors of the same client_id) needed before an actor is judged (default 2). */
+  readonly actorMinPeers?: number;
   readonly harvest?: Partial<HarvestOptions>;
   /** Re-emit a firing source's finding at most this often (default 1 h). */
   readonly refreshMs?: number;
@@ -60,8 +67,8 @@ export class ManyAccountsDetector implements Detector {
   private readonly minThr: number;
   private readonly minSources: number;
   private readonly h: HarvestOptions;
-  private readonly actorMin: number;
   private readonly actorFactor: number;
+  private readonly peers: PeerMedians;
   private readonly refreshMs: number;
   private readonly idleMs: number;
   private routes: RouteTable | undefined;
@@ -84,8 +91,8 @@ export class ManyAccountsDetector implements Detector {
     this.thr = order.map((i) => thr[i] ?? Infinity);
     this.minThr = Math.min(...this.thr);
     this.h = { ...DEFAULT_HARVEST, ...o.harvest };
-    this.actorMin = o.actorMinPerDay ?? 50;
     this.actorFactor = o.actorPeerFactor ?? 5;
+    this.peers = new PeerMedians(this.win, o.actorMinPeers ?? 2);
     this.refreshMs = o.refreshMs ?? HOUR;
     this.idleMs = o.idleMs ?? 30 * DAY;
   }
@@ -101,6 +108,13 @@ export class ManyAccountsDetector implements Detector {
     const rec = tok === undefined ? undefined : ctx.feed.rec;
     const prov = tok === undefined || ctx.ledger.size === 0 ? -1
       : rec !== undefined && (rec.ip === e.src_ip || (rec.dev !== undefined && rec.dev === e.device_id)) ? 1 : 0;
+    // A registered staff or service client acts on others by design: its reads are judged per
+    // actor against its own crowd and do not make its console's address or device a "harvester".
+    if (tok !== undefined && account !== undefined && tok.sub !== account &&
+        clientsOf(ctx).kind(tok.client_id ?? rec?.client) !== 'customer') {
+      this.touch(T_ACTOR, tok.sub, this.src(T_ACTOR, tok.sub, minute, e, rec), e, minute, hash30(account), pers, prov, ctx);
+      return;
+    }
     // a token's later requests usually come from the same place: reuse its resolved sources
     let b = (rec !== undefined ? rec.aux : tok === undefined ? undefined : this.bind.get(tok.jti)) as Binding | undefined;
     if (b === undefined || b.gen !== this.gen || b.ip !== e.src_ip || b.dev !== e.device_id || b.ua !== e.user_agent || b.acct !== account) {
@@ -114,7 +128,7 @@ export class ManyAccountsDetector implements Detector {
     if (b.dev !== undefined) this.touchAt(T_DEVICE, b.dev, b, e, minute, h, pers, prov, ctx);
     if (b.sUa !== undefined) this.touch(T_UA, b.ua as string, b.sUa, e, minute, h, pers, prov, ctx);
     if (tok !== undefined && account !== undefined && tok.sub !== account) {
-      this.touch(T_ACTOR, tok.sub, this.src(T_ACTOR, tok.sub, minute, e), e, minute, h, pers, prov, ctx);
+      this.touch(T_ACTOR, tok.sub, this.src(T_ACTOR, tok.sub, minute, e, rec), e, minute, h, pers, prov, ctx);
     }
   }
 
@@ -176,6 +190,7 @@ export class ManyAccountsDetector implements Detector {
       for (const k of keys) f.add(k);
     });
     this.baseline = new Baseline(5, s.hist);
+    this.peers.clear();
     this.tabs = s.tabs.map((t) => SingleAccountTable.restore(t));
     this.bind.clear();
     this.gen++;
@@ -258,12 +273,15 @@ export class ManyAccountsDetector implements Detector {
   }
 
   /** The source `key` of `type`, created when missing. */
-  private src(type: number, key: string, minute: number, e: AccessEvent): Src {
+  private src(type: number, key: string, minute: number, e: AccessEvent, rec?: LedgerRecord): Src {
     const m = this.maps[type] as Map<string, Src>;
     let s = m.get(key);
     if (s === undefined) {
       s = new Src(minute, minute);
-      if (type === T_ACTOR) s.client = e.token?.client_id ?? '';
+      if (type === T_ACTOR) {
+        s.client = e.token?.client_id ?? rec?.client ?? '';
+        s.grant = rec?.grant;
+      }
       m.set(key, s);
       this.baseline.add(type);
     }
@@ -316,27 +334,20 @@ export class ManyAccountsDetector implements Detector {
     for (let w = 0; w < this.win.length; w++) {
       const c = counts[w] as number;
       if (actor) {
-        if (this.win[w] !== 1440 || c < this.actorMin) continue;
-        if (c <= this.actorFactor * this.peerMedian(key, s, minute, minute - 1440)) continue;
+        if (c < (this.thr[w] as number)) continue;
+        const median = this.peers.median(this.maps[T_ACTOR] as Map<string, Src>, key, s, minute, w);
+        if (median === undefined || c <= this.actorFactor * median) continue;
       } else if (c < (this.thr[w] as number) || c <= this.baseline.p99(type, s.bucket, this.minSources)) {
         continue;
       }
-      const firstMs = Math.max((s.first + BASE_MIN) * 60_000, e.t - (this.win[w] as number) * 60_000);
+      // An actor's reads of others are all its own doing: its whole history, not the last window.
+      const since = (s.first + BASE_MIN) * 60_000;
+      const firstMs = actor ? since : Math.max(since, e.t - (this.win[w] as number) * 60_000);
       s.fired = { window: w, first: firstMs, last: e.t, sent: -1, accounts: c, evidence: e.request_id === undefined ? [] : [e.request_id] };
       (this.fired[type] as Set<string>).add(key);
       this.emit(type, key, s, e.t, ctx);
       return;
     }
-  }
-
-  private peerMedian(key: string, self: Src, minute: number, from: number): number {
-    const counts: number[] = [];
-    for (const [k, s] of this.maps[T_ACTOR] as Map<string, Src>) {
-      if (k !== key && s.client === self.client) counts.push(s.countSince(minute, from));
-    }
-    if (counts.length === 0) return 0;
-    counts.sort((a, b) => a - b);
-    return counts[counts.length >> 1] as number;
   }
 
   private emit(type: number, key: string, s: Src, at: number, ctx: DetectContext): void {
@@ -347,15 +358,18 @@ export class ManyAccountsDetector implements Detector {
     f.accounts = Math.max(f.accounts, s.countSince(now, now - winMin));
     f.sent = f.last;
     const win = winMin % 1440 === 0 ? `${winMin / 1440} d` : `${winMin / 60} h`;
+    const entity = type === T_ACTOR ? actorEntity(key, s, ctx) : { type: ENTITY[type] ?? 'ip', id: key };
+    const label = type === T_ACTOR && entity.type === 'client' ? 'Client' : LABEL[type] ?? '';
     ctx.emit({
       detector: NAME, severity: 'high',
-      title: `${LABEL[type] ?? ''} ${key} read personal data of ${f.accounts} accounts within ${win}`,
-      entity: { type: ENTITY[type] ?? 'ip', id: key },
+      title: `${label} ${entity.id} read personal data of ${f.accounts} accounts within ${win}`,
+      entity,
       first_seen: f.first, last_seen: f.last, at, events: s.req, accounts: f.accounts, evidence: f.evidence,
       details: {
         source_type: IND[type], window: win, distinct_accounts: f.accounts, requests: s.req,
         personal_share: round(personalShare(s)), provenance_match: nullableRound(provenanceShare(s, this.h)),
         baseline_p99: this.baseline.p99(type, s.bucket, this.minSources),
+        ...(type === T_ACTOR && { principal: key, client_id: s.client ?? null, grant: s.grant ?? null }),
       },
       indicators: [{ type: IND[type] ?? 'ip', value: key, first_seen: f.first, last_seen: f.last }],
     });
@@ -364,3 +378,9 @@ export class ManyAccountsDetector implements Detector {
 
 const round = (x: number): number => Math.round(x * 1000) / 1000;
 const nullableRound = (x: number | null): number | null => (x === null ? null : round(x));
+
+/** A service token's actor is its `client`; anyone else's, the `account` its `sub` names. */
+function actorEntity(sub: string, s: Src, ctx: DetectContext): Entity {
+  const client = s.client === '' ? undefined : s.client;
+  return clientsOf(ctx).principal({ jti: '', kid: '', sub, iat: 0, exp: 0, ...(client !== undefined && { client_id: client }) }, s.grant);
+}

@@ -30,6 +30,8 @@ export class Src {
   hll: SlidingHll | null = null;
   fired: Fired | null = null;
   client: string | undefined = undefined;
+  /** Actors: how the token that first showed this actor was issued. */
+  grant: string | undefined = undefined;
 
   constructor(public first: number, public last: number) {}
 
@@ -105,16 +107,16 @@ export class Src {
 
   snapshot(): SrcState {
     return [this.first, this.last, this.req, this.pers, this.provN, this.provM, this.bucket, this.lastEval,
-      this.h0, this.m0, this.more, this.hll?.snapshot() ?? null, this.fired, this.client ?? null];
+      this.h0, this.m0, this.more, this.hll?.snapshot() ?? null, this.fired, this.client ?? null, this.grant ?? null];
   }
 
   /** Rebuilds from {@link Src.snapshot} output. */
   static restore(s: SrcState): Src {
-    const [first, last, req, pers, provN, provM, bucket, lastEval, h0, m0, more, hll, fired, client] = s;
+    const [first, last, req, pers, provN, provM, bucket, lastEval, h0, m0, more, hll, fired, client, grant] = s;
     const x = new Src(first, last);
     x.req = req; x.pers = pers; x.provN = provN; x.provM = provM; x.bucket = bucket; x.lastEval = lastEval;
     x.h0 = h0; x.m0 = m0; x.more = more; x.hll = hll === null ? null : SlidingHll.restore(hll);
-    x.fired = fired; x.client = client ?? undefined;
+    x.fired = fired; x.client = client ?? undefined; x.grant = grant ?? undefined;
     return x;
   }
 
@@ -134,4 +136,4 @@ export class Src {
 
 /** JSON form of a {@link Src}. */
 export type SrcState = [number, number, number, number, number, number, number, number, number, number,
-  number[] | null, SlidingHllState | null, Fired | null, string | null];
+  number[] | null, SlidingHllState | null, Fired | null, string | null, string | null];

@@ -3,6 +3,8 @@
  */
 import type { ReferenceData } from '../../model/index.js';
 import { loadCatalog } from './catalog-file.js';
+import { loadClients } from './clients.js';
+import { loadHoney } from './honey.js';
 import { loadKeys } from './keys.js';
 import { loadStaff } from './staff.js';
 
@@ -11,14 +13,23 @@ export interface ReferencePaths {
   readonly keys?: string;
   readonly staff?: string;
   readonly catalog?: string;
+  /** Client registry (contract §7). */
+  readonly clients?: string;
+  /** Honey-account list (contract §8). */
+  readonly honey?: string;
 }
 
-/** Loads keys, staff and catalog concurrently; missing parts are empty arrays. */
+/**
+ * Loads every given file concurrently; missing keys, staff and catalog are empty arrays,
+ * missing clients and honey lists are left out.
+ */
 export async function loadReference(paths: ReferencePaths): Promise<ReferenceData> {
-  const [keys, staff, catalog] = await Promise.all([
+  const [keys, staff, catalog, clients, honey] = await Promise.all([
     paths.keys === undefined ? [] : loadKeys(paths.keys),
     paths.staff === undefined ? [] : loadStaff(paths.staff),
     paths.catalog === undefined ? [] : loadCatalog(paths.catalog),
+    paths.clients === undefined ? undefined : loadClients(paths.clients),
+    paths.honey === undefined ? undefined : loadHoney(paths.honey),
   ]);
-  return { keys, staff, catalog };
+  return { keys, staff, catalog, ...(clients !== undefined && { clients }), ...(honey !== undefined && { honey }) };
 }

@@ -85,3 +85,52 @@ describe('loadReference', () => {
     expect(ref.catalog).toHaveLength(6);
   });
 });
+
+describe('loadClients', () => {
+  it('reads the client registry with kinds and owners', async () => {
+    const { loadClients } = await import('./clients.js');
+    expect(await loadClients(fx('clients.yaml'))).toEqual([
+      { client_id: 'ios', kind: 'customer' }, { client_id: 'web', kind: 'customer' },
+      { client_id: 'cs-console', kind: 'staff', owner: 'customer-service' },
+      { client_id: 'cs-batch', kind: 'service', owner: 'customer-service' },
+    ]);
+  });
+
+  it('locates an unknown kind and refuses a client listed twice', async () => {
+    const { loadClients } = await import('./clients.js');
+    const bad = await failure(loadClients(fx('clients-bad-kind.json')));
+    expect(bad.code).toBe('ERR_INPUT_INVALID');
+    expect(bad.message).toMatch(/clients-bad-kind\.json:3: \$\.clients\[1\]\.kind/);
+    const dup = await failure(loadClients(fx('clients-dup.yaml')));
+    expect(dup.message).toMatch(/clients-dup\.yaml:3: .*listed twice/);
+  });
+});
+
+describe('loadHoney', () => {
+  it('reads a salted list as lower-case digests and a plain list as ids', async () => {
+    const { loadHoney } = await import('./honey.js');
+    const salted = await loadHoney(fx('honey-salted.txt'));
+    expect(salted.salt).toBe('fixture-salt-0001');
+    expect(salted.entries.size).toBe(2);
+    expect([...salted.entries].every((d) => /^[0-9a-f]{64}$/.test(d))).toBe(true);
+    expect(await loadHoney(fx('honey-plain.txt'))).toEqual({ salt: null, entries: new Set(['m-777', 'm-778']) });
+  });
+
+  it('locates bad lines without quoting the salt or an entry', async () => {
+    const { loadHoney } = await import('./honey.js');
+    expect((await failure(loadHoney(fx('honey-mixed.txt')))).message).toMatch(/honey-mixed\.txt:3: plain account ids and sha256: entries cannot be mixed/);
+    expect((await failure(loadHoney(fx('honey-nosalt.txt')))).message).toMatch(/honey-nosalt\.txt:1: .*need a salt/);
+    const short = await failure(loadHoney(fx('honey-short.txt')));
+    expect(short.message).toMatch(/honey-short\.txt:2: a sha256: entry needs exactly 64 hex digits/);
+    expect(short.message).not.toContain('secret-salt-value');
+    expect(short.message).not.toContain('abc123');
+  });
+
+  it('loadReference adds clients and honey only when given', async () => {
+    const none = await loadReference({});
+    expect('clients' in none || 'honey' in none).toBe(false);
+    const both = await loadReference({ clients: fx('clients.yaml'), honey: fx('honey-plain.txt') });
+    expect(both.clients).toHaveLength(4);
+    expect(both.honey?.entries.size).toBe(2);
+  });
+});

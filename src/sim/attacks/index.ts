@@ -8,6 +8,9 @@ import { forgedTokenAttack } from './forged.js';
 import { insiderConsoleAttack } from './insider.js';
 import { tokenReplayAttack } from './replay.js';
 import { credentialStuffingAttack } from './stuffing.js';
+import { enumerationAttack } from './enumeration.js';
+import { bolaAttack } from './bola.js';
+import { takeoverAttack } from './takeover.js';
 
 /** The attack of `scenario` (not `benign`). */
 export function createAttack(scenario: Exclude<ScenarioName, 'benign'> | ScenarioName, ctx: AttackContext): Attack {
@@ -24,6 +27,12 @@ export function createAttack(scenario: Exclude<ScenarioName, 'benign'> | Scenari
       return credentialStuffingAttack(ctx);
     case 'insider-console':
       return insiderConsoleAttack(ctx);
+    case 'unauthenticated-enumeration':
+      return enumerationAttack(ctx);
+    case 'cross-account-harvest':
+      return bolaAttack(ctx);
+    case 'honey-account-hit':
+      return takeoverAttack(ctx);
     default:
       throw new BreachwatchError('ERR_USAGE', `scenario "${scenario}" has no attack`);
   }

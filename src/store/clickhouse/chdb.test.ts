@@ -61,6 +61,7 @@ runStoreContract('clickhouse SQL on chdb 26.x', {
   open: () => openChdb(),
   crash: { skip: 'chDB runs inside this test process, so killing its writer would kill the test; clickhouse.test.ts runs this part against clickhouse-server' },
   respond: { skip: CLICKHOUSE_RESPOND_REASON },
+  pivots: { skip: 'the ClickHouse backend answers no pivot queries yet: scope runs without pivots on it and summary.json says so' },
 });
 
 /** Collects an async iterable. */

@@ -30,6 +30,7 @@ runStoreContract('clickhouse 18.16', {
   open: () => openDb(`contract_${n++}`),
   crash: { url: () => server.url(`crash_${n++}`), reopen: (url) => openDb(databaseOf(url), LIVE) },
   respond: { skip: CLICKHOUSE_RESPOND_REASON },
+  pivots: { skip: 'the ClickHouse backend answers no pivot queries yet: scope runs without pivots on it and summary.json says so' },
 });
 
 /** Collects an async iterable. */

@@ -28,14 +28,19 @@ export interface ScopeHits {
   readonly empty: boolean;
 }
 
-/** Per indicator type: the access column matched, and what else must hold. */
-const MATCH: Record<Indicator['type'], { readonly key: string; readonly also?: string }> = {
+/**
+ * Per indicator type: the access column (or expression) matched, what else must hold of the
+ * row itself (`where`), and what must hold against the indicator after the join (`also`).
+ */
+const MATCH: Record<Indicator['type'], { readonly key: string; readonly where?: string; readonly also?: string }> = {
   token: { key: 'jti' },
   ip: { key: 'src_ip' },
   subnet: { key: 'subnet', also: "(i_lo = '' OR (host >= i_lo AND host <= i_hi))" },
   device: { key: 'device_id' },
   user_agent: { key: 'user_agent' },
   actor: { key: 'sub', also: 'acc != sub' },
+  // a request without a token to the route the indicator names (`METHOD route`), 204s aside
+  anonymous: { key: "concat(method, ' ', route)", where: 'isNull(jti) AND status != 204' },
 };
 
 /** Indicator rows as staged: subnets expanded to keys (`lo`/`hi` empty when the whole key matches). */
@@ -91,7 +96,7 @@ export async function buildHits(h: HitsInput): Promise<ScopeHits> {
           FROM ${h.tables.access}
           WHERE seq <= ${sqlInt(h.held)} AND status >= 200 AND status <= 299 AND isNotNull(account_id)
             AND ${m.key} ${g}IN (SELECT key FROM ${ind} WHERE type = ${ty})
-            AND indexOf(${routes}, tuple(method, route)) > 0) AS a
+            AND indexOf(${routes}, tuple(method, route)) > 0${m.where === undefined ? '' : ` AND ${m.where}`}) AS a
         ${g}ALL INNER JOIN (SELECT key AS k, lo AS i_lo, hi AS i_hi, first_seen AS i_from, last_seen AS i_to
           FROM ${ind} WHERE type = ${ty}) AS i USING (k)
         WHERE t >= i_from AND t <= i_to${m.also === undefined ? '' : ` AND ${m.also}`}`;

@@ -15,7 +15,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bw-deliveries-test-'));
 let n = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const open = async (path: string): Promise<Store & DeliveryStore> => (await openDuckDbStore(path)) as Store & DeliveryStore;
+const open = async (path: string): Promise<Store & DeliveryStore> => openDuckDbStore(path);
 
 runDeliveryContract('duckdb', {
   open: () => open(':memory:'),

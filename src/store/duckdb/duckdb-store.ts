@@ -7,12 +7,14 @@
  */
 import { rm } from 'node:fs/promises';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { AccessEvent, Alert, CatalogRoute, KeyRecord, LedgerEvent } from '../../model/index.js';
+import type { AccessEvent, Alert, CatalogRoute, Indicator, KeyRecord, LedgerEvent } from '../../model/index.js';
 import { BreachwatchError } from '../../model/index.js';
 import type {
-  AffectedAccount, AlertFilter, ScopeAggregates, ScopeQuery, Store, StoreCommit, StoredIndicator, StoredRequest, RejectedRow,
+  AffectedAccount, AlertFilter, PivotQueries, ScopeAggregates, ScopeQuery, SourceProfile, SourceUse, Store, StoreCommit,
+  StoredIndicator, StoredRequest, RejectedRow, TokenUse,
 } from '../store.js';
 import type { IncidentStore, RetentionStore, ScopeRunStore } from '../respond-store.js';
+import * as pivots from './pivot-sql.js';
 import * as alerts from './alerts.js';
 import * as deliveries from './deliveries.js';
 import type { DeliveryFilter, DeliveryIntent, DeliveryOutcome, DeliveryRecord, DeliveryState, DeliveryStore } from '../delivery.js';
@@ -60,7 +62,7 @@ interface HitsEntry {
  * The events, reference, alert, scope and delivery-ledger roles of the DuckDB store;
  * `DuckDbStore` (`respond-store.ts`) adds the response's roles. Create with `openDuckDbStore`.
  */
-export class DuckDbEventStore implements Omit<Store, keyof (IncidentStore & ScopeRunStore & RetentionStore)>, DeliveryStore {
+export class DuckDbEventStore implements Omit<Store, keyof (IncidentStore & ScopeRunStore & RetentionStore)>, DeliveryStore, PivotQueries {
   readonly backend = 'duckdb';
   private readonly access: StagedLoader;
   private readonly ledger: StagedLoader;
@@ -316,6 +318,26 @@ export class DuckDbEventStore implements Omit<Store, keyof (IncidentStore & Scop
   async findRequests(requestId: string): Promise<StoredRequest[]> {
     await this.flush();
     return this.serial((c) => findRequests(c, requestId));
+  }
+
+  async tokenSources(tokens: readonly Indicator[]): Promise<SourceUse[]> {
+    await this.flush();
+    return this.serial((c) => pivots.tokenSources(c, this.dir, tokens));
+  }
+
+  async keySources(kid: string, from: number, to: number): Promise<SourceUse[]> {
+    await this.flush();
+    return this.serial((c) => pivots.keySources(c, kid, from, to));
+  }
+
+  async sourceProfiles(ips: readonly string[], minPersonalShare: number): Promise<SourceProfile[]> {
+    await this.flush();
+    return this.serial((c) => pivots.sourceProfiles(c, this.dir, ips, minPersonalShare));
+  }
+
+  async sourceTokens(ips: readonly string[], known: readonly string[]): Promise<TokenUse[]> {
+    await this.flush();
+    return this.serial((c) => pivots.sourceTokens(c, this.dir, ips, known));
   }
 
   async releaseMemory(): Promise<void> {

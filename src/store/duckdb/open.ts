@@ -10,7 +10,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { BreachwatchError } from '../../model/index.js';
-import type { Store } from '../store.js';
+import type { DeliveryStore } from '../delivery.js';
+import type { PivotQueries, Store } from '../store.js';
 import { DuckDbStore } from './respond-store.js';
 
 /** DuckDB threads that leave one core to the JavaScript thread (at least one). */
@@ -97,7 +98,7 @@ export interface DuckDbStoreOptions {
  * await store.appendAccess(events);
  * await store.flush();
  */
-export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {}): Promise<Store> {
+export async function openDuckDbStore(path: string, opts: DuckDbStoreOptions = {}): Promise<Store & PivotQueries & DeliveryStore> {
   const key = path === ':memory:' ? undefined : resolve(path);
   if (key !== undefined && openFiles.has(key)) {
     throw new BreachwatchError('ERR_STORE', `DuckDB store ${path} is already open in this process`);

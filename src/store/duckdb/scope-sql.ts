@@ -31,6 +31,8 @@ export const MATCH: Record<Indicator['type'], string> = {
   device: 'i.value = a.device_id',
   user_agent: 'i.value = a.user_agent',
   actor: 'i.value = a.sub AND a.account_id <> a.sub',
+  // 204 carries no body; HEAD is not a catalog `personal` route unless the catalog says so.
+  anonymous: "a.jti IS NULL AND i.value = a.method || ' ' || a.route AND a.status <> 204",
 };
 
 /** Indicator rows as staged (subnets expanded to keys). */
