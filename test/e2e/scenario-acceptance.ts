@@ -1,4 +1,8 @@
 /**
+ * Shared body of the scenario acceptance tests: `scenarios-1.test.ts` and `scenarios-2.test.ts`
+ * each run one share of the scenarios (so vitest runs them on two cores at once), and the first
+ * checks that the shares cover every scenario exactly once.
+ *
  * Acceptance: every simulated scenario at 50k accounts × 60 days, hunted and scoped end to end.
  * Affected-account recall must be 100% and precision ≥ 99.9% against the simulator's ground
  * truth; `forged-token` (and `forged-token-feed-faults`) must be detected within one minute of
@@ -9,7 +13,7 @@
  * alert. Retracted alerts do not count. Time to detect and the critical/high counts are printed
  * per scenario.
  *
- * `npm test` runs every scenario at 10k accounts × 21 days (about a minute): small enough for a
+ * `npm test` runs every scenario at 10k accounts × 21 days (a few minutes): small enough for a
  * newcomer's test command, large enough that each assertion can fail (at 4k × 12 days the
  * insider's low-and-slow harvest is not yet separable from the office crowd). The full size,
  * 50k accounts × 60 days, is `npm run test:scenarios`, which CI runs after `npm test`.
@@ -19,7 +23,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isBenign, simulate, SCENARIOS, type ScenarioName } from '../../src/sim/index.js';
+import { isBenign, simulate, type ScenarioName } from '../../src/sim/index.js';
 import { agreement, hunt, readAffectedIds, readTruth } from '../../src/pipeline/index.js';
 import { runScope } from '../../src/scope/index.js';
 import { openDuckDbStore } from '../../src/store/index.js';
@@ -94,8 +98,13 @@ function expectFaultsNamed(alerts: readonly Alert[], f: FeedFaultsTruth): void {
   }
 }
 
-describe(`scenarios at ${ACCOUNTS} accounts × ${DAYS} days`, () => {
-  for (const scenario of SCENARIOS) {
+/**
+ * Declares one acceptance test per scenario in `names` (each test file takes a share, so that
+ * vitest runs the shares on separate cores).
+ */
+export function describeScenarios(title: string, names: readonly ScenarioName[]): void {
+  describe(`${title} at ${ACCOUNTS} accounts × ${DAYS} days`, () => {
+  for (const scenario of names) {
     it(scenario, async () => {
       const r = await runScenario(scenario);
       expect(r.summary.totals.quarantined).toBe(0);
@@ -138,3 +147,10 @@ describe(`scenarios at ${ACCOUNTS} accounts × ${DAYS} days`, () => {
     }, 900_000);
   }
 });
+}
+
+/** The scenarios split into two shares of about equal cost, one per test file (and core). */
+export const SHARES: Readonly<Record<'one' | 'two', readonly ScenarioName[]>> = {
+  one: ['benign', 'forged-token', 'forged-token-swarm', 'token-replay', 'credential-stuffing', 'ledger-gap', 'clock-skew'],
+  two: ['insider-console', 'unauthenticated-enumeration', 'cross-account-harvest', 'honey-account-hit', 'archive-edges', 'forged-token-feed-faults'],
+};
