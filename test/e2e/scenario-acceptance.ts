@@ -16,8 +16,9 @@
  * `npm test` runs every scenario at 10k accounts × 21 days (a few minutes): small enough for a
  * newcomer's test command, large enough that each assertion can fail (at 4k × 12 days the
  * insider's low-and-slow harvest is not yet separable from the office crowd). The full size,
- * 50k accounts × 60 days, is `npm run test:scenarios`, which CI runs after `npm test`.
- * BW_SCENARIO_ACCOUNTS / BW_SCENARIO_DAYS set the size.
+ * 50k accounts × 60 days, is `npm run test:scenarios` (the six scenarios whose assertions
+ * depend on scale), which CI runs after `npm test`, and `npm run test:scenarios:all` (all of
+ * them). BW_SCENARIO_ACCOUNTS / BW_SCENARIO_DAYS set the size, BW_SCENARIOS the scenarios.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -104,7 +105,9 @@ function expectFaultsNamed(alerts: readonly Alert[], f: FeedFaultsTruth): void {
  */
 export function describeScenarios(title: string, names: readonly ScenarioName[]): void {
   describe(`${title} at ${ACCOUNTS} accounts × ${DAYS} days`, () => {
-  for (const scenario of names) {
+  const chosen = names.filter(scenarioSelected);
+  if (chosen.length === 0) it.skip('none of this share\'s scenarios is in BW_SCENARIOS', () => undefined);
+  for (const scenario of chosen) {
     it(scenario, async () => {
       const r = await runScenario(scenario);
       expect(r.summary.totals.quarantined).toBe(0);
@@ -149,8 +152,24 @@ export function describeScenarios(title: string, names: readonly ScenarioName[])
 });
 }
 
-/** The scenarios split into two shares of about equal cost, one per test file (and core). */
+/**
+ * The scenarios split into two shares of about equal cost, one per test file (and core); the
+ * six that `npm run test:scenarios` runs at full size (its `BW_SCENARIOS`) are three in each.
+ */
 export const SHARES: Readonly<Record<'one' | 'two', readonly ScenarioName[]>> = {
-  one: ['benign', 'forged-token', 'forged-token-swarm', 'token-replay', 'credential-stuffing', 'ledger-gap', 'clock-skew'],
-  two: ['insider-console', 'unauthenticated-enumeration', 'cross-account-harvest', 'honey-account-hit', 'archive-edges', 'forged-token-feed-faults'],
+  one: ['benign', 'forged-token', 'token-replay', 'unauthenticated-enumeration', 'honey-account-hit', 'ledger-gap', 'clock-skew'],
+  two: ['forged-token-swarm', 'credential-stuffing', 'insider-console', 'cross-account-harvest', 'archive-edges', 'forged-token-feed-faults'],
 };
+
+/**
+ * `BW_SCENARIOS` (a comma-separated list) runs only those scenarios of each share; unset, all.
+ * CI's full-size run (`npm run test:scenarios`) takes the six whose assertions depend on scale
+ * (the behaviour detectors' crowds); `npm run test:scenarios:all` runs all thirteen at full size
+ * (about 20 minutes on two cores).
+ */
+const ONLY = process.env.BW_SCENARIOS?.split(',').map((x) => x.trim()).filter(Boolean);
+
+/** Whether this run takes `name` (see `BW_SCENARIOS`). */
+export function scenarioSelected(name: ScenarioName): boolean {
+  return ONLY === undefined || ONLY.includes(name);
+}
