@@ -9,6 +9,7 @@
 import { SEVERITIES } from '../../model/index.js';
 import type { Alert, Indicator } from '../../model/index.js';
 import type { AlertFilter, StoredIndicator } from '../store.js';
+import { mergeIndicatorBatch } from '../indicator-batch.js';
 import { sqlInt, sqlString, sqlStringList } from './escape.js';
 import type { TableNames } from './schema.js';
 import type { ClickHouseSql, Row } from './sql.js';
@@ -57,16 +58,9 @@ export async function listAlerts(sql: ClickHouseSql, t: TableNames, filter: Aler
  * merge with stored rows, the newest batch deciding).
  */
 export async function addIndicators(sql: ClickHouseSql, t: TableNames, rows: readonly StoredIndicator[]): Promise<void> {
-  const merged = new Map<string, StoredIndicator & { retracted: boolean }>();
-  for (const r of rows) {
-    const k = `${r.alert_id}\u0000${r.type}\u0000${r.value}`;
-    const m = merged.get(k);
-    const retracted = r.retracted === true;
-    merged.set(k, m === undefined ? { alert_id: r.alert_id, type: r.type, value: r.value, first_seen: r.first_seen, last_seen: r.last_seen, retracted }
-      : { ...m, first_seen: Math.min(m.first_seen, r.first_seen), last_seen: Math.max(m.last_seen, r.last_seen), retracted });
-  }
+  const merged = mergeIndicatorBatch(rows);
   const ver = nextVersion();
-  await insertRows(sql, t.indicators, [...merged.values()].map((i) => `${JSON.stringify({
+  await insertRows(sql, t.indicators, merged.map((i) => `${JSON.stringify({
     alert_id: i.alert_id, type: i.type, value: i.value, first_seen: Math.trunc(i.first_seen), last_seen: Math.trunc(i.last_seen),
     retracted: i.retracted ? 1 : 0, ver,
   })}\n`));

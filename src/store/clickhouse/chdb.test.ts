@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Indicator } from '../../model/index.js';
 import { openDuckDbStore } from '../duckdb/open.js';
 import { runStoreContract } from '../store.contract.js';
-import { CLICKHOUSE_RESPOND_REASON } from './respond-refused.js';
+import { CLICKHOUSE_LIMITS } from './limits.js';
 import type { Store } from '../store.js';
 import { clickhouseBackend } from './backend.js';
 import { sqlString } from './escape.js';
@@ -57,11 +57,11 @@ let n = 0;
 const openChdb = (database = `chdb_${n++}`): Promise<Store> => openClickHouseStore(chdbSql(), { database, where: `chdb:${database}` });
 
 runStoreContract('clickhouse SQL on chdb 26.x', {
-  isolation: { skip: 'the ClickHouse backend does not isolate refused rows yet: a lone UTF-16 surrogate fails the whole commit load ("Cannot parse escape sequence"), so serve on ClickHouse stops storing on such a row' },
+  isolation: { skip: CLICKHOUSE_LIMITS.isolation },
   open: () => openChdb(),
   crash: { skip: 'chDB runs inside this test process, so killing its writer would kill the test; clickhouse.test.ts runs this part against clickhouse-server' },
-  respond: { skip: CLICKHOUSE_RESPOND_REASON },
-  pivots: { skip: 'the ClickHouse backend answers no pivot queries yet: scope runs without pivots on it and summary.json says so' },
+  respond: { skip: CLICKHOUSE_LIMITS.respond },
+  pivots: { skip: CLICKHOUSE_LIMITS.pivots },
 });
 
 /** Collects an async iterable. */

@@ -3,7 +3,7 @@
  * built yet. Writes refuse with ERR_CONFIG saying to use a DuckDB store; reads answer what is
  * true — nothing, since nothing can be written (so `hunt` and `serve`, which ask whether a
  * legal hold stands, work unchanged). The store contract skips these roles for ClickHouse
- * with this reason.
+ * with this reason (`CLICKHOUSE_LIMITS.respond`).
  */
 import { BreachwatchError, type Indicator } from '../../model/index.js';
 import type {
@@ -11,11 +11,10 @@ import type {
   NewScopeRun, ReportRow, RetentionStore, RunDiff, RunRequest, RunSource, RunSourceToken, ScopeRunRow, ScopeRunStore,
 } from '../respond-store.js';
 import type { AffectedAccount, ScopeAggregates } from '../store.js';
+import { CLICKHOUSE_LIMITS } from './limits.js';
 
-/** Why the roles are refused (also the contract's skip reason). */
-export const CLICKHOUSE_RESPOND_REASON = 'incidents, saved scope runs, legal holds and retention are built for the DuckDB store only so far';
 
-const refuse = (): Promise<never> => Promise.reject(new BreachwatchError('ERR_CONFIG', `${CLICKHOUSE_RESPOND_REASON}: use --db PATH or --store duckdb:PATH`));
+const refuse = (): Promise<never> => Promise.reject(new BreachwatchError('ERR_CONFIG', `${CLICKHOUSE_LIMITS.respond}: use --db PATH or --store duckdb:PATH`));
 async function* none<T>(): AsyncGenerator<T> { /* nothing stored */ }
 
 /** The response roles for a store that does not have them yet. */

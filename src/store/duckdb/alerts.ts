@@ -7,6 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { SEVERITIES } from '../../model/index.js';
 import type { Alert, AlertStatus, Indicator, Severity, Verdict } from '../../model/index.js';
 import type { AlertFilter, StoredIndicator } from '../store.js';
+import { mergeIndicatorBatch } from '../indicator-batch.js';
 import { sqlString, withJsonRows } from './json-stage.js';
 
 const ALERT_COLUMNS = `{alert_id: 'VARCHAR', detector: 'VARCHAR', severity: 'VARCHAR',
@@ -73,16 +74,9 @@ export async function listAlerts(conn: DuckDBConnection, filter: AlertFilter = {
  * the last row of a batch, and a batch over what is stored, decides `retracted`.
  */
 export async function addIndicators(conn: DuckDBConnection, dir: string, rows: readonly StoredIndicator[]): Promise<void> {
-  const merged = new Map<string, { alert_id: string; retracted: boolean } & Omit<Indicator, 'retracted'>>();
-  for (const r of rows) {
-    const k = `${r.alert_id}\u0000${r.type}\u0000${r.value}`;
-    const m = merged.get(k);
-    const retracted = r.retracted === true;
-    merged.set(k, m === undefined ? { alert_id: r.alert_id, type: r.type, value: r.value, first_seen: r.first_seen, last_seen: r.last_seen, retracted }
-      : { ...m, first_seen: Math.min(m.first_seen, r.first_seen), last_seen: Math.max(m.last_seen, r.last_seen), retracted });
-  }
-  if (merged.size === 0) return;
-  await withJsonRows(dir, [...merged.values()], INDICATOR_COLUMNS, (src) =>
+  const merged = mergeIndicatorBatch(rows);
+  if (merged.length === 0) return;
+  await withJsonRows(dir, merged, INDICATOR_COLUMNS, (src) =>
     conn.run(`INSERT INTO indicators SELECT alert_id, type, value, make_timestamp(first_seen * 1000),
         make_timestamp(last_seen * 1000), retracted FROM ${src}
       ON CONFLICT (alert_id, type, value) DO UPDATE SET
