@@ -29,6 +29,24 @@ describe('AlertManager', () => {
     });
   });
 
+  it('keeps the title and the counts from one finding, so the title\'s numbers are the alert\'s', () => {
+    const m = new AlertManager();
+    const said = (events: number, accounts: number, severity: Finding['severity'] = 'high'): Finding =>
+      f({ severity, events, accounts, title: `read ${accounts} accounts in ${events} requests` });
+    const agrees = (): void => {
+      const a = m.alerts()[0]!;
+      expect(a.title).toBe(`read ${a.accounts} accounts in ${a.events} requests`);
+    };
+    m.add(said(10, 4, 'critical'));
+    agrees();
+    m.add(said(30, 12, 'medium')); // lower severity, larger totals: the totals (and their title) move
+    agrees();
+    expect(m.alerts()[0]).toMatchObject({ severity: 'critical', events: 30, accounts: 12 });
+    m.add(said(20, 15)); // more accounts, fewer requests: not a later state of what is shown
+    agrees();
+    expect(m.alerts()[0]).toMatchObject({ events: 30, accounts: 12 });
+  });
+
   it('caps evidence at 20 distinct request ids (the first ones)', () => {
     const m = new AlertManager();
     m.add(f({ evidence: Array.from({ length: 30 }, (_, i) => `r${i}`) }));

@@ -1,8 +1,9 @@
 /**
  * Folds detector findings into contract alerts: one alert per (detector, entity, verdict), with
- * a stable id, growing as later findings arrive (severity max, window widened, counts = latest
- * running totals, title = the latest finding's at that severity, detected_at fixed at the
- * first finding), plus the indicators behind it.
+ * a stable id, growing as later findings arrive (severity max, window widened; title, events
+ * and accounts together from the latest finding whose totals are at least those shown, so a
+ * title's numbers are the alert's; detected_at fixed at the first finding), plus the
+ * indicators behind it.
  *
  * Retractions: a finding marked `revised` replaces the alert's totals, severity and title even
  * when they shrink, and may mark the alert `retracted` (with `details.retracted_reason`); an
@@ -97,12 +98,16 @@ export class AlertManager {
         a.severity = f.severity;
         notify = true;
       }
-      // Titles carry running totals: the latest one is true (unless it speaks for a lower severity).
-      if (rank >= 0) a.title = f.title;
+      // Titles carry running totals ("read personal data of 41 accounts"): title and counts
+      // always come from one finding, the latest whose totals are at least those shown, so the
+      // title never disagrees with the counts beside it.
+      if (f.events >= a.events && f.accounts >= a.accounts) {
+        a.title = f.title;
+        a.events = f.events;
+        a.accounts = f.accounts;
+      }
       a.first = Math.min(a.first, f.first_seen);
       a.last = Math.max(a.last, f.last_seen);
-      a.events = Math.max(a.events, f.events);
-      a.accounts = Math.max(a.accounts, f.accounts);
       if (f.details !== undefined) a.details = f.details;
     }
     if (f.evidence !== undefined) {
