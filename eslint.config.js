@@ -7,7 +7,7 @@ import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import breachwatch from './eslint/stage-boundaries.js';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'bench/**/*.mjs', 'bin/**', 'eslint.config.js', '.bw/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'bench/**/*.mjs', 'bin/**', 'scripts/**', 'eslint.config.js', '.bw/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -4,17 +4,28 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isBreachwatchError } from '../model/index.js';
-import { registerHunt } from './hunt.js';
-import { registerScope } from './scope.js';
-import { registerSimulate } from './simulate.js';
-import { registerDemo } from './demo.js';
-import { registerSigma } from './sigma.js';
-import { registerServe } from './serve.js';
-import { registerEvidence } from './evidence.js';
-import { registerNotice } from './notice.js';
-import { registerIncident } from './incident.js';
-import { registerPrune } from './prune.js';
-import { registerReport } from './report.js';
+
+/** A sub-command's module, loaded only when it runs (or when every command's help is shown). */
+type Registrar = () => Promise<(program: Command) => void>;
+
+/**
+ * Every sub-command, in the order `--help` lists them. A command's module (and the libraries
+ * it alone needs: Chromium's driver, the SMTP client, fastify, NATS, ClickHouse's client) is
+ * imported only when that command runs, so a command starts without loading the others.
+ */
+const COMMANDS: Readonly<Record<string, Registrar>> = {
+  hunt: async () => (await import('./hunt.js')).registerHunt,
+  scope: async () => (await import('./scope.js')).registerScope,
+  simulate: async () => (await import('./simulate.js')).registerSimulate,
+  demo: async () => (await import('./demo.js')).registerDemo,
+  sigma: async () => (await import('./sigma.js')).registerSigma,
+  serve: async () => (await import('./serve.js')).registerServe,
+  evidence: async () => (await import('./evidence.js')).registerEvidence,
+  notice: async () => (await import('./notice.js')).registerNotice,
+  incident: async () => (await import('./incident.js')).registerIncident,
+  prune: async () => (await import('./prune.js')).registerPrune,
+  report: async () => (await import('./report.js')).registerReport,
+};
 
 /** Error codes that mean bad usage or unreadable input (exit 2). */
 const USAGE_CODES = new Set<string>(['ERR_USAGE', 'ERR_INPUT_UNREADABLE', 'ERR_INPUT_INVALID', 'ERR_CONFIG', 'ERR_STRICT_BAD_LINE', 'ERR_SIGMA_RULE', 'ERR_SIGMA_UNSUPPORTED', 'ERR_NOT_FOUND']);
@@ -30,30 +41,24 @@ export function exitCodeFor(e: unknown): number {
   return 1;
 }
 
-/** Builds the program; sub-commands register themselves here. */
-export function buildProgram(): Command {
+/**
+ * Builds the program with the sub-command `name` (the first argument), or with every
+ * sub-command when `name` is none of them (top-level help, a mistyped command's error).
+ */
+export async function buildProgram(name?: string): Promise<Command> {
   const program = new Command('breachwatch')
     .description('Catch forged-token breaches and personal-data harvesting; scope who was affected.')
     .exitOverride()
     .showHelpAfterError();
-  registerHunt(program);
-  registerScope(program);
-  registerSimulate(program);
-  registerDemo(program);
-  registerSigma(program);
-  registerServe(program);
-  registerEvidence(program);
-  registerNotice(program);
-  registerIncident(program);
-  registerPrune(program);
-  registerReport(program);
+  const one = name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]!] : Object.values(COMMANDS);
+  for (const register of await Promise.all(one.map((load) => load()))) register(program);
   return program;
 }
 
 /** Runs the CLI with `argv` (as in process.argv) and returns the exit status. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv[2]);
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {

@@ -7,9 +7,7 @@
  * `nats:<stream>:<stream seq>`, so a redelivery of a committed message is not stored twice.
  * When the pipeline is busy the consumer does not pull (JetStream keeps the backlog).
  */
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { Consumer, JsMsg } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { EventKind, ParseContext } from './parse-lines.js';
 import { parseDelivery, type JwtSettler } from './parse-lines.js';
@@ -86,8 +84,9 @@ async function pull(c: Consumer, kind: EventKind, s: NatsSettings, t: JetStreamT
   }
 }
 
-/** Connects, ensures the durable consumers exist, and starts pulling. */
+/** Connects, ensures the durable consumers exist, and starts pulling (the NATS client is loaded here, on first use). */
 export async function startJetStream(s: NatsSettings, t: JetStreamTarget, log: LiveLog): Promise<JetStreamConsumer> {
+  const [{ AckPolicy, DeliverPolicy, jetstream, jetstreamManager }, { connect }] = await Promise.all([import('@nats-io/jetstream'), import('@nats-io/transport-node')]);
   const nc: NatsConnection = await connect({ servers: [...s.servers], name: 'breachwatch-serve' });
   const jsm = await jetstreamManager(nc);
   const js = jetstream(nc);

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { isIPv4 } from 'node:net';
-import { Reader, type Response } from 'mmdb-lib';
+import type { Response } from 'mmdb-lib';
 
 /** What one address resolves to. */
 export interface GeoAnswer {
@@ -59,6 +59,7 @@ export async function openGeoLookup(): Promise<GeoLookup> {
     org[i] = l.slice(c + 1).replace(/^"(.*)"$/, '$1').replaceAll('""', '"');
   });
   // This data set's records are `{country_code}`, not one of MaxMind's shapes.
+  const { Reader } = await import('mmdb-lib');
   const mmdb = new Reader<Response>(await readFile(join(pkgDir(ccPkg.name), 'geo-whois-asn-country.mmdb')));
   const mmdbDate = new Date(mmdb.metadata.buildEpoch).toISOString().slice(0, 10);
   return {

@@ -1,8 +1,8 @@
 /**
  * Printing a report's HTML to PDF with the Chromium the system installs (CI installs Debian's),
- * through `playwright-core`. The page is set from the string, so nothing is fetched.
+ * through `playwright-core`. The page is set from the string, so nothing is fetched. The
+ * driver is loaded on the first print (it is large), so commands that print nothing never load it.
  */
-import { chromium } from 'playwright-core';
 
 /** The Chromium binary and flags every print uses. */
 export const CHROMIUM = {
@@ -12,6 +12,7 @@ export const CHROMIUM = {
 
 /** Prints `html` to a PDF (A4) and returns its bytes. */
 export async function printPdf(html: string): Promise<Buffer> {
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM.executablePath, args: [...CHROMIUM.args] });
   try {
     const page = await browser.newPage();

@@ -48,7 +48,7 @@ export const clickhouseBackend: StoreBackend<ClickHouseStoreLocation> = {
     const r = clickHouseOptions(location);
     if (!r.ok) throw new BreachwatchError('ERR_CONFIG', r.issues.map((i) => i.message).join('; '));
     const live = opts.profile.loadWithinMs !== undefined ? { loadWithinMs: opts.profile.loadWithinMs } : {};
-    return openClickHouseStore(httpSql(location), { ...r.value, ...live }, {
+    return openClickHouseStore(await httpSql(location), { ...r.value, ...live }, {
       ...(opts.fresh === true && { fresh: true }), ...(opts.mustExist === true && { mustExist: true }),
     });
   },

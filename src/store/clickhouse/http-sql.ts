@@ -5,7 +5,7 @@
  * carry server messages, which can quote rows (personal data); the store reports errors itself.
  */
 import { PassThrough } from 'node:stream';
-import { createClient, ClickHouseLogLevel, type ClickHouseClient, type ClickHouseSettings } from '@clickhouse/client';
+import type { ClickHouseClient, ClickHouseSettings } from '@clickhouse/client';
 import type { ClickHouseStoreLocation } from '../location.js';
 import type { ClickHouseSql, InsertBody, Row, Settings } from './sql.js';
 
@@ -18,8 +18,12 @@ export interface HttpSqlOptions {
   readonly maxConnections?: number;
 }
 
-/** Opens a client for `l` (nothing is sent until the first statement). */
-export function httpSql(l: ClickHouseStoreLocation, opts: HttpSqlOptions = {}): ClickHouseSql {
+/**
+ * Opens a client for `l` (nothing is sent until the first statement). The client library is
+ * loaded here, on first use, so that commands on a DuckDB store never load it.
+ */
+export async function httpSql(l: ClickHouseStoreLocation, opts: HttpSqlOptions = {}): Promise<ClickHouseSql> {
+  const { createClient, ClickHouseLogLevel } = await import('@clickhouse/client');
   const host = l.host.includes(':') ? `[${l.host}]` : l.host;
   const client = createClient({
     url: `${l.protocol}://${host}:${l.port}`,
