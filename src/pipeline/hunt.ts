@@ -118,13 +118,14 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
     await drainToStore(engine, store);
     await store.flush();
     // Rows the database refused although the parser accepted them: quarantined, not lost.
-    for (const r of store.drainRejected()) quarantine.write({ file: r.file, line: r.line, reason: 'store_refused', message: r.error, excerpt: r.excerpt });
+    const refused = store.drainRejected();
+    for (const r of refused) quarantine.write({ file: r.file, line: r.line, reason: 'store_refused', message: r.error, excerpt: r.excerpt });
     const alerts = engine.alerts();
     await quarantine.close();
     if (opts.alerts !== undefined) await writeAlerts(opts.alerts, alerts);
     opts.progress?.done();
     return summarizeRun({
-      stats: stream.stats(), alerts, quarantinePath, store: describeStore(absolute(where)),
+      stats: stream.stats(), alerts, quarantinePath, refused, store: describeStore(absolute(where)),
       ...(opts.alerts !== undefined && { alertsPath: resolve(opts.alerts) }),
       window: firstT === undefined || lastT === undefined ? null : { from: firstT, to: lastT },
       seconds: (performance.now() - started) / 1000,

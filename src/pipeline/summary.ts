@@ -45,14 +45,21 @@ export interface HuntSummary {
   readonly stateBytes: number;
 }
 
-/** Builds the summary from the parts of a finished run. */
+/**
+ * Builds the summary from the parts of a finished run. `refused` are the lines the parser
+ * accepted and the store refused (quarantined as `store_refused`): each moves from its file's
+ * accepted count to its quarantined count, so that lines = blank + accepted + quarantined still
+ * holds and `accepted` is what was stored (detection saw the refused ones too).
+ */
 export function summarizeRun(x: {
   stats: IngestStatsLike; alerts: readonly Alert[]; quarantinePath: string; store: string; alertsPath?: string;
   window: { from: number; to: number } | null; seconds: number; stateBytes: number; coverage?: CoverageReport;
+  refused?: readonly { readonly file: string }[];
 }): HuntSummary {
   const totals = { lines: 0, blank: 0, accepted: 0, quarantined: 0, late: x.stats.late };
   const byReason: Record<string, number> = {};
-  for (const f of x.stats.files) {
+  const files = withRefused(x.stats.files, x.refused ?? []);
+  for (const f of files) {
     totals.lines += f.lines; totals.blank += f.blank; totals.accepted += f.accepted; totals.quarantined += f.quarantined;
     for (const [k, v] of Object.entries(f.byReason)) byReason[k] = (byReason[k] ?? 0) + v;
   }
@@ -73,7 +80,7 @@ export function summarizeRun(x: {
     .filter((a) => a.severity === 'critical' && a.events > 0 && a.status !== 'retracted')
     .sort((a, b) => a.detected_at.localeCompare(b.detected_at))[0];
   return {
-    files: x.stats.files, totals, quarantinedByReason: byReason, quarantine: x.quarantinePath, store: x.store,
+    files, totals, quarantinedByReason: byReason, quarantine: x.quarantinePath, store: x.store,
     ...(x.alertsPath !== undefined && { alertsFile: x.alertsPath }),
     window: x.window && { from: toRfc3339(x.window.from), to: toRfc3339(x.window.to) },
     alerts: { total: x.alerts.length - retracted, bySeverity, byDetector, retracted, unverifiable },
@@ -89,6 +96,20 @@ export function summarizeRun(x: {
     eventsPerSecond: x.seconds > 0 ? totals.accepted / x.seconds : 0,
     stateBytes: x.stateBytes,
   };
+}
+
+/** Each file's counts with its store-refused lines moved from accepted to quarantined. */
+function withRefused(files: readonly FileCounts[], refused: readonly { readonly file: string }[]): readonly FileCounts[] {
+  if (refused.length === 0) return files;
+  const n = new Map<string, number>();
+  for (const r of refused) n.set(r.file, (n.get(r.file) ?? 0) + 1);
+  return files.map((f) => {
+    const k = Math.min(n.get(f.file) ?? 0, f.accepted);
+    return k === 0 ? f : {
+      ...f, accepted: f.accepted - k, quarantined: f.quarantined + k,
+      byReason: { ...f.byReason, store_refused: (f.byReason.store_refused ?? 0) + k },
+    };
+  });
 }
 
 /** The coverage lines of the text summary: only what needs a reader's attention. */
