@@ -40,7 +40,7 @@ async function childrenOf(pid: number): Promise<number[]> {
 }
 
 /** Peak memory of a process and its children, each as last sampled (their peaks added: an upper bound). */
-class TreePeak {
+export class TreePeak {
   private readonly peaks = new Map<number, number>();
   async sample(pid: number): Promise<void> {
     for (const p of [pid, ...await childrenOf(pid)]) this.peaks.set(p, Math.max(this.peaks.get(p) ?? 0, await peakRss(p)));

@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--seconds S] [--rolling]`.
+ * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--seconds S] [--rolling]`.
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -19,6 +19,10 @@ if (which === 'hunt' || which === 'all') {
     accounts: Number(values.accounts ?? 1_000_000), days: Number(values.days ?? 3),
     ...(values.scenario !== undefined && { scenario: values.scenario }),
   });
+}
+if (which === 'peer' || which === 'all') {
+  const { benchPeer } = await import('./peer.js');
+  await benchPeer({ accounts: Number(values.accounts ?? 1_000_000), days: Number(values.days ?? 3) });
 }
 if (which === 'coverage' || which === 'all') {
   const { benchCoverage } = await import('./coverage.js');

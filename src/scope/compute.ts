@@ -64,7 +64,7 @@ export async function computeScope(store: ScopeStore & AlertStore, opts: ScopeCh
       steps: piv.steps, sources: { attacker: piv.sources.attacker.length, shared: piv.sources.shared.length },
       tokens_added: piv.added.length,
       accounts_added: agg.accounts_affected - base.accounts_affected, requests_added: requests(agg) - requests(base),
-      ...(!canPivot && { unavailable: 'this store answers no pivot queries (the ClickHouse backend has none yet)' }),
+      ...(!canPivot && { unavailable: 'this store answers no pivot queries' }),
     };
   };
   const extrasOf = async (agg: ScopeAggregates): Promise<SummaryExtras> => ({

@@ -202,8 +202,9 @@ export interface TokenUse {
 
 /**
  * The queries scope's pivots need (see `src/scope/pivot.ts`), over the same access, ledger and
- * catalog tables that scope reads. An optional role: DuckDB answers them; on a backend that
- * does not (ClickHouse, so far) scope runs without pivots and its summary says so.
+ * catalog tables that scope reads. An optional role: both backends answer them (DuckDB in
+ * `duckdb/pivot-sql.ts`, ClickHouse in `clickhouse/pivot-sql.ts`); on a backend that does not,
+ * scope runs without pivots and its summary says so.
  */
 export interface PivotQueries {
   /** Sources the given tokens were used from, each token within its window. */

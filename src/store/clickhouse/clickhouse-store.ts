@@ -5,9 +5,10 @@
  * first wait for pending loads, take only rows of held commits, and count every event once
  * whatever copies retries left (grouped by identity, or `FINAL` for plain counts).
  */
-import type { AccessEvent, Alert, CatalogRoute, KeyRecord, LedgerEvent } from '../../model/index.js';
+import type { AccessEvent, Alert, CatalogRoute, Indicator, KeyRecord, LedgerEvent } from '../../model/index.js';
 import type {
-  AffectedAccount, AlertFilter, RejectedRow, ScopeAggregates, ScopeQuery, Store, StoreCommit, StoredIndicator, StoredRequest,
+  AffectedAccount, AlertFilter, PivotQueries, RejectedRow, ScopeAggregates, ScopeQuery, SourceProfile, SourceUse, Store, StoreCommit,
+  StoredIndicator, StoredRequest, TokenUse,
 } from '../store.js';
 import * as alerts from './alerts.js';
 import { CommitLog, heldSeq } from './commit-log.js';
@@ -21,6 +22,7 @@ import { affectedSql, aggregates, buildHits, fieldsOf, type ScopeHits } from './
 import type { ClickHouseSql, Settings } from './sql.js';
 import { verifyShards } from './shards.js';
 import { RespondRolesRefused } from './respond-refused.js';
+import * as pivots from './pivot-sql.js';
 
 /** Rows per bulk insert: one 18.16 block (`max_insert_block_size`), so one part per month touched. */
 export const BULK_INSERT_ROWS = 1_048_576;
@@ -42,7 +44,7 @@ export interface ClickHouseStoreOptions {
 }
 
 /** ClickHouse-backed store; create with `openClickHouseStore`. */
-export class ClickHouseStore extends RespondRolesRefused implements Store {
+export class ClickHouseStore extends RespondRolesRefused implements Store, PivotQueries {
   readonly backend = 'clickhouse';
   private readonly tables: TableNames;
   private readonly access: InsertPipe;
@@ -157,6 +159,30 @@ export class ClickHouseStore extends RespondRolesRefused implements Store {
     const held = await heldSeq(this.sql, this.tables);
     const r = await this.sql.rows(`SELECT count() AS n FROM ${table} FINAL WHERE seq <= ${sqlInt(held)}`);
     return Number(r[0]?.n ?? 0);
+  }
+
+  /** What the pivot queries run on, once pending loads are in. */
+  private async pivotInput(): Promise<pivots.PivotInput> {
+    await this.flush();
+    return { sql: this.sql, tables: this.tables, global: this.opts.cluster !== undefined, held: await heldSeq(this.sql, this.tables) };
+  }
+
+  async tokenSources(tokens: readonly Indicator[]): Promise<SourceUse[]> {
+    return pivots.tokenSources(await this.pivotInput(), tokens);
+  }
+
+  async keySources(kid: string, from: number, to: number): Promise<SourceUse[]> {
+    return pivots.keySources(await this.pivotInput(), kid, from, to);
+  }
+
+  async sourceProfiles(ips: readonly string[], minPersonalShare: number): Promise<SourceProfile[]> {
+    const p = await this.pivotInput();
+    return pivots.sourceProfiles(p, await personalRoutes(this.sql, this.tables), ips, minPersonalShare);
+  }
+
+  async sourceTokens(ips: readonly string[], known: readonly string[]): Promise<TokenUse[]> {
+    const p = await this.pivotInput();
+    return pivots.sourceTokens(p, await personalRoutes(this.sql, this.tables), ips, known);
   }
 
   /** The hits of `q`, built once per query object and data generation. */

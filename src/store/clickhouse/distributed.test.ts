@@ -3,16 +3,18 @@
  * `remote_servers` cluster of two shards. The same events (delivered twice, as at-least-once
  * delivery may) go through the cluster store's Distributed tables and into a single-server
  * store; both shards hold rows, and every indicator set gives the same affected accounts,
- * aggregates and counts on the cluster as on one server.
+ * aggregates and counts on the cluster as on one server, and the pivot queries the same
+ * answers as on one server and as DuckDB holding each event once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessEvent } from '../../model/index.js';
-import type { Store } from '../store.js';
+import { answersPivots, type PivotQueries, type Store } from '../store.js';
+import { openDuckDbStore } from '../duckdb/open.js';
 import { clickhouseBackend } from './backend.js';
 import { startClickHouseCluster, type ClickHouseServer } from '../../../test/fixtures/store/clickhouse-server.js';
 import { LIVE, READ, locationOf } from '../../../test/fixtures/store/clickhouse-location.js';
 import { commitOf, rowsUpTo } from '../../../test/fixtures/store/commits.js';
-import { CATALOG } from '../../../test/fixtures/store/scope-events.js';
+import { CATALOG, HOUR, T0 } from '../../../test/fixtures/store/scope-events.js';
 import { INDICATOR_SETS, mixedEvents } from '../../../test/fixtures/store/scope-mix.js';
 
 /** Collects an async iterable. */
@@ -65,6 +67,34 @@ describe('ClickHouse store on a two-shard cluster', () => {
     expect(one.length).toBeGreaterThan(0);
     expect(await all(cluster.affectedAccounts(q))).toEqual(one);
     expect(await cluster.scopeAggregates(q)).toEqual(await single.scopeAggregates(q));
+  });
+
+  it('answers the pivot queries as one server does and as DuckDB does with each event stored once', async () => {
+    const duck = await openDuckDbStore(':memory:');
+    try {
+      await duck.putCatalog(CATALOG);
+      await duck.appendAccess(events);
+      for (let k = 1; k <= 6; k++) await duck.commit(commitOf(k));
+      await duck.flush();
+      const ask = async (s: Store) => {
+        if (!answersPivots(s)) throw new Error(`${s.backend} answers no pivot queries`);
+        const p: PivotQueries = s;
+        return {
+          tokens: await p.tokenSources(INDICATOR_SETS[0] ?? []),
+          key: await p.keySources('sig-2019-01', T0, T0 + 72 * HOUR),
+          profiles: await p.sourceProfiles(['203.0.113.7', '192.0.2.77', '2001:db8:abcd:12::5', '198.51.100.9'], 0.8),
+          sourceTokens: await p.sourceTokens(['203.0.113.7', '2001:db8:abcd:12::5'], ['forged-0', 'forged-1']),
+        };
+      };
+      const want = await ask(duck);
+      expect(want.tokens.length).toBeGreaterThan(0);
+      expect(want.profiles.length).toBe(3);
+      expect(want.sourceTokens.length).toBeGreaterThan(3);
+      expect(await ask(single)).toEqual(want);
+      expect(await ask(cluster)).toEqual(want);
+    } finally {
+      await duck.close();
+    }
   });
 
   it('refuses a cluster whose shards lack the tables, and refuses to replace a cluster', async () => {

@@ -4,6 +4,5 @@
  */
 export const CLICKHOUSE_LIMITS = {
   isolation: 'the ClickHouse backend does not isolate refused rows yet: a lone UTF-16 surrogate fails the whole commit load ("Cannot parse escape sequence"), so serve on ClickHouse stops storing on such a row',
-  pivots: 'the ClickHouse backend answers no pivot queries yet: scope runs without pivots on it and summary.json says so',
   respond: 'incidents, saved scope runs, legal holds and retention are built for the DuckDB store only so far',
 } as const;

@@ -7,6 +7,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Indicator } from '../../model/index.js';
 import type { SourceProfile, SourceUse, TokenUse } from '../store.js';
+import { mergeWindows } from '../scope-windows.js';
 import { sqlString, withJsonRows } from './json-stage.js';
 
 const PERSONAL = `(SELECT DISTINCT method, route FROM catalog WHERE kind = 'personal')`;
@@ -28,10 +29,13 @@ async function withList<T>(conn: DuckDBConnection, dir: string, name: string, va
 const toUses = (rows: unknown[][]): SourceUse[] =>
   rows.map((r) => ({ ip: String(r[0]), requests: Number(r[1]), first: Number(r[2]), last: Number(r[3]) }));
 
-/** Sources of the given token indicators' requests, each token within its window. */
+/**
+ * Sources of the given token indicators' requests, each token within its window; a request
+ * inside two overlapping windows of one token is counted once (the windows are merged first).
+ */
 export async function tokenSources(conn: DuckDBConnection, dir: string, tokens: readonly Indicator[]): Promise<SourceUse[]> {
   if (tokens.length === 0) return [];
-  const rows = tokens.map((t) => ({ v: t.value, f: t.first_seen, l: t.last_seen }));
+  const rows = mergeWindows(tokens).map((t) => ({ v: t.value, f: t.first_seen, l: t.last_seen }));
   return withJsonRows(dir, rows, `{v: 'VARCHAR', f: 'BIGINT', l: 'BIGINT'}`, async (src) => {
     const r = await conn.runAndReadAll(`WITH k AS (SELECT v, make_timestamp(f * 1000) AS f, make_timestamp(l * 1000) AS l FROM ${src})
       SELECT a.src_ip, count(*)::DOUBLE, epoch_ms(min(a.t))::DOUBLE, epoch_ms(max(a.t))::DOUBLE
