@@ -155,7 +155,7 @@ describe('breachwatch CLI', () => {
     // …and ends with the response: an incident with its clocks, notices, the report, a verified bundle, each where it says.
     const affected = Number(/customers affected\s+([\d,]+)/.exec(r.stdout)?.[1]?.replaceAll(',', ''));
     expect(r.stdout).toMatch(/incident\s+inc-\d{8}-[0-9a-f]{6}, aware /);
-    expect(r.stdout).toMatch(/clock\s+Report to PIPC or KISA: due \S+ \(2d 23h \d+m left\)/);
+    expect(r.stdout).toMatch(/clock\s+Report to PIPC or KISA: due \S+ \(2d \d+h \d+m left\)/);
     const notices = /notices\s+([\d,]+) rendered .* → (\S+)/.exec(r.stdout);
     expect(Number(notices?.[1]?.replaceAll(',', ''))).toBe(affected);
     const merge = (await readFile(join(notices?.[2] ?? '', 'mail-merge.ndjson'), 'utf8')).trim().split('\n');

@@ -125,6 +125,7 @@ export const incidentView: View = (root, ctx) => {
   replace(root, head, body);
   const shown = new Map<string, HTMLElement>();
   let reportsKey = '';
+  let evidenceSize = -1;
   poll(async () => {
     try {
       const [detail, reports] = await Promise.all([getIncident(id), incidentReports(id)]);
@@ -136,7 +137,7 @@ export const incidentView: View = (root, ctx) => {
       if (shown.size === 0) body.replaceChildren();
       for (const s of INCIDENT_SECTIONS) {
         // Sections with buttons are redrawn only when what they list changed (a click is not lost).
-        const keep = (s.id === 'evidence' && shown.has(s.id)) || (s.id === 'reports' && shown.has(s.id) && key === reportsKey);
+        const keep = shown.has(s.id) && ((s.id === 'evidence' && evidenceSize === (detail.incident.evidence?.size ?? -1)) || (s.id === 'reports' && key === reportsKey));
         if (keep) continue;
         const el = s.render(input);
         const old = shown.get(s.id);
@@ -144,6 +145,7 @@ export const incidentView: View = (root, ctx) => {
         shown.set(s.id, el);
       }
       reportsKey = key;
+      evidenceSize = detail.incident.evidence?.size ?? -1;
       return true;
     } catch (err) {
       if (ctx.signal.aborted || ctx.unauthorized(err)) return false;
