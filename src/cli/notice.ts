@@ -1,7 +1,8 @@
 /**
  * `breachwatch notice render|send|status`: breach notices to each affected person. `render`
- * writes a folder of `.eml` messages, a mail-merge CSV/NDJSON and posting pages from a scope
- * folder, the customer directory and an incident file; `send` delivers a finished folder over
+ * writes a folder of `.eml` messages, a mail-merge CSV/NDJSON and posting pages from an
+ * incident's saved scope run in the store (or from a scope folder and an incident file) and
+ * the customer directory; `send` delivers a finished folder over
  * SMTP (and SMS through a webhook) with the delivery ledger in the store; `status` prints the
  * ledger's counts. Progress lines go to stderr and carry counts only, never personal data.
  */
@@ -11,17 +12,17 @@ import { join } from 'node:path';
 import { BreachwatchError, DEFAULTS } from '../model/index.js';
 import { QuarantineWriter } from '../ingest/index.js';
 import { openEvidenceLog, type EvidenceLog } from '../evidence/index.js';
-import { openDeliveryStore } from '../compose/index.js';
+import { incidentsHome, openDeliveryStore, openStore, storeLocation } from '../compose/index.js';
 import {
   csvDirectory, DEFAULT_RETRY, loadIncidentFile, loadNoticeKit, Mailer, populationFile, RateLimiter, RENDER_FILES,
-  renderNotices, scopeFolderSource, sendNotices, SmsWebhookTransport, SmtpTransport, smtpLocation,
+  renderNotices, renderRunNotices, scopeFolderSource, sendNotices, SmsWebhookTransport, SmtpTransport, smtpLocation,
   type RenderProgress, type SendProgress,
 } from '../respond/index.js';
 import { addStoreFlags, storeUrlFrom, type StoreFlags } from './store-flags.js';
 
-interface RenderFlags {
-  scope: string; directory: string; incident: string; out: string; previousScope?: string; population?: string;
-  rules?: string; data?: string; evidence?: string; quiet?: boolean;
+interface RenderFlags extends StoreFlags {
+  scope?: string; directory: string; incident: string; out: string; previousScope?: string; population?: string;
+  rules?: string; data?: string; evidence?: string; quiet?: boolean; run?: string; previousRun?: string; home?: string;
 }
 interface SendFlags extends StoreFlags {
   out: string; smtp?: string; smtpCa?: string; smsWebhook?: string; rate: string; retryAttempts: string; retryDelayMs: string;
@@ -57,7 +58,36 @@ async function openEvidence(dir: string | undefined): Promise<EvidenceLog | unde
   return dir === undefined ? undefined : openEvidenceLog(dir);
 }
 
+const renderLine = (p: RenderProgress): string =>
+  `notice render: ${p.rendered}${p.expected !== undefined ? ` of ${p.expected}` : ''} rendered (${rate(p.rendered, p.elapsedMs)})`;
+
+/** `--incident ID` with a store: the incident's saved run, its details, its evidence log. */
+async function renderFromRun(f: RenderFlags): Promise<void> {
+  for (const [flag, v] of [['--scope', f.scope], ['--previous-scope', f.previousScope], ['--evidence', f.evidence]] as const) {
+    if (v !== undefined) throw new BreachwatchError('ERR_USAGE', `${flag} is for a scope folder; with a store, name runs (--run, --previous-run): the incident's own evidence log records the notices`);
+  }
+  const url = storeUrlFrom(f, false);
+  const home = incidentsHome(storeLocation(url), f.home);
+  const show = throttled<RenderProgress>(f.quiet, renderLine);
+  const store = await openStore(url, 'read', { mustExist: true });
+  try {
+    const r = await renderRunNotices({ store, home }, {
+      incidentId: f.incident, directory: f.directory, out: f.out, onProgress: show.tick,
+      ...(f.run !== undefined && { runId: f.run }), ...(f.previousRun !== undefined && { previousRunId: f.previousRun }),
+      ...(f.rules !== undefined && { rules: f.rules }), ...(f.data !== undefined && { dataDir: f.data }),
+      ...(f.population !== undefined && { population: f.population }),
+    });
+    show.end();
+    if (r.quarantined > 0) console.error(`breachwatch: ${r.quarantined} directory row(s) quarantined: see ${join(f.out, RENDER_FILES.quarantine)}`);
+    console.log(JSON.stringify(r, null, 2));
+  } finally {
+    await store.close();
+  }
+}
+
 async function render(f: RenderFlags): Promise<void> {
+  if (f.store !== undefined || f.db !== undefined || f.run !== undefined || f.previousRun !== undefined) return renderFromRun(f);
+  if (f.scope === undefined) throw new BreachwatchError('ERR_USAGE', 'give --scope DIR with an incident file, or --store/--db (and --run) with an incident id');
   const incident = await loadIncidentFile(f.incident);
   const kit = await loadNoticeKit(incident, { ...(f.rules !== undefined && { rules: f.rules }), ...(f.data !== undefined && { dataDir: f.data }) });
   const summaryFile = join(f.scope, 'summary.json');
@@ -71,8 +101,7 @@ async function render(f: RenderFlags): Promise<void> {
   const populationPath = f.population ?? incident.possible_leak?.accounts_file;
   const population = populationPath === undefined ? undefined : populationFile(populationPath);
   const evidence = await openEvidence(f.evidence);
-  const show = throttled<RenderProgress>(f.quiet, (p) =>
-    `notice render: ${p.rendered}${p.expected !== undefined ? ` of ${p.expected}` : ''} rendered (${rate(p.rendered, p.elapsedMs)})`);
+  const show = throttled<RenderProgress>(f.quiet, renderLine);
   try {
     const r = await renderNotices({
       incident, kit, directory, quarantine, out: f.out, onProgress: show.tick,
@@ -135,17 +164,22 @@ async function send(f: SendFlags): Promise<void> {
 /** Adds `notice` and its sub-commands to the program. */
 export function registerNotice(program: Command): void {
   const notice = program.command('notice').description('breach notices to each affected person: render, send, status');
-  notice.command('render')
-    .description('render one notice per affected person (.eml, mail-merge CSV/NDJSON, posting pages) into a new folder')
-    .requiredOption('--scope <dir>', 'scope folder (affected_accounts.csv, summary.json) of the run to notify')
+  const renderCmd = notice.command('render')
+    .description('render one notice per affected person (.eml, mail-merge CSV/NDJSON, posting pages) into a new folder: ' +
+      'from an incident\'s saved scope run (--incident ID with --store/--db, --run) or from a scope folder and an incident file (--scope, --incident FILE)')
     .requiredOption('--directory <file>', 'customer directory CSV: account_id,name,email,phone,locale')
-    .requiredOption('--incident <file>', 'incident description (YAML or JSON)')
-    .requiredOption('--out <dir>', 'render folder to create (new or empty)')
+    .requiredOption('--incident <id|file>', 'with a store: the incident id; else the incident description file (YAML or JSON)')
+    .requiredOption('--out <dir>', 'render folder to create (new or empty)');
+  addStoreFlags(renderCmd, 'the incident lives in (render from its saved run)', false)
+    .option('--run <id>', 'the incident\'s saved scope run to notify (default: its latest)')
+    .option('--previous-run <id>', 'an earlier run already notified: follow-ups only to added persons and grown fields')
+    .option('--home <dir>', 'incidents folder (default: beside the store, <db>.incidents/)')
+    .option('--scope <dir>', 'without a store: the scope folder (affected_accounts.csv, summary.json) to notify')
     .option('--previous-scope <dir>', 'the scope folder already notified: send follow-ups only to added persons and grown fields')
     .option('--population <file>', 'account ids of a possible leak (default: the incident\'s possible_leak.accounts_file)')
     .option('--rules <id>', 'rules of the jurisdiction: kr-pipa, eu-gdpr (default: the incident\'s, else kr-pipa)')
     .option('--data <dir>', 'a folder laid out like data/notice/ (rules, templates, labels) to use instead')
-    .option('--evidence <dir>', 'record each notice in this evidence log (notice_rendered)')
+    .option('--evidence <dir>', 'with --scope: record each notice in this evidence log (notice_rendered; a store\'s incident uses its own)')
     .option('--quiet', 'no progress lines')
     .action((f: RenderFlags) => render(f));
   const sendCmd = notice.command('send')

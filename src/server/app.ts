@@ -14,6 +14,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { registerAlerts } from './alert-routes.js';
 import type { AppContext } from './context.js';
 import { errorHandler, HttpError } from './http-error.js';
+import { registerIncidents } from './incident-routes.js';
 import { registerIngest } from './ingest-routes.js';
 import { registerOps } from './ops-routes.js';
 import { registerOtlp } from './otlp.js';
@@ -107,6 +108,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger, state
   registerOtlp(app, ctx);
   registerAlerts(app, ctx);
   registerScope(app, ctx);
+  registerIncidents(app, ctx);
   await registerOps(app, ctx, state);
   return app;
 }

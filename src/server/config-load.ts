@@ -91,6 +91,7 @@ function resolvePaths(c: ServeConfig, base: string): ServeConfig {
     },
     detect: { ...c.detect, sigma: c.detect.sigma.map(r) },
     sinks: c.sinks.map((s) => (s.type === 'file' ? { ...s, path: r(s.path) } : s)),
+    incidents: c.incidents.home === undefined ? {} : { home: r(c.incidents.home) },
     audit: opt(c.audit.path) === undefined ? {} : { path: r(c.audit.path as string) },
     quarantine: opt(c.quarantine.path) === undefined ? {} : { path: r(c.quarantine.path as string) },
     log: { ...c.log, ...(c.log.file !== undefined && { file: r(c.log.file) }) },

@@ -140,6 +140,8 @@ export const configSchema = z.object({
     durable: z.string().min(1).default('breachwatch'),
     batch: z.number().int().min(1).default(256),
   }).strict().optional(),
+  /** Where incidents keep their files; by default beside a DuckDB store (`<db>.incidents/`, as the CLI's). */
+  incidents: z.object({ home: z.string().min(1).optional() }).strict().default({}),
   audit: z.object({ path: z.string().optional() }).strict().default({}),
   quarantine: z.object({ path: z.string().optional() }).strict().default({}),
   log: z.object({

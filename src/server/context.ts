@@ -1,11 +1,12 @@
 /**
  * What every route of the service shares: config, keys, the live pipeline, the store,
- * reference data, parsing context, the audit log, metrics and scope jobs.
+ * reference data, parsing context, the audit log, metrics, scope jobs and incidents.
  */
 import type { ReferenceData } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { JwtSettler, LivePipeline, ParseContext } from '../live/index.js';
 import type { AuditLog } from './audit-log.js';
+import type { IncidentDesk } from './incident-desk.js';
 import type { ApiKeys } from './auth.js';
 import type { ServeConfig } from './config-schema.js';
 import type { ServiceMetrics } from './metrics.js';
@@ -23,4 +24,6 @@ export interface AppContext {
   readonly audit: AuditLog;
   readonly metrics: ServiceMetrics;
   readonly scope: ScopeJobs;
+  /** Incidents, their reports and evidence (the incidents home beside the store, or `incidents.home`). */
+  readonly incidents: IncidentDesk;
 }

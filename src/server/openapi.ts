@@ -19,6 +19,13 @@ const ingestOp = (summary: string, role: string): object => ({
 });
 const alert = { $ref: '#/components/schemas/Alert' };
 const analyst = [{ apiKey: ['analyst'] }];
+const admin = [{ apiKey: ['admin'] }];
+const incidentId = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const incident = { $ref: '#/components/schemas/Incident' };
+const notices = obj({
+  ledger: { type: 'object', additionalProperties: { type: 'integer' }, description: 'queued, sending, sent, retry, failed, in_doubt' },
+  total: { type: 'integer' }, sent: { type: 'integer' }, pending: { type: 'integer' },
+}, ['ledger', 'total', 'sent', 'pending']);
 
 /** The document. */
 export const OPENAPI = {
@@ -35,6 +42,14 @@ export const OPENAPI = {
         detected_at: { type: 'string', format: 'date-time' }, events: { type: 'integer' }, accounts: { type: 'integer' },
         evidence: { type: 'array', items: { type: 'string' } }, details: { type: 'object' },
       }, ['alert_id', 'detector', 'severity', 'title', 'entity', 'first_seen', 'last_seen', 'detected_at', 'events', 'accounts']),
+      Incident: obj({
+        incident_id: { type: 'string' }, name: { type: 'string' }, status: { enum: ['open', 'closed'] },
+        aware_at: { type: 'string', format: 'date-time' }, alert_ids: { type: 'array', items: { type: 'string' } },
+        details: { type: 'object' }, runs: { type: 'array', items: { type: 'object' } }, latest_run: { type: ['string', 'null'] },
+        holds: { type: 'array', items: { type: 'object' } }, reports: { type: 'array', items: { type: 'object' } },
+        clocks: { type: 'array', items: obj({ id: { type: 'string' }, label: { type: 'object' }, state: { enum: ['running', 'overdue', 'met', 'late', 'not_required', 'no_deadline'] }, due_at: { type: ['string', 'null'] }, remaining_ms: { type: 'integer' }, done_at: { type: 'string' } }) },
+        evidence: { type: ['object', 'null'] },
+      }, ['incident_id', 'name', 'status', 'aware_at', 'clocks']),
     },
   },
   paths: {
@@ -71,6 +86,41 @@ export const OPENAPI = {
     } },
     '/api/v1/scope/{job}': { get: { summary: 'Scope job status and summary', security: analyst, parameters: [{ name: 'job', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'job', ...json({ type: 'object' }) }, 404: err } } },
     '/api/v1/scope/{job}/affected_accounts.csv': { get: { summary: 'Affected accounts (audit-logged)', security: analyst, parameters: [{ name: 'job', in: 'path', required: true, schema: { type: 'string' } }], responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, 404: err } } },
+    '/api/v1/incidents': { get: { summary: 'Incidents with their legal clocks, runs, holds and reports (audit-logged)', security: analyst, responses: { 200: { description: 'incidents', ...json(obj({ items: { type: 'array', items: incident }, total: { type: 'integer' } })) }, 401: err, 403: err, 503: err } } },
+    '/api/v1/incidents/{id}': { get: {
+      summary: 'One incident: clocks (due, remaining or overdue), counts of the latest run (persons, fields), notice delivery progress (audit-logged)', security: analyst, parameters: [incidentId],
+      responses: { 200: { description: 'incident', ...json(obj({ incident, counts: obj({ run_id: { type: ['string', 'null'] }, persons: { type: 'integer' }, requests: { type: 'integer' }, fields: { type: 'object', additionalProperties: { type: 'integer' } }, window: { type: ['object', 'null'] } }), notices: { oneOf: [notices, { type: 'null' }] } }, ['incident', 'counts', 'notices'])) }, 401: err, 403: err, 404: err, 503: err },
+    } },
+    '/api/v1/incidents/{id}/runs': { get: { summary: 'Saved scope runs of an incident', security: analyst, parameters: [incidentId], responses: { 200: { description: 'runs', ...json(obj({ items: { type: 'array', items: { type: 'object' } }, latest_run: { type: ['string', 'null'] } })) }, 401: err, 403: err, 404: err } } },
+    '/api/v1/incidents/{id}/runs/{run}': { get: {
+      summary: 'One saved run: its row, summary (by field, by day, sources) and changes since the previous run', security: analyst,
+      parameters: [incidentId, { name: 'run', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 200: { description: 'run', ...json(obj({ run: { type: 'object' }, summary: { type: 'object' }, changes: { type: ['object', 'null'] }, evidence_entry: { type: ['integer', 'null'] } })) }, 401: err, 403: err, 404: err },
+    } },
+    '/api/v1/incidents/{id}/notices': { get: { summary: 'Notice delivery progress from the delivery ledger', security: analyst, parameters: [incidentId], responses: { 200: { description: 'counts', ...json(notices) }, 401: err, 403: err, 404: err, 503: err } } },
+    '/api/v1/incidents/{id}/reports': {
+      get: { summary: 'Reports of an incident, oldest first', security: analyst, parameters: [incidentId], responses: { 200: { description: 'reports', ...json(obj({ items: { type: 'array', items: { type: 'object' } } })) }, 401: err, 403: err, 404: err } },
+      post: {
+        summary: 'Write the next regulator report (JSON, HTML, PDF) from a saved run; recorded in the evidence log', security: admin, parameters: [incidentId],
+        requestBody: { content: { 'application/json': { schema: obj({ run_id: { type: 'string' }, pdf: { type: 'boolean', default: true } }) } } },
+        responses: { 201: { description: 'written', ...json(obj({ report_id: { type: 'string' }, n: { type: 'integer' }, kind: { type: 'string' }, run_id: { type: 'string' }, entry: { type: 'integer' }, files: { type: 'array', items: obj({ name: { type: 'string' }, sha256: { type: 'string' }, bytes: { type: 'integer' } }) } })) }, 400: err, 401: err, 403: err, 404: err, 429: err },
+      },
+    },
+    '/api/v1/incidents/{id}/reports/{report}/{file}': { get: {
+      summary: 'Download report.json, report.html or report.pdf (audit-logged, recorded in the evidence log)', security: analyst,
+      parameters: [incidentId, { name: 'report', in: 'path', required: true, schema: { type: 'string' } }, { name: 'file', in: 'path', required: true, schema: { enum: ['report.json', 'report.html', 'report.pdf'] } }],
+      responses: { 200: { description: 'the file', content: { 'application/json': {}, 'text/html': {}, 'application/pdf': {} } }, 401: err, 403: err, 404: err, 429: err },
+    } },
+    '/api/v1/incidents/{id}/evidence/bundles': { post: {
+      summary: 'Export an evidence bundle of the incident\'s log (after recording the export and signing a checkpoint)', security: admin, parameters: [incidentId],
+      requestBody: { content: { 'application/json': { schema: obj({ kinds: { type: 'array', items: { type: 'string' } }, from: { type: 'integer' }, to: { type: 'integer' } }) } } },
+      responses: { 201: { description: 'exported', ...json(obj({ bundle_id: { type: 'string' }, entries: { type: 'integer' }, tree_size: { type: 'integer' }, root: { type: 'string' }, kid: { type: 'string' }, earlier_checkpoints: { type: 'integer' }, entry: { type: 'integer' } })) }, 400: err, 401: err, 403: err, 404: err, 429: err },
+    } },
+    '/api/v1/incidents/{id}/evidence/bundles/{bundle}': { get: {
+      summary: 'Download a bundle as a tar of its folder (`{bundle}` or `{bundle}.tar`; check it with breachwatch evidence verify)', security: analyst,
+      parameters: [incidentId, { name: 'bundle', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 200: { description: 'tar', content: { 'application/x-tar': { schema: { type: 'string', format: 'binary' } } } }, 401: err, 403: err, 404: err, 429: err },
+    } },
     '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'ok' } } } },
     '/readyz': { get: { summary: 'Readiness (store and engine up)', responses: { 200: { description: 'ready' }, 503: err } } },
     '/metrics': { get: { summary: 'Prometheus metrics', security: analyst, responses: { 200: { description: 'text exposition format' } } } },

@@ -10,11 +10,12 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream, type Logger } from 'pino';
 import { Catalog, JwtChecker, QuarantineWriter, loadReference } from '../ingest/index.js';
 import type { RejectedRow, Store } from '../store/index.js';
-import { buildDetectors, detectSettings, openStore } from '../compose/index.js';
+import { buildDetectors, detectSettings, incidentsHome, openStore, storeLocation } from '../compose/index.js';
 import { JwtSettler, LivePipeline, Sinks, startJetStream, type JetStreamConsumer } from '../live/index.js';
 import { buildApp, type AppState } from './app.js';
 import { AuditLog } from './audit-log.js';
 import { ApiKeys } from './auth.js';
+import { IncidentDesk } from './incident-desk.js';
 import type { ServeConfig } from './config-schema.js';
 import type { AppContext } from './context.js';
 import { loggerOptions } from './logger.js';
@@ -39,6 +40,13 @@ export interface ServiceOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** Wraps the opened store (tests slow it down to fill the queue). */
   readonly wrapStore?: (s: Store) => Store;
+}
+
+/** The incidents home: configured, else beside a DuckDB file store; undefined when neither. */
+function homeOf(config: ServeConfig): string | undefined {
+  if (config.incidents.home !== undefined) return config.incidents.home;
+  const loc = storeLocation(config.store.url);
+  return loc.scheme === 'duckdb' && loc.path !== ':memory:' ? incidentsHome(loc) : undefined;
 }
 
 /** Starts the service described by `config`. */
@@ -97,6 +105,7 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
   const drainTimer = setInterval(() => { quarantine.drain().catch(() => undefined); }, 1000);
   drainTimer.unref();
   const jwt = new JwtChecker(ref.keys);
+  const audit = new AuditLog(config.audit.path ?? join(config.state_dir, 'audit.ndjson'));
   const ctx: AppContext = {
     config, keys: new ApiKeys(config.api_keys), pipeline, store, ref,
     parse: {
@@ -104,12 +113,13 @@ export async function startService(config: ServeConfig, opts: ServiceOptions = {
       limits: { maxQuarantined: config.ingest.max_quarantined_per_request, maxBadLines: config.ingest.max_bad_lines_per_request },
     },
     settler: new JwtSettler(jwt),
-    audit: new AuditLog(config.audit.path ?? join(config.state_dir, 'audit.ndjson')),
+    audit,
     metrics: new ServiceMetrics(pipeline, sinks, store),
     scope: new ScopeJobs(store, join(config.state_dir, 'scope'), {
       maxRunning: config.scope.max_running, maxQueued: config.scope.max_queued,
       keepJobs: config.scope.keep_jobs, keepMs: config.scope.keep_hours * 3_600_000,
     }),
+    incidents: new IncidentDesk(store, homeOf(config), audit),
   };
   countRejected = (n) => ctx.metrics.countQuarantine('store', { store_refused: n });
   const state: AppState = { closing: false };

@@ -152,6 +152,21 @@ describe('breachwatch CLI', () => {
     expect(r.stdout).toMatch(/recall 100\.00%/);
     // the forged-token attacker reads nearly everyone, planted accounts included
     expect(r.stdout).toMatch(/honey accounts\s+\d+ planted accounts? read; the first at 2025-\S+ \(critical, on that very read: token \S+ from /);
+    // …and ends with the response: an incident with its clocks, notices, the report, a verified bundle, each where it says.
+    const affected = Number(/customers affected\s+([\d,]+)/.exec(r.stdout)?.[1]?.replaceAll(',', ''));
+    expect(r.stdout).toMatch(/incident\s+inc-\d{8}-[0-9a-f]{6}, aware /);
+    expect(r.stdout).toMatch(/clock\s+Report to PIPC or KISA: due \S+ \(2d \d+h \d+m left\)/);
+    const notices = /notices\s+([\d,]+) rendered .* → (\S+)/.exec(r.stdout);
+    expect(Number(notices?.[1]?.replaceAll(',', ''))).toBe(affected);
+    const merge = (await readFile(join(notices?.[2] ?? '', 'mail-merge.ndjson'), 'utf8')).trim().split('\n');
+    expect(new Set(merge.map((l) => (JSON.parse(l) as { account_id: string }).account_id)).size).toBe(affected);
+    const report = /regulator report\s+initial report rep-[0-9a-f]{8} → (\S+)\/report\.\{json/.exec(r.stdout);
+    const rep = JSON.parse(await readFile(join(report?.[1] ?? '', 'report.json'), 'utf8')) as { kind: string };
+    expect(rep.kind).toBe('initial');
+    const bundle = /evidence bundle\s+VERIFIED: [\d,]+ entries, .* → (\S+) /.exec(r.stdout)?.[1] ?? '';
+    const v = await runCli(['evidence', 'verify', bundle]);
+    expect(v.code, v.stdout).toBe(0);
+    expect(v.stdout).toMatch(/^VERIFIED /m);
   });
 
   it('hunt takes --clients and --honey, and scope --no-pivots follows only the alerts\' own indicators', async () => {

@@ -112,6 +112,42 @@ describe('breachwatch incident', () => {
     expect(v.code, v.stdout + v.stderr).toBe(0);
   });
 
+  it('notice render --incident ID --run RUN renders from the saved run with the incident\'s details, follow-ups against an earlier run', async () => {
+    const s = JSON.parse((await runCli(['incident', 'status', incidentId, '--db', db, '--json'])).stdout) as { runs: { run_id: string; accounts: number }[] };
+    const [first, second] = s.runs;
+    const directory = join(SIM, 'customers.csv');
+    const render = (out: string, ...more: string[]): ReturnType<typeof runCli> =>
+      runCli(['notice', 'render', '--db', db, '--incident', incidentId, '--directory', directory, '--out', join(dir, out), '--quiet', ...more]);
+    // Opened without details: the notice's wording is missing, and the message says how to add it.
+    const bare = await render('n0', '--run', first!.run_id);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/incident inc-\S+ details .*incident update .* --details FILE.*: \$\.company: /);
+    const u = await runCli(['incident', 'update', incidentId, '--db', db, '--details', join(ROOT, 'data/demo/incident.yaml')]);
+    expect(u.code, u.stderr).toBe(0);
+    const logSize = async (): Promise<number> =>
+      (JSON.parse((await runCli(['incident', 'status', incidentId, '--db', db, '--json'])).stdout) as { evidence: { size: number } }).evidence.size;
+    const before = await logSize();
+    const r1 = await render('n1', '--run', first!.run_id);
+    expect(r1.code, r1.stderr).toBe(0);
+    const sum1 = JSON.parse(r1.stdout) as { messages: number; counts: { initial: number; affected: number }; scope: string; evidence: { entries: number } };
+    expect(sum1.counts).toMatchObject({ affected: first!.accounts, initial: first!.accounts });
+    expect(sum1.scope).toBe(`scope run ${first!.run_id}`);
+    const rows = (await readFile(join(dir, 'n1', 'mail-merge.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { account_id: string });
+    expect(rows.map((x) => x.account_id).sort()).toEqual((await truth()).sort());
+    // Recorded in the incident's own log (notice_rendered per notice).
+    expect(await logSize()).toBeGreaterThanOrEqual(before + sum1.evidence.entries);
+    expect(sum1.evidence.entries).toBeGreaterThanOrEqual(first!.accounts);
+    // The second run found nobody new and no grown fields: no follow-up.
+    const r2 = await render('n2', '--run', second!.run_id, '--previous-run', first!.run_id);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect((JSON.parse(r2.stdout) as { counts: { update: number; unchanged: number } }).counts).toMatchObject({ update: 0, unchanged: first!.accounts });
+    const same = await render('n3', '--run', first!.run_id, '--previous-run', second!.run_id);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toMatch(/is not earlier than run/);
+    expect((await render('n4', '--run', 'run-nope')).code).not.toBe(0);
+    expect((await render('n5', '--scope', join(dir, 'n1'))).stderr).toMatch(/--scope is for a scope folder/);
+  });
+
   it('report writes the initial regulator report (JSON, self-contained HTML, PDF by Chromium), then a follow-up with the changes and deadlines met', async () => {
     const r = await runCli(['report', incidentId, '--db', db]);
     expect(r.code, r.stderr).toBe(0);

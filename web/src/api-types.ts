@@ -78,3 +78,57 @@ export interface RequestLookup {
   readonly request_id: string;
   readonly requests: readonly (Record<string, string | number> & { readonly time: number; readonly file: string; readonly line: number })[];
 }
+
+/** A legal clock of an incident (`GET /api/v1/incidents/:id`). */
+export interface IncidentClock {
+  readonly id: string;
+  readonly label: { readonly ko?: string; readonly en?: string } | string;
+  readonly state: 'running' | 'overdue' | 'met' | 'late' | 'not_required' | 'no_deadline';
+  readonly due_at: string | null;
+  readonly remaining_ms?: number;
+  readonly done_at?: string;
+  readonly because: readonly string[];
+}
+
+/** An incident as the API shows it. */
+export interface Incident {
+  readonly incident_id: string;
+  readonly name: string;
+  readonly status: 'open' | 'closed';
+  readonly aware_at: string;
+  readonly alert_ids: readonly string[];
+  readonly runs: readonly { run_id: string; n: number; created_at: string; accounts: number; requests: number }[];
+  readonly latest_run: string | null;
+  readonly reports: readonly { report_id: string; n: number; audience: string; run_id: string; created_at: string }[];
+  readonly holds: readonly { hold_id: string; reason: string; lifted_at?: string }[];
+  readonly clocks: readonly IncidentClock[];
+  readonly evidence: { readonly size: number; readonly root: string } | null;
+}
+
+/** `GET /api/v1/incidents`. */
+export interface IncidentList { readonly items: readonly Incident[]; readonly total: number }
+
+/** Notice delivery progress from the delivery ledger. */
+export interface NoticeProgress {
+  readonly ledger: Readonly<Record<'queued' | 'sending' | 'sent' | 'retry' | 'failed' | 'in_doubt', number>>;
+  readonly total: number;
+  readonly sent: number;
+  readonly pending: number;
+}
+
+/** `GET /api/v1/incidents/:id`. */
+export interface IncidentDetail {
+  readonly incident: Incident;
+  readonly counts: { readonly run_id: string | null; readonly persons: number; readonly requests: number; readonly fields: Readonly<Record<string, number>> };
+  readonly notices: NoticeProgress | null;
+}
+
+/** `GET /api/v1/incidents/:id/reports` items (files as written). */
+export interface IncidentReport {
+  readonly report_id: string;
+  readonly n: number;
+  readonly audience: string;
+  readonly run_id: string;
+  readonly created_at: string;
+  readonly files: readonly { readonly path: string; readonly sha256: string; readonly bytes: number }[];
+}

@@ -4,7 +4,7 @@
  * `{code, message}`. The key is never put in a URL or logged.
  */
 import { apiKey } from './session.js';
-import type { AlertDetail, AlertList, KeyCustody, RequestLookup, ScopeJob, Severity } from './api-types.js';
+import type { AlertDetail, AlertList, IncidentDetail, IncidentList, IncidentReport, KeyCustody, RequestLookup, ScopeJob, Severity } from './api-types.js';
 
 /** A failed API call: HTTP status plus the server's error code and message. */
 export class ApiError extends Error {
@@ -88,4 +88,33 @@ export function scopeJob(job: string): Promise<ScopeJob> {
 export async function affectedAccountsCsv(job: string): Promise<Blob> {
   const res = await request(`/api/v1/scope/${encodeURIComponent(job)}/affected_accounts.csv`);
   return res.blob();
+}
+
+const inc = (id: string): string => `/api/v1/incidents/${encodeURIComponent(id)}`;
+
+/** `GET /api/v1/incidents`. */
+export function listIncidents(): Promise<IncidentList> {
+  return json('/api/v1/incidents');
+}
+
+/** `GET /api/v1/incidents/:id`: clocks, counts and notice delivery progress. */
+export function getIncident(id: string): Promise<IncidentDetail> {
+  return json(inc(id));
+}
+
+/** `GET /api/v1/incidents/:id/reports`. */
+export function incidentReports(id: string): Promise<{ items: IncidentReport[] }> {
+  return json(`${inc(id)}/reports`);
+}
+
+/** A report file (`report.json`, `report.html`, `report.pdf`) as a Blob. */
+export async function reportFile(id: string, report: string, file: string): Promise<Blob> {
+  return (await request(`${inc(id)}/reports/${encodeURIComponent(report)}/${encodeURIComponent(file)}`)).blob();
+}
+
+/** `POST /api/v1/incidents/:id/evidence/bundles` (admin), then the bundle as a tar Blob. */
+export async function exportEvidence(id: string): Promise<{ bundle_id: string; entries: number; blob: Blob }> {
+  const r = await json<{ bundle_id: string; entries: number }>(`${inc(id)}/evidence/bundles`, { method: 'POST' });
+  const blob = await (await request(`${inc(id)}/evidence/bundles/${encodeURIComponent(r.bundle_id)}.tar`)).blob();
+  return { ...r, blob };
 }

@@ -9,6 +9,8 @@ import { apiKey, forgetApiKey } from './session.js';
 import { alertView } from './views/alert.js';
 import { alertsView } from './views/alerts.js';
 import { auditView } from './views/audit.js';
+import { incidentView } from './views/incident.js';
+import { incidentsView } from './views/incidents.js';
 import { loginView } from './views/login.js';
 import { requestView } from './views/request.js';
 import { scopeView } from './views/scope.js';
@@ -68,6 +70,8 @@ const routes: RouteEntry[] = [
   [/^\/alerts\/([^/]+)$/, (r) => show(alertView, r)],
   [/^\/requests\/([^/]+)$/, (r) => show(requestView, r)],
   [/^\/audit$/, (r) => show(auditView, r)],
+  [/^\/incidents$/, (r) => show(incidentsView, r)],
+  [/^\/incidents\/([^/]+)$/, (r) => show(incidentView, r)],
   [/^\/scope(?:\/([^/]+))?$/, (r) => show(scopeView, r)],
 ];
 startRouter(routes, '#/alerts');

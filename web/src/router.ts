@@ -1,5 +1,5 @@
 /**
- * Hash routing (`#/alerts`, `#/alerts/<id>`, `#/audit`, `#/scope/<job>`): works from any
+ * Hash routing (`#/alerts`, `#/alerts/<id>`, `#/audit`, `#/scope/<job>`, `#/incidents/<id>`): works from any
  * static mount without server-side fallbacks. Hashes not starting with `#/` (the skip link's
  * `#main`) are in-page anchors and leave the current view alone.
  */

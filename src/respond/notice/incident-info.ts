@@ -1,7 +1,7 @@
 /**
  * What the notices say about the incident: the company, how to reach it, what happened in
  * plain words, what it did, and the victim portal. Read from an incident description file
- * (YAML or JSON) today; the incidents of issue 11 part 1 will hand the same {@link IncidentInfo}.
+ * (YAML or JSON), or mapped from a stored incident's details (`incident-run.ts`).
  * Any text may be one string or one per locale (`{ko: …, en: …}`).
  */
 import { dirname, resolve } from 'node:path';
@@ -98,9 +98,26 @@ function validZone(tz: string): boolean {
  * const incident = await loadIncidentFile('incident.yaml');
  */
 export async function loadIncidentFile(path: string): Promise<IncidentInfo> {
-  const d = await loadDocument(path, zIncident);
+  return toInfo(await loadDocument(path, zIncident), path, dirname(path));
+}
+
+/**
+ * The {@link IncidentInfo} of a description already parsed (an incident's stored details
+ * mapped onto this shape); `where` names it in errors, relative files are under `baseDir`.
+ * @throws BreachwatchError `ERR_INPUT_INVALID` naming the first missing or wrong field.
+ */
+export function incidentInfoOf(raw: unknown, where: string, baseDir: string): IncidentInfo {
+  const r = zIncident.safeParse(raw);
+  if (!r.success) {
+    const i = r.error.issues[0];
+    throw new BreachwatchError('ERR_INPUT_INVALID', `${where}: $.${(i?.path ?? []).join('.')}: ${i?.message ?? 'invalid'}`);
+  }
+  return toInfo(r.data, where, baseDir);
+}
+
+function toInfo(d: z.output<typeof zIncident>, where: string, baseDir: string): IncidentInfo {
   if (d.possible_leak !== undefined && d.possible_leak.period.from > d.possible_leak.period.to) {
-    throw new BreachwatchError('ERR_INPUT_INVALID', `${path}: $.possible_leak.period: from is after to`);
+    throw new BreachwatchError('ERR_INPUT_INVALID', `${where}: $.possible_leak.period: from is after to`);
   }
   return {
     id: d.id, name: d.name, company: d.company,
@@ -111,7 +128,7 @@ export async function loadIncidentFile(path: string): Promise<IncidentInfo> {
     timezone: d.timezone, labels: d.labels,
     ...(d.jurisdiction !== undefined && { jurisdiction: d.jurisdiction }),
     ...(d.possible_leak !== undefined && {
-      possible_leak: { ...d.possible_leak, accounts_file: resolve(dirname(path), d.possible_leak.accounts_file) },
+      possible_leak: { ...d.possible_leak, accounts_file: resolve(baseDir, d.possible_leak.accounts_file) },
     }),
   };
 }

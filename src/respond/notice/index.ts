@@ -9,7 +9,7 @@ export type {
   AffectedPerson, AffectedSource, Contact, ContactDirectory, NoticeChannel, NoticeKind, NoticeReason, PlanCounts, PlannedNotice,
 } from './types.js';
 export { NOTICE_KINDS } from './types.js';
-export { loadIncidentFile, textFor, listFor, type IncidentInfo, type Localized, type PossibleLeak } from './incident-info.js';
+export { loadIncidentFile, incidentInfoOf, textFor, listFor, type IncidentInfo, type Localized, type PossibleLeak } from './incident-info.js';
 export { loadRules, type NoticeRules, type RequiredItem } from './rules.js';
 export { loadTemplate, NOTICE_VALUES, NOTICE_LISTS, type NoticeTemplate } from './template-file.js';
 export { loadNoticeKit, NOTICE_DATA_DIR, DEFAULT_RULES, type NoticeKit, type KitOptions } from './kit.js';
@@ -23,3 +23,4 @@ export { noticeId, messageIdOf, emlPath } from './notice-id.js';
 export { RENDER_FILES, RENDER_FORMAT_VERSION, MERGE_COLUMNS, type MergeRow } from './render-folder.js';
 export { renderNotices, type RenderOptions, type RenderProgress, type RenderSummary } from './render-run.js';
 export { sendNotices, type SendOptions, type SendProgress, type SendSummary } from './send-run.js';
+export { incidentNoticeInfo, renderRunNotices, runSource, type RunNoticeOptions } from './incident-run.js';
