@@ -2,10 +2,11 @@
  * Notice-render benchmark (issue 11): breach notices rendered per second for `persons`
  * (default 1M) synthetic affected persons with synthetic directory entries (ko and en, a few
  * fields each), through the whole `notice render` path (plan, render threads for the wording,
- * the MIME message and one `.eml` per person, both mail-merge files), next to writing the same number of plain CSV
- * rows (csv-stringify to a file) in the same run, measured before and after; the ratio uses
- * their mean (aim ≥ 25%). Memory must stay flat: RSS is sampled as the render goes and printed
- * at 10%, 50% and 100%. Disk: about 12 KB per person (≈12 GB at 1M; removed afterwards).
+ * the MIME message and one `.eml` per person, both mail-merge files), next to writing the same
+ * number of plain CSV rows (csv-stringify to a file) in the same run, measured before and
+ * after; the ratio uses their mean (aim ≥ 25%). Memory must stay flat: RSS is sampled as the
+ * render goes and printed at 10%, 50% and 100%. Disk: about 13 KB per person (≈13 GB at 1M;
+ * removed afterwards).
  * Run: npm run bench -- notices [--persons N] [--threads T] (T render threads, default
  * DEFAULTS.notice.renderWorkers; 0 renders on the main thread)
  */
