@@ -1,12 +1,14 @@
 /**
  * Notice-render benchmark (issue 11): breach notices rendered per second for `persons`
  * (default 1M) synthetic affected persons with synthetic directory entries (ko and en, a few
- * fields each), through the whole `notice render` path (plan, wording, nodemailer's composer,
- * one `.eml` per person, both mail-merge files), next to writing the same number of plain CSV
- * rows (csv-stringify to a file) in the same run, measured before and after; the ratio uses
- * their mean (aim ≥ 25%). Memory must stay flat: RSS is sampled as the render goes and printed
- * at 10%, 50% and 100%. Disk: about 12 KB per person (≈12 GB at 1M; removed afterwards).
- * Run: npm run bench -- notices [--persons N]
+ * fields each), through the whole `notice render` path (plan, render threads for the wording,
+ * the MIME message and one `.eml` per person, both mail-merge files), next to writing the same
+ * number of plain CSV rows (csv-stringify to a file) in the same run, measured before and
+ * after; the ratio uses their mean (aim ≥ 25%). Memory must stay flat: RSS is sampled as the
+ * render goes and printed at 10%, 50% and 100%. Disk: about 13 KB per person (≈13 GB at 1M;
+ * removed afterwards).
+ * Run: npm run bench -- notices [--persons N] [--threads T] (T render threads, default
+ * DEFAULTS.notice.renderWorkers; 0 renders on the main thread)
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -15,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { QuarantineWriter } from '../src/ingest/index.js';
+import { DEFAULTS } from '../src/model/index.js';
 import {
   loadIncidentFile, loadNoticeKit, renderNotices, type AffectedPerson, type AffectedSource, type Contact, type ContactDirectory,
 } from '../src/respond/index.js';
@@ -66,20 +69,21 @@ async function csvBaseline(dir: string, n: number): Promise<number> {
 }
 
 /** Runs the benchmark and prints its figures. */
-export async function benchNotices(opts: { persons?: number } = {}): Promise<void> {
+export async function benchNotices(opts: { persons?: number; threads?: number } = {}): Promise<void> {
   const n = opts.persons ?? 1_000_000;
+  const threads = opts.threads ?? DEFAULTS.notice.renderWorkers;
   const root = await mkdtemp(join(tmpdir(), 'bw-bench-notices-'));
   try {
     const incident = await loadIncidentFile(new URL('../test/fixtures/notice/incident.yaml', import.meta.url).pathname);
     const kit = await loadNoticeKit(incident);
-    console.log(`notices: ${n.toLocaleString('en')} affected persons (synthetic; ko and en; one .eml each)`);
+    console.log(`notices: ${n.toLocaleString('en')} affected persons (synthetic; ko and en; one .eml each), ${threads} render thread(s)`);
     const b1 = await csvBaseline(root, n);
     console.log(`  plain CSV rows (before): ${Math.round(b1).toLocaleString('en')} rows/s`);
     const rss: { at: number; rss: number }[] = [];
     const t = performance.now();
     const quarantine = new QuarantineWriter();
     const r = await renderNotices({
-      incident, kit, current: persons(n), directory: directory(n), quarantine, out: join(root, 'render'), expected: n,
+      incident, kit, current: persons(n), directory: directory(n), quarantine, out: join(root, 'render'), expected: n, threads,
       onProgress: (p) => { rss.push({ at: p.rendered, rss: process.memoryUsage.rss() }); },
     });
     const rate = r.messages / ((performance.now() - t) / 1000);

@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--seconds S] [--rolling]`.
+ * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--threads T] [--seconds S] [--rolling]`.
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -9,7 +9,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     accounts: { type: 'string' }, days: { type: 'string' }, events: { type: 'string' }, 'per-account': { type: 'string' }, scenario: { type: 'string' },
-    seconds: { type: 'string' }, rolling: { type: 'boolean' }, persons: { type: 'string' },
+    seconds: { type: 'string' }, rolling: { type: 'boolean' }, persons: { type: 'string' }, threads: { type: 'string' },
   },
 });
 const which = positionals[0] ?? 'all';
@@ -61,7 +61,10 @@ if (which === 'evidence' || which === 'all') {
 }
 if (which === 'notices' || which === 'all') {
   const { benchNotices } = await import('./notices.js');
-  await benchNotices(values.persons !== undefined ? { persons: Number(values.persons) } : {});
+  await benchNotices({
+    ...(values.persons !== undefined && { persons: Number(values.persons) }),
+    ...(values.threads !== undefined && { threads: Number(values.threads) }),
+  });
 }
 if (which === 'serve' || which === 'all') {
   const { benchServeIngest, benchServeSteady } = await import('./serve.js');

@@ -18,12 +18,16 @@ class Refusal extends Error {
   }
 }
 
-// The happy path builds no path strings: the keys on the way down are kept in one array and
-// only turned into a `$.a[0].b` path when a value is refused.
-const keys: (string | number)[] = [];
-
+// The happy path keeps no path at all: a refusal collects the keys on its way up (each level
+// adds its own), and only then becomes a `$.a[0].b` path.
 function refuse(code: string, message: string): never {
-  throw new Refusal(code, message, [...keys]);
+  throw new Refusal(code, message, []);
+}
+
+/** Rethrows `e`, adding key `k` to the path of a refusal from below. */
+function rethrowUnder(e: unknown, k: string | number): never {
+  if (e instanceof Refusal) e.keys.unshift(k);
+  throw e;
 }
 
 // Object keys repeat (every entry of a kind has the same ones): their JSON form is kept.
@@ -39,9 +43,19 @@ function key(k: string): string {
   return f;
 }
 
+// Printable ASCII but `"` and `\\`: such a string is its own JSON body (no escapes, no surrogates).
+const PLAIN = /^[ !#-[\]-~]*$/;
+
 function str(s: string): string {
+  if (PLAIN.test(s)) return `"${s}"`;
   if (!(s as unknown as { isWellFormed(): boolean }).isWellFormed()) refuse('lone_surrogate', 'string holds a lone UTF-16 surrogate');
   return JSON.stringify(s);
+}
+
+/** `names`, sorted by UTF-16 code units; most payloads are built in sorted order already. */
+function sorted(names: string[]): string[] {
+  for (let i = 1; i < names.length; i++) if (names[i - 1]! >= names[i]!) return names.sort();
+  return names;
 }
 
 function write(v: unknown, depth: number): string {
@@ -49,6 +63,8 @@ function write(v: unknown, depth: number): string {
     case 'string': return str(v);
     case 'boolean': return v ? 'true' : 'false';
     case 'number':
+      // A safe integer prints the same either way (-0 as 0); String() skips JSON's generic path.
+      if (Number.isSafeInteger(v)) return String(v);
       if (!Number.isFinite(v)) refuse('not_finite', `number ${String(v)} has no JSON form`);
       return JSON.stringify(v);
     case 'object': break;
@@ -61,22 +77,30 @@ function write(v: unknown, depth: number): string {
   if (Array.isArray(v)) {
     out = '[';
     for (let i = 0; i < v.length; i++) {
-      keys.push(i);
-      out += (i > 0 ? ',' : '') + write(v[i], depth + 1);
-      keys.pop();
+      let item: string;
+      try {
+        item = write(v[i], depth + 1);
+      } catch (e) {
+        rethrowUnder(e, i);
+      }
+      out += (i > 0 ? ',' : '') + item;
     }
     out += ']';
   } else {
     const proto = Object.getPrototypeOf(v) as unknown;
     if (proto !== Object.prototype && proto !== null) refuse('not_plain_object', 'only plain objects have a JSON form');
     const o = v as Record<string, unknown>;
-    const names = Object.keys(o).sort();
+    const names = sorted(Object.keys(o));
     out = '{';
     for (let i = 0; i < names.length; i++) {
       const k = names[i]!;
-      keys.push(k);
-      out += (i > 0 ? ',' : '') + key(k) + ':' + write(o[k], depth + 1);
-      keys.pop();
+      let item: string;
+      try {
+        item = write(o[k], depth + 1);
+      } catch (e) {
+        rethrowUnder(e, k);
+      }
+      out += (i > 0 ? ',' : '') + key(k) + ':' + item;
     }
     out += '}';
   }
@@ -93,7 +117,6 @@ function pathOf(ks: readonly (string | number)[]): string {
  * canonicalJson({ b: 1, a: [true, 'x'] }) // { ok: true, value: '{"a":[true,"x"],"b":1}' }
  */
 export function canonicalJson(value: unknown): ParseResult<string> {
-  keys.length = 0;
   try {
     return { ok: true, value: write(value, 0) };
   } catch (e) {

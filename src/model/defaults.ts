@@ -109,6 +109,12 @@ const serve = {
   scopeKeepHours: 24,
 } as const;
 
+/** Notice rendering defaults (`notice render`). */
+const notice = {
+  /** Worker threads that render, compose and write the messages (the main thread plans and writes the mail-merge files). */
+  renderWorkers: 2,
+} as const;
+
 /** Mail defaults (breach notices and, later, the portal's one-time codes share one relay). */
 const mail = {
   /** Messages a second to the relay (`notice send --rate`), shared by everything that sends. */
@@ -126,4 +132,4 @@ const mail = {
  * @example
  * new Command().option('--lateness <seconds>', 'allowed lateness', String(DEFAULTS.detect.allowedLatenessMs / 1000));
  */
-export const DEFAULTS = { detect, ingest, store, live, serve, mail } as const;
+export const DEFAULTS = { detect, ingest, store, live, serve, mail, notice } as const;

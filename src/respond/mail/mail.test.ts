@@ -10,9 +10,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { describe, expect, it } from 'vitest';
 import { startSmtpSink } from '../../../test/e2e/smtp-sink.js';
-import { composeMessage } from './compose.js';
+import { base64Lines, composeMessage } from './compose.js';
 import { Mailer } from './mailer.js';
 import { RateLimiter } from './rate-limiter.js';
 import { SmsWebhookTransport } from './sms-webhook.js';
@@ -90,6 +91,64 @@ describe('SmsWebhookTransport', () => {
   });
 });
 
+describe('composeMessage', () => {
+  const text = '안녕하세요, 테스트 고객님.\n유출된 항목: 이름, 전화번호 (예시)\n\n'.repeat(30) + 'Line with = and -- and =_bw_ inside\n😀 end';
+  const html = `<!doctype html><p>${'유출 안내 &amp; <b>조치</b> '.repeat(80)}</p>`;
+  const parts = {
+    from: { name: '예시마켓 "개인정보", 보호팀', address: 'privacy@notice.example.com' },
+    to: { name: 'Kim, "Test" \\ Person\r\nBcc: someone@evil.example', address: 'person@bench.example.org' },
+    subject: `[예시마켓] 개인정보 유출 안내 ${'긴 제목 '.repeat(12)}`.trim(), text, html,
+    messageId: '<n-0123456789abcdef01234567.inc-1@notice.example.com>', date: new Date('2025-11-20T01:02:03Z'),
+    headers: { 'X-Breachwatch-Notice': 'n-0123456789abcdef01234567', 'X-Note': 'two\r\nInjected: yes' },
+  };
+
+  it('writes 7-bit multipart/alternative that a MIME parser reads back exactly', async () => {
+    const raw = composeMessage(parts);
+    const s = raw.toString('latin1');
+    // Every line is ASCII, CRLF-terminated and within RFC 5322's 78 columns.
+    expect(/^[\x20-\x7e\r\n\t]*$/.test(s)).toBe(true);
+    expect(s.replace(/\r\n/g, '').includes('\n')).toBe(false);
+    for (const line of s.split('\r\n')) expect(line.length, line).toBeLessThanOrEqual(78);
+    const m = await simpleParser(raw);
+    expect(m.text).toBe(text);
+    expect(m.html).toBe(html);
+    expect(m.subject).toBe(parts.subject);
+    expect(m.messageId).toBe(parts.messageId);
+    expect(m.date?.toISOString()).toBe('2025-11-20T01:02:03.000Z');
+    expect(m.from?.value).toEqual([{ name: parts.from.name, address: parts.from.address }]);
+    const to = Array.isArray(m.to) ? m.to[0] : m.to;
+    expect(to?.value[0]?.address).toBe('person@bench.example.org');
+    // A line break in a value never starts a header of its own.
+    expect(m.headers.has('bcc')).toBe(false);
+    expect(m.headers.has('injected')).toBe(false);
+    expect(m.headers.get('x-breachwatch-notice')).toBe('n-0123456789abcdef01234567');
+    expect(m.headers.get('auto-submitted')).toBe('auto-generated');
+    // The same parts give the same bytes (the boundary comes from the Message-ID).
+    expect(composeMessage(parts).equals(raw)).toBe(true);
+    expect(composeMessage({ ...parts, messageId: '<other@notice.example.com>' }).equals(raw)).toBe(false);
+  });
+
+  it('writes a text-only message, empty bodies included, and refuses a bad header name', async () => {
+    for (const body of ['Your code is 123456', '', 'ab', 'abc']) {
+      const m = await simpleParser(composeMessage({ from: parts.from, to: parts.to, subject: parts.subject, messageId: parts.messageId, date: parts.date, text: body }));
+      expect(m.text ?? '').toBe(body);
+      expect(m.html).toBe(false);
+    }
+    expect(() => composeMessage({ ...parts, headers: { 'Bad Name': 'x' } })).toThrow(/header field name/);
+  });
+
+  it('wraps base64 at 76 characters for every length', () => {
+    for (let n = 0; n < 200; n++) {
+      const s = 'ㄱa'.repeat(n).slice(0, n);
+      const b = base64Lines(s);
+      const lines = b.split('\r\n');
+      expect(lines.pop()).toBe('');
+      for (const l of lines.slice(0, -1)) expect(l.length).toBe(76);
+      expect(Buffer.from(lines.join(''), 'base64').toString('utf8')).toBe(s);
+    }
+  });
+});
+
 describe('Mailer over SMTP', () => {
   it('delivers a one-time code after a temporary refusal, under STARTTLS and AUTH', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'bw-mail-test-'));
@@ -98,7 +157,7 @@ describe('Mailer over SMTP', () => {
       sink.refuse('otp@example.org', 1);
       const email = new SmtpTransport(smtpLocation(`smtp://portal:pw-for-tests@127.0.0.1:${sink.port}`, {}), { ca: await readFile(sink.caFile, 'utf8') });
       const mailer = new Mailer({ email, limiter: new RateLimiter(100), retry: { attempts: 3, baseDelayMs: 10, maxDelayMs: 20 } });
-      const raw = await composeMessage({
+      const raw = composeMessage({
         from: { name: 'Example', address: 'no-reply@example.com' }, to: { name: 'P', address: 'otp@example.org' },
         subject: 'Your code', text: 'Your code is 123456', messageId: '<otp-1@example.com>', date: new Date(0),
       });

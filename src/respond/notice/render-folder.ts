@@ -126,10 +126,13 @@ export class RenderFolder {
     await writeFile(join(this.dir, rel), bytes, { mode: 0o600 });
   }
 
-  /** Appends one notice to both mail-merge files. */
-  async addRow(r: MergeRow): Promise<void> {
-    await this.csv.write(stringify([MERGE_COLUMNS.map((c) => r[c])]));
-    await this.ndjson.write(`${JSON.stringify(r)}\n`);
+  /**
+   * Appends one notice to both mail-merge files, given as its CSV line and NDJSON object up to
+   * the last column, `evidence_index` (see `RenderedRow` in render-one.ts).
+   */
+  async addRow(csv: string, json: string, evidenceIndex: number): Promise<void> {
+    await this.csv.write(`${csv},${evidenceIndex}\n`);
+    await this.ndjson.write(`${json},"evidence_index":${evidenceIndex}}\n`);
   }
 
   /** Writes a small file whole (posting pages). */

@@ -1,0 +1,26 @@
+/**
+ * A render thread: it loads the notice kit the main thread names, then renders each batch of
+ * planned notices it is sent (wording, message, message file, hash, mail-merge text; see
+ * render-one.ts) and answers with the rows, in the batch's order. Started by
+ * {@link RenderPool} only.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadNoticeKit } from './kit.js';
+import { NoticeRenderer } from './render-one.js';
+import type { RenderBatch, RenderInit, RenderReply } from './render-pool.js';
+
+const init = workerData as RenderInit;
+const ready = loadNoticeKit(init.incident, { rules: init.rules, dataDir: init.dataDir })
+  .then((kit) => new NoticeRenderer(kit, init.incident, new Date(init.now), init.dir));
+// A failure to load is answered per batch (below); this only keeps it from being unhandled.
+ready.catch(() => undefined);
+
+parentPort!.on('message', (b: RenderBatch) => {
+  ready.then((r) => {
+    const reply: RenderReply = { id: b.id, rows: b.notices.map((n) => r.render(n)) };
+    parentPort!.postMessage(reply);
+  }).catch((e: unknown) => {
+    const reply: RenderReply = { id: b.id, error: e instanceof Error ? e.message : String(e) };
+    parentPort!.postMessage(reply);
+  });
+});
