@@ -18,6 +18,7 @@ import { registerIngest } from './ingest-routes.js';
 import { registerOps } from './ops-routes.js';
 import { registerOtlp } from './otlp.js';
 import { registerScope } from './scope-routes.js';
+import { registerContain } from './contain-routes.js';
 import { registerAuth } from './auth.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
@@ -107,6 +108,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger, state
   registerOtlp(app, ctx);
   registerAlerts(app, ctx);
   registerScope(app, ctx);
+  registerContain(app, ctx);
   await registerOps(app, ctx, state);
   return app;
 }

@@ -56,7 +56,7 @@ describe('rotate-key', () => {
     const x = await execute(w.ctx, { incidentId: w.incidentId, actionId: id, by: 'alice' });
     expect(x.state).toBe('executed');
     await expect(execute(w.ctx, { incidentId: w.incidentId, actionId: id, by: 'bob' })).rejects.toMatchObject({ code: 'ERR_REFUSED', message: expect.stringMatching(/executed already/) as unknown });
-    const newKid = String(p.proposal.params['new_kid']);
+    const newKid = p.proposal.params['new_kid'] as string;
 
     // The registry: old revoked at execution, new active with its custodians; key-custody finds nothing critical.
     const keys = await loadKeys(w.registry);
@@ -79,7 +79,7 @@ describe('rotate-key', () => {
     const newPrivate = await importPKCS8(await readFile(keyFile, 'utf8'), 'ES256');
     const ok = await jwtVerify(await tokenOf(newKid).sign(newPrivate), verify);
     expect(ok.protectedHeader.kid).toBe(newKid);
-    expect(await readFile(String(x.execution?.result['instructions']), 'utf8')).toMatch(/drop its cached keys/);
+    expect(await readFile(x.execution?.result['instructions'] as string, 'utf8')).toMatch(/drop its cached keys/);
 
     // key-state: a use of the old key after its revocation is critical.
     const det = new KeyStateDetector();
@@ -94,7 +94,7 @@ describe('rotate-key', () => {
     // Every step is in the evidence log.
     const log = await openEvidenceLog(incidentPaths(w.ctx.home, w.incidentId).evidence, { readOnly: true });
     const steps: string[] = [];
-    for await (const e of log.entries()) if (e.kind === 'containment' && e.payload['action_id'] === id) steps.push(String(e.payload['step']));
+    for await (const e of log.entries()) if (e.kind === 'containment' && e.payload['action_id'] === id) steps.push(e.payload['step'] as string);
     await log.close();
     expect(steps).toEqual(['proposed', 'approved', 'executed']);
     expect((await listActions(w.ctx, w.incidentId)).map((s) => [s.proposal.action_id, s.state])).toContainEqual([id, 'executed']);
