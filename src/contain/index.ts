@@ -13,3 +13,5 @@ export type { Collateral, DenyEntry } from './block-sources.js';
 export { RevokeInput, SESSION_REVOKED, readLedger } from './revoke-sessions.js';
 export type { DeliveryLine } from './revoke-sessions.js';
 export { transmitterJwks, transmitterPaths } from './transmitter.js';
+export { demoContainment, renderDemoContainment } from './demo.js';
+export type { DemoContainmentOptions, DemoContainmentResult, RateSample } from './demo.js';

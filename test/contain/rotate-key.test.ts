@@ -10,7 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, createLocalJWKSet, importPKCS8, jwtVerify, type JSONWebKeySet } from 'jose';
-import { approve, execute, listActions, propose } from '../../src/contain/index.js';
+import { approve, demoContainment, execute, listActions, propose, renderDemoContainment } from '../../src/contain/index.js';
 import { auditKeys, KeyStateDetector } from '../../src/detect/index.js';
 import { openEvidenceLog } from '../../src/evidence/index.js';
 import { loadKeys, loadStaff } from '../../src/ingest/index.js';
@@ -98,5 +98,16 @@ describe('rotate-key', () => {
     await log.close();
     expect(steps).toEqual(['proposed', 'approved', 'executed']);
     expect((await listActions(w.ctx, w.incidentId)).map((s) => [s.proposal.action_id, s.state])).toContainEqual([id, 'executed']);
+  });
+
+  it('demoContainment: rotation proposed, approved, executed; forged tokens accepted before, none after', async () => {
+    const jwksOut = join(w.dir, 'published', 'jwks-demo.json');
+    const r = await demoContainment(w.ctx, { incidentId: w.incidentId, registry: w.registry, kid: 'sig-2024-07', jwksOut, custodians: ['s-0150'], staff: w.staff, requests: 40 });
+    expect(r.forged_before).toEqual({ attempted: 40, accepted: 40, rate: 1 });
+    expect(r.forged_after).toEqual({ attempted: 40, accepted: 0, rate: 0 });
+    expect(r.legitimate_after.accepted).toBe(r.legitimate_after.attempted);
+    expect(r.legitimate_after.attempted).toBeGreaterThan(0);
+    expect(renderDemoContainment(r)).toMatch(/after rotation: {2}0\/40 accepted/);
+    expect((await loadKeys(w.registry)).find((k) => k.kid === 'sig-2024-07')?.revoked).not.toBeNull();
   });
 });

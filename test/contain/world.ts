@@ -25,6 +25,8 @@ export interface World {
   readonly registry: string;
   readonly staff: string;
   readonly oldPrivate: CryptoKey;
+  /** Closes the store (for a CLI run in this process, which opens it itself). */
+  release(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -50,8 +52,10 @@ export async function makeWorld(simDir = FIXTURE): Promise<World> {
   await writeFile(registry, JSON.stringify({ keys: reg.keys.map((k) => (k['kid'] === 'sig-2019-01' ? { ...k, jwk } : k)) }, null, 2));
   const staff = join(dir, 'staff.csv');
   await copyFile(join(simDir, 'staff.csv'), staff);
+  let open = true;
+  const release = async (): Promise<void> => { if (open) { open = false; await store.close(); } };
   return {
-    dir, ctx, store, incidentId: inc.incident_id, registry, staff, oldPrivate: pair.privateKey,
-    close: async () => { await store.close(); await rm(dir, { recursive: true, force: true }); },
+    dir, ctx, store, incidentId: inc.incident_id, registry, staff, oldPrivate: pair.privateKey, release,
+    close: async () => { await release(); await rm(dir, { recursive: true, force: true }); },
   };
 }
