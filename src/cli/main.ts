@@ -25,6 +25,7 @@ const COMMANDS: Readonly<Record<string, Registrar>> = {
   incident: async () => (await import('./incident.js')).registerIncident,
   prune: async () => (await import('./prune.js')).registerPrune,
   report: async () => (await import('./report.js')).registerReport,
+  contain: async () => (await import('./contain.js')).registerContain,
 };
 
 /** Error codes that mean bad usage or unreadable input (exit 2). */

@@ -126,10 +126,27 @@ const mail = {
   retryMaxDelayMs: 8 * 60_000,
 } as const;
 
+/** Containment defaults (`src/contain/`: CLI flags, serve's `contain` config, the actions). */
+const contain = {
+  /** Attempts per Security Event Token pushed to a receiver (RFC 8935), the first included. */
+  pushAttempts: 5,
+  /** Delay before the second push attempt; doubles each time up to `pushMaxDelayMs`. */
+  pushBaseDelayMs: 500,
+  pushMaxDelayMs: 30_000,
+  /** How long one push request may take. */
+  pushTimeoutMs: 10_000,
+  /** Hours a deny-list entry stands before it expires. */
+  blockHours: 72,
+  /** A deny entry that would also block at least this many customer-like sessions is flagged as shared (carrier NAT, office egress). */
+  sharedMinSessions: 20,
+  /** How long verifiers may cache a JWKS (jose `createRemoteJWKSet` keeps one 10 minutes): said in the rotation's instructions. */
+  jwksCacheS: 600,
+} as const;
+
 /**
  * Every shared default, by stage.
  *
  * @example
  * new Command().option('--lateness <seconds>', 'allowed lateness', String(DEFAULTS.detect.allowedLatenessMs / 1000));
  */
-export const DEFAULTS = { detect, ingest, store, live, serve, mail, notice } as const;
+export const DEFAULTS = { detect, ingest, store, live, serve, mail, notice, contain } as const;

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'ERR_SIGMA_UNSUPPORTED'
   | 'ERR_STATE'
   | 'ERR_HOLD'
+  | 'ERR_REFUSED'
   | 'ERR_NOT_FOUND'
   | 'ERR_INTERNAL';
 

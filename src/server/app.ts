@@ -19,6 +19,7 @@ import { registerIngest } from './ingest-routes.js';
 import { registerOps } from './ops-routes.js';
 import { registerOtlp } from './otlp.js';
 import { registerScope } from './scope-routes.js';
+import { registerContain } from './contain-routes.js';
 import { registerAuth } from './auth.js';
 import { registerSecurityHeaders } from './security-headers.js';
 
@@ -109,6 +110,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger, state
   registerAlerts(app, ctx);
   registerScope(app, ctx);
   registerIncidents(app, ctx);
+  registerContain(app, ctx);
   await registerOps(app, ctx, state);
   return app;
 }

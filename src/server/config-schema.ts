@@ -89,6 +89,24 @@ export const configSchema = z.object({
     /** DuckDB memory limit, e.g. `512MB` (the store's default when absent). */
     memory_limit: z.string().regex(/^\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size such as 512MB or 2GiB').optional(),
   }).strict().default({ url: D.store.url }),
+  /**
+   * Containment through the API (`src/server/contain-routes.ts`): the incidents home and the
+   * files actions write. The API never takes a path from a request; absent: the routes answer 404.
+   */
+  contain: z.object({
+    home: z.string().min(1),
+    registry: z.string().min(1).optional(),
+    jwks_out: z.string().min(1).optional(),
+    key_dir: z.string().min(1).optional(),
+    key_hook: z.string().min(1).optional(),
+    hook_storage: z.enum(['kms', 'hsm']).optional(),
+    staff: z.string().min(1).optional(),
+    issuer: z.string().min(1).default('breachwatch'),
+    audience: z.string().min(1).optional(),
+    subject_issuer: z.string().min(1).optional(),
+    push_url: z.url().optional(),
+    push_auth_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+  }).strict().optional(),
   /** Checkpoints, journal, audit log and quarantine live here unless named otherwise. */
   state_dir: z.string().min(1).default('breachwatch-state'),
   reference: z.object({

@@ -26,6 +26,8 @@ const notices = obj({
   ledger: { type: 'object', additionalProperties: { type: 'integer' }, description: 'queued, sending, sent, retry, failed, in_doubt' },
   total: { type: 'integer' }, sent: { type: 'integer' }, pending: { type: 'integer' },
 }, ['ledger', 'total', 'sent', 'pending']);
+const incidentParam = { name: 'incident', in: 'path', required: true, schema: { type: 'string' } };
+const actionParam = { name: 'action', in: 'path', required: true, schema: { type: 'string' } };
 
 /** The document. */
 export const OPENAPI = {
@@ -121,6 +123,18 @@ export const OPENAPI = {
       parameters: [incidentId, { name: 'bundle', in: 'path', required: true, schema: { type: 'string' } }],
       responses: { 200: { description: 'tar', content: { 'application/x-tar': { schema: { type: 'string', format: 'binary' } } } }, 401: err, 403: err, 404: err, 429: err },
     } },
+    '/api/v1/contain/jwks.json': { get: { summary: 'JWKS of the Security Event Token transmitter (public)', responses: { 200: { description: 'JWKS', ...json({ type: 'object' }) }, 404: err } } },
+    '/api/v1/incidents/{incident}/containment': {
+      post: { summary: 'Propose a containment action (rotate-key, block-sources, revoke-sessions) with its exact effect', security: admin, parameters: [incidentParam],
+        requestBody: { content: { 'application/json': { schema: obj({ action: { enum: ['rotate-key', 'block-sources', 'revoke-sessions'] }, dry_run: { type: 'boolean' } }, ['action']) } } },
+        responses: { 200: { description: 'dry run', ...json({ type: 'object' }) }, 201: { description: 'proposed', ...json({ type: 'object' }) }, 400: err, 401: err, 403: err, 404: err } },
+      get: { summary: 'The incident\'s containment actions', security: admin, parameters: [incidentParam], responses: { 200: { description: 'actions', ...json({ type: 'object' }) }, 404: err } },
+    },
+    '/api/v1/incidents/{incident}/containment/{action}': { get: { summary: 'One containment action', security: admin, parameters: [incidentParam, actionParam], responses: { 200: { description: 'action', ...json({ type: 'object' }) }, 404: err } } },
+    '/api/v1/incidents/{incident}/containment/{action}/approve': { post: { summary: 'Approve (a second admin; the proposer cannot)', security: admin, parameters: [incidentParam, actionParam],
+      responses: { 200: { description: 'approved', ...json({ type: 'object' }) }, 400: err, 401: err, 403: err, 404: err, 409: err } } },
+    '/api/v1/incidents/{incident}/containment/{action}/execute': { post: { summary: 'Execute an approved action once', security: admin, parameters: [incidentParam, actionParam],
+      responses: { 200: { description: 'executed or failed', ...json({ type: 'object' }) }, 400: err, 401: err, 403: err, 404: err, 409: err } } },
     '/healthz': { get: { summary: 'Liveness', responses: { 200: { description: 'ok' } } } },
     '/readyz': { get: { summary: 'Readiness (store and engine up)', responses: { 200: { description: 'ready' }, 503: err } } },
     '/metrics': { get: { summary: 'Prometheus metrics', security: analyst, responses: { 200: { description: 'text exposition format' } } } },

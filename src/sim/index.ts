@@ -7,3 +7,4 @@ export { SCENARIOS, BENIGN_SCENARIOS, isBenign } from './types.js';
 export type { ScenarioName, SimOptions, SimProgress, SimReport } from './types.js';
 export { isAttackRequestId } from './request-id.js';
 export type { RequestIdKey } from './request-id.js';
+export { CARRIERS } from './network.js';

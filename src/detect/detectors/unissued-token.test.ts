@@ -53,6 +53,18 @@ describe('unissued-token', () => {
     expect(f1?.last_seen).toBe(at(33));
   });
 
+  it('an issued token whose key the registry revoked (a rotation), used after the revocation, is critical', () => {
+    const keys = ref.keys.map((k) => (k.kid === 'sig-2025-01' ? { ...k, revoked: at(5) } : k));
+    const events = withLedger([issue(0, 'j-ok', 'm-1'), use(1, 'j-ok', 'm-1', { issuedAt: 0 }), use(6, 'j-ok', 'm-1', { issuedAt: 0 })], -1, 10);
+    const e = new Engine({ detectors: [new UnissuedTokenDetector()], ref: { ...ref, keys }, settings: { allowedLatenessMs: 30_000, ...TRUST_CLOCKS } });
+    e.push(events);
+    e.finish();
+    const a = e.alerts();
+    expect(a.map((x) => [x.entity.id, x.severity])).toEqual([['sig-2025-01', 'critical']]);
+    expect(a[0]?.events).toBe(1);
+    expect(a[0]?.first_seen).toBe(new Date(at(6)).toISOString());
+  });
+
   it('a ledger record arriving within the allowed lateness clears the token', () => {
     const late: PipelineEvent[] = [use(0, 'j-x', 'm-9'), issue(0.2, 'j-x', 'm-9', { exp: at(0) / 1000 + 3600 }), use(5, 'j-x', 'm-9', { issuedAt: 0 })];
     expect(runAll(late).alerts()).toEqual([]);

@@ -1,8 +1,9 @@
 /**
  * `unissued-token`: a token whose jti the issuance ledger never recorded (after the allowed
- * lateness), whose ledger record disagrees with its claims (sub, kid, exp), or a revoked token
- * used after its revocation. One alert per signing key and verdict (entity `key`), with a token
- * indicator per bad token: a forged-token campaign is one alert, not one per token.
+ * lateness), whose ledger record disagrees with its claims (sub, kid, exp), a revoked token
+ * used after its revocation, or an issued token signed with a key the registry revoked, used
+ * after the key's revocation (`used_after_key_revoke`, critical: a rotated key must not sign
+ * in). One alert per signing key and verdict (entity `key`), with a token indicator per bad token: a forged-token campaign is one alert, not one per token.
  *
  * Verdicts (see `feed/verdict.ts`): **forged** (critical; revoked use: high) only where the
  * ledger provably covered the token's claimed issuance after the source's clock correction;
@@ -61,6 +62,7 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
   /** Forged while the ledger was quiet (see `Judgement.provisional`), in judgment order. */
   private provisional: { jti: string; iat: number }[] = [];
   private coverageSeen = -1;
+  private keyRevoked: Map<string, number> | undefined;
 
   constructor(o: UnissuedTokenOptions = {}) {
     this.lateness = o.allowedLatenessMs;
@@ -83,6 +85,8 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
         this.bad(ctx, e, 'ledger_mismatch');
       } else if (rec.revoked >= 0 && e.t > (rec.revoked + EPOCH_S) * 1000) {
         this.bad(ctx, e, 'used_after_revoke');
+      } else if (e.t >= this.keyRevokedAt(tok.kid, ctx)) {
+        this.bad(ctx, e, 'used_after_key_revoke');
       }
       return;
     }
@@ -264,6 +268,12 @@ export class UnissuedTokenDetector implements Detector, DeadlineAware {
     const book = verdict === 'forged' ? this.forged : this.unverifiable;
     const sev: Severity = verdict === 'forged' ? SEV[reason] ?? 'critical' : 'medium';
     book.hit(ctx, at, p.kid, sev, reason, p.jti, p.exp, p.first, p.last, p.events, p.account, p.ip, p.req);
+  }
+
+  /** When the registry revoked `kid` (epoch ms; Infinity when it did not): any use after it is critical. */
+  private keyRevokedAt(kid: string, ctx: DetectContext): number {
+    this.keyRevoked ??= new Map(ctx.ref.keys.filter((k) => k.revoked !== null).map((k) => [k.kid, k.revoked as number]));
+    return this.keyRevoked.get(kid) ?? Infinity;
   }
 
   private bad(ctx: DetectContext, e: AccessEvent, reason: string): void {
