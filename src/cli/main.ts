@@ -15,6 +15,9 @@ import { registerNotice } from './notice.js';
 import { registerIncident } from './incident.js';
 import { registerPrune } from './prune.js';
 import { registerReport } from './report.js';
+import { registerPortal } from './portal.js';
+import { registerCertificate } from './certificate.js';
+import { registerClaim } from './claim.js';
 
 /** Error codes that mean bad usage or unreadable input (exit 2). */
 const USAGE_CODES = new Set<string>(['ERR_USAGE', 'ERR_INPUT_UNREADABLE', 'ERR_INPUT_INVALID', 'ERR_CONFIG', 'ERR_STRICT_BAD_LINE', 'ERR_SIGMA_RULE', 'ERR_SIGMA_UNSUPPORTED', 'ERR_NOT_FOUND']);
@@ -47,6 +50,9 @@ export function buildProgram(): Command {
   registerIncident(program);
   registerPrune(program);
   registerReport(program);
+  registerPortal(program);
+  registerCertificate(program);
+  registerClaim(program);
   return program;
 }
 
