@@ -9,7 +9,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
 import { BIN, ROOT, runCli } from '../e2e/run-cli.js';
 import { startSmtpSink, type SmtpSink } from '../e2e/smtp-sink.js';
 
@@ -21,6 +20,11 @@ export const SECOND = 'second@example.org';
 export const UNAFFECTED = 'clear@example.org';
 export const PASS = 'portal-relay-secret';
 export const PUBLIC_URL = 'https://check.example.com/';
+
+/** Throws unless a command succeeded (plain, so that the bench can build the fixture too). */
+function ok(r: { code: number; stderr: string }, what: string): void {
+  if (r.code !== 0) throw new Error(`${what} failed (${r.code}): ${r.stderr}`);
+}
 
 /** What the tests share. */
 export interface Fixture {
@@ -38,7 +42,7 @@ export async function buildFixture(overrides = ''): Promise<Fixture> {
   const db = join(dir, 'bw.duckdb');
   const refArgs = ['--keys', join(SIM, 'keys.json'), '--staff', join(SIM, 'staff.csv'), '--catalog', join(SIM, 'catalog.yaml')];
   const h = await runCli(['hunt', '--access', join(SIM, 'access'), '--ledger', join(SIM, 'ledger'), ...refArgs, '--db', db]);
-  expect(h.code, h.stderr).toBe(0);
+  ok(h, 'hunt');
   const details = join(dir, 'details.json');
   await writeFile(details, JSON.stringify({
     description: { ko: `설명 ${XSS}`, en: `About ${XSS}` },
@@ -47,10 +51,10 @@ export async function buildFixture(overrides = ''): Promise<Fixture> {
     portal_url: PUBLIC_URL,
   }));
   const o = await runCli(['incident', 'open', '--db', db, '--name', `June tokens ${XSS}`, '--aware-at', new Date(Date.now() - 3600_000).toISOString(), '--details', details]);
-  expect(o.code, o.stderr).toBe(0);
+  ok(o, 'incident open');
   const incidentId = /^(inc-\d{8}-[0-9a-f]{6})/m.exec(o.stdout)?.[1] ?? '';
   const s = await runCli(['incident', 'scope', incidentId, '--db', db]);
-  expect(s.code, s.stderr).toBe(0);
+  ok(s, 'incident scope');
   const affected = (JSON.parse(await readFile(join(SIM, 'truth.json'), 'utf8')) as { attack: { affected_accounts: string[] } }).attack.affected_accounts;
   // The simulation's customers, with our own addresses for two affected persons and one known, unaffected person.
   const lines = (await readFile(join(SIM, 'customers.csv'), 'utf8')).trim().split('\n');
@@ -82,14 +86,15 @@ ${overrides}`);
 /** A portal process. */
 export interface PortalProcess {
   readonly url: string;
+  readonly pid: number;
   readonly stateDir: string;
   readonly stderr: () => string;
   stop(): Promise<void>;
 }
 
 /** Starts `breachwatch portal --config` and waits for its listening line. */
-export async function startPortalProcess(config: string): Promise<PortalProcess> {
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'portal', '--config', config], {
+export async function startPortalProcess(config: string, quiet = false): Promise<PortalProcess> {
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'portal', '--config', config, ...(quiet ? ['--quiet'] : [])], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BREACHWATCH_SMTP_PASSWORD: PASS },
   });
   let err = '';
@@ -105,7 +110,7 @@ export async function startPortalProcess(config: string): Promise<PortalProcess>
   const info = JSON.parse(first) as { url: string; state_dir: string };
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
   return {
-    url: info.url, stateDir: info.state_dir, stderr: () => err,
+    url: info.url, pid: child.pid!, stateDir: info.state_dir, stderr: () => err,
     async stop() { child.kill('SIGTERM'); await exited; },
   };
 }
