@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--threads T] [--seconds S] [--rolling]`.
+ * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|portal|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--threads T] [--seconds S] [--rolling]`.
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -70,4 +70,8 @@ if (which === 'serve' || which === 'all') {
   const { benchServeIngest, benchServeSteady } = await import('./serve.js');
   await benchServeIngest(values.accounts !== undefined ? { accounts: Number(values.accounts) } : {});
   await benchServeSteady({ rate: 20_000, seconds: Number(values.seconds ?? 60) });
+}
+if (which === 'portal' || which === 'all') {
+  const { benchPortal } = await import('./portal.js');
+  await benchPortal(values.seconds !== undefined ? { seconds: Number(values.seconds) } : {});
 }

@@ -26,6 +26,9 @@ const COMMANDS: Readonly<Record<string, Registrar>> = {
   prune: async () => (await import('./prune.js')).registerPrune,
   report: async () => (await import('./report.js')).registerReport,
   contain: async () => (await import('./contain.js')).registerContain,
+  portal: async () => (await import('./portal.js')).registerPortal,
+  certificate: async () => (await import('./certificate.js')).registerCertificate,
+  claim: async () => (await import('./claim.js')).registerClaim,
 };
 
 /** Error codes that mean bad usage or unreadable input (exit 2). */

@@ -24,6 +24,7 @@ export type EvidenceKind =
   | 'notice_sent'
   | 'report'
   | 'certificate'
+  | 'claim'
   | 'containment'
   | 'audit'
   | 'note'
@@ -42,7 +43,8 @@ export const EVIDENCE_KIND_DESCRIPTIONS: Record<EvidenceKind, string> = {
   notice_rendered: 'a notice rendered for one person (hash of the message)',
   notice_sent: 'a notice accepted by the mail server for one person',
   report: 'a regulator or investigators report (hash of the document)',
-  certificate: 'an exposure certificate issued by the victim portal',
+  certificate: 'an exposure certificate issued by the victim portal (ids and the JWS hash)',
+  claim: 'a person joined or withdrew from the collective claim on the victim portal (ids and the consent text version)',
   containment: 'a containment step proposed, approved or executed',
   audit: 'an analyst API action',
   note: 'a free-form note by an operator',

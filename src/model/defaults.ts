@@ -143,10 +143,34 @@ const contain = {
   jwksCacheS: 600,
 } as const;
 
+/** Victim portal (`breachwatch portal`) defaults: one-time codes, limits, sessions. */
+const portal = {
+  /** Port the portal listens on (its own, apart from `serve`). */
+  port: 8443,
+  /** A one-time code is good for this long. */
+  otpTtlS: 600,
+  /** Wrong codes allowed per challenge; the next one locks the identifier out. */
+  otpMaxAttempts: 5,
+  /** How long an identifier stays locked out after too many wrong codes. */
+  lockoutS: 900,
+  /** Codes requested per identifier (hashed) and window. */
+  perIdentifierMax: 3,
+  perIdentifierWindowS: 900,
+  /** Requests per client address and window (lookups and code checks). */
+  perAddressMax: 30,
+  perAddressWindowS: 60,
+  /** Lookups and code checks per second over all clients. */
+  globalPerSecond: 200,
+  /** A signed-in session lasts this long after the code, then the person starts again. */
+  sessionTtlS: 900,
+  /** Every lookup answers no sooner than this after it arrived (bounded timing). */
+  lookupFloorMs: 150,
+} as const;
+
 /**
  * Every shared default, by stage.
  *
  * @example
  * new Command().option('--lateness <seconds>', 'allowed lateness', String(DEFAULTS.detect.allowedLatenessMs / 1000));
  */
-export const DEFAULTS = { detect, ingest, store, live, serve, mail, notice, contain } as const;
+export const DEFAULTS = { detect, ingest, store, live, serve, mail, notice, contain, portal } as const;

@@ -10,6 +10,7 @@ export type {
 } from './types.js';
 export { NOTICE_KINDS } from './types.js';
 export { loadIncidentFile, incidentInfoOf, textFor, listFor, type IncidentInfo, type Localized, type PossibleLeak } from './incident-info.js';
+export { loadLabels, type FieldLabels } from './labels.js';
 export { loadRules, type NoticeRules, type RequiredItem } from './rules.js';
 export { loadTemplate, NOTICE_VALUES, NOTICE_LISTS, type NoticeTemplate } from './template-file.js';
 export { loadNoticeKit, NOTICE_DATA_DIR, DEFAULT_RULES, type NoticeKit, type KitOptions } from './kit.js';
