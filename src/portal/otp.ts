@@ -36,14 +36,14 @@ const WORDS: Record<Lang, { subject: string; body: (code: string, minutes: numbe
 };
 
 /** The message carrying `code` to `person`. */
-export async function codeMessage(opts: {
+export function codeMessage(opts: {
   person: Person; code: string; challengeId: string; ttlS: number; publicUrl: string; from: string; fromName?: string; now: Date;
-}): Promise<OutgoingMessage> {
+}): OutgoingMessage {
   const w = WORDS[opts.person.locale];
   const text = w.body(opts.code, Math.round(opts.ttlS / 60), opts.publicUrl);
   const id = `otp-${opts.challengeId}`;
   if (opts.person.channel === 'phone') return { channel: 'sms', id, to: opts.person.contact, text };
-  const raw = await composeMessage({
+  const raw = composeMessage({
     from: { address: opts.from, ...(opts.fromName !== undefined && { name: opts.fromName }) }, to: { address: opts.person.contact },
     subject: w.subject, text, messageId: `<${id}@${domainOf(opts.from)}>`, date: opts.now,
   });
@@ -61,7 +61,7 @@ export class CodeSender {
   constructor(private readonly mailer: Mailer, private readonly onOutcome: (status: string) => void) {}
 
   /** Queues `make()`'s message (past {@link MAX_QUEUED} waiting, drops it: the person asks again). */
-  send(make: () => Promise<OutgoingMessage>): void {
+  send(make: () => OutgoingMessage | Promise<OutgoingMessage>): void {
     if (this.pending >= MAX_QUEUED) { this.onOutcome('dropped'); return; }
     this.pending++;
     this.chain = this.chain.then(async () => {
