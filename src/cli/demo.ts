@@ -66,8 +66,8 @@ export function registerDemo(program: Command): void {
       const ctx = { store, home: incidentsHome(storeLocation(url)) };
       const r = await demoRespond(ctx, out, join(out, 'sim', 'customers.csv'), {
         say, progress: (line) => progress.update(line),
-        step4: () => say('4/4 responding: a notice to each affected person, the regulator report, the evidence bundle…'),
-      }).finally(() => store.close());
+        step4: () => say('4/4 responding: a notice to each affected person, the regulator report, the key rotation, the evidence bundle…'),
+      }, { keys: join(out, 'sim', 'keys.json'), staff: join(out, 'sim', 'staff.csv'), alerts: join(out, 'alerts.ndjson') }).finally(() => store.close());
       progress.done();
       const summaryJson = JSON.parse(await readFile(r.run.folder.summary, 'utf8')) as { by_field: Record<string, number> };
       const truth = await readTruth(join(out, 'sim', 'truth.json'));
@@ -96,6 +96,12 @@ export function registerDemo(program: Command): void {
         `${fmtCount(n.counts.no_contact)} without contact get the posting page) → ${n.dir}`);
       console.log(`regulator report    ${r.report.report.kind} report ${r.report.row.report_id} → ${r.report.dir}/report.{json,html${r.report.pdf ? ',pdf' : ''}}` +
         (r.report.pdf ? '' : ' (no PDF: Chromium not found)'));
+      if (r.containment !== undefined) {
+        const c = r.containment;
+        const pct = (x: { accepted: number; attempted: number }): string => `${x.accepted} of ${x.attempted} accepted`;
+        console.log(`containment         ${c.action_id}: key ${c.new_kid} replaces the exposed one (proposed by one admin, approved and executed by a second) → ${c.registry}`);
+        console.log(`  forged tokens     before the rotation ${pct(c.forged_before)}; after it ${pct(c.forged_after)} (new-key tokens: ${pct(c.legitimate_after)})`);
+      }
       const v = r.bundle.verified;
       console.log(`evidence bundle     ${v.ok ? `VERIFIED: ${fmtCount(v.entries)} entries, tree size ${fmtCount(v.checkpoint?.size ?? 0)}, root ${v.checkpoint?.root.slice(0, 16) ?? '?'}…` : `FAILED: ${v.failure?.part ?? '?'} ${v.failure?.what ?? ''}`} → ${r.bundle.dir}` +
         ` (check it again: breachwatch evidence verify ${r.bundle.dir})`);

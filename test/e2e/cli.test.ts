@@ -152,7 +152,7 @@ describe('breachwatch CLI', () => {
     expect(r.stdout).toMatch(/recall 100\.00%/);
     // the forged-token attacker reads nearly everyone, planted accounts included
     expect(r.stdout).toMatch(/honey accounts\s+\d+ planted accounts? read; the first at 2025-\S+ \(critical, on that very read: token \S+ from /);
-    // …and ends with the response: an incident with its clocks, notices, the report, a verified bundle, each where it says.
+    // …and ends with the response: an incident with its clocks, notices, the report, the key rotated, a verified bundle, each where it says.
     const affected = Number(/customers affected\s+([\d,]+)/.exec(r.stdout)?.[1]?.replaceAll(',', ''));
     expect(r.stdout).toMatch(/incident\s+inc-\d{8}-[0-9a-f]{6}, aware /);
     expect(r.stdout).toMatch(/clock\s+Report to PIPC or KISA: due \S+ \(2d \d+h \d+m left\)/);
@@ -163,6 +163,17 @@ describe('breachwatch CLI', () => {
     const report = /regulator report\s+initial report rep-[0-9a-f]{8} → (\S+)\/report\.\{json/.exec(r.stdout);
     const rep = JSON.parse(await readFile(join(report?.[1] ?? '', 'report.json'), 'utf8')) as { kind: string };
     expect(rep.kind).toBe('initial');
+    // the exposed key rotated under the two-person rule: forged tokens accepted before, none after
+    const contain = /containment\s+(\S+): key (\S+) replaces the exposed one .* → (\S+)\n\s+forged tokens\s+before the rotation (\d+) of (\d+) accepted; after it (\d+) of (\d+) accepted \(new-key tokens: (\d+) of (\d+) accepted\)/.exec(r.stdout);
+    expect(contain, r.stdout).not.toBeNull();
+    const [, , newKid, registry, before, tried, after, , fresh, freshTried] = contain ?? [];
+    expect(Number(before)).toBe(Number(tried));
+    expect(Number(tried)).toBeGreaterThan(0);
+    expect(Number(after)).toBe(0);
+    expect(Number(fresh)).toBe(Number(freshTried));
+    const keys = (JSON.parse(await readFile(registry ?? '', 'utf8')) as { keys: { kid: string; revoked: string | null }[] }).keys;
+    expect(keys.find((k) => k.kid === newKid)?.revoked).toBeNull();
+    expect(keys.filter((k) => k.revoked !== null).length).toBeGreaterThan(0);
     const bundle = /evidence bundle\s+VERIFIED: [\d,]+ entries, .* → (\S+) /.exec(r.stdout)?.[1] ?? '';
     const v = await runCli(['evidence', 'verify', bundle]);
     expect(v.code, v.stdout).toBe(0);
