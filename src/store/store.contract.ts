@@ -284,6 +284,28 @@ export function runStoreContract(name: string, target: StoreContractTarget): voi
       expect(rows[0]?.accesses).toBe(1);
     });
 
+    it('answers scope queries side by side, each with its own scratch state', async () => {
+      const s = await loaded();
+      const qs = [
+        [ind('token', 'forged-1')], [ind('ip', '203.0.113.7')], [ind('subnet', '203.0.113.0/24')], [ind('device', 'd-evil')],
+        [ind('token', 'forged-1'), ind('device', 'd-evil')],
+      ].map((indicators) => ({ indicators }));
+      const want = [];
+      for (const q of qs) want.push({ rows: await all(s.affectedAccounts({ ...q })), agg: await s.scopeAggregates({ ...q }) });
+      // every query's stream opened and held at its first row while all the others build theirs
+      const its = qs.map((q) => s.affectedAccounts(q)[Symbol.asyncIterator]());
+      const firsts = await Promise.all(its.map((it) => it.next()));
+      const aggs = await Promise.all(qs.map((q) => s.scopeAggregates(q)));
+      for (const [i, it] of its.entries()) {
+        const rows = firsts[i]?.done === true ? [] : [firsts[i]?.value as AffectedAccount];
+        for (let r = await it.next(); r.done !== true; r = await it.next()) rows.push(r.value);
+        expect(rows).toEqual(want[i]?.rows);
+        expect(aggs[i]).toEqual(want[i]?.agg);
+      }
+      // and asked again after more queries than a backend keeps scratch state for
+      for (const [i, q] of qs.entries()) expect(await s.scopeAggregates(q)).toEqual(want[i]?.agg);
+    });
+
     it('returns aggregates that match the rows', async () => {
       const s = await loaded();
       const q = { indicators: [ind('subnet', '203.0.113.0/24'), ind('device', 'd-evil')] };

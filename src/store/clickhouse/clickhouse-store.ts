@@ -27,7 +27,7 @@ import * as pivots from './pivot-sql.js';
 /** Rows per bulk insert: one 18.16 block (`max_insert_block_size`), so one part per month touched. */
 export const BULK_INSERT_ROWS = 1_048_576;
 
-/** How many scope queries' materialized hits stay. */
+/** How many scope queries' materialized hits stay once no query uses them. */
 const KEEP_HITS = 2;
 
 /** How a ClickHouse store is set up. */
@@ -54,6 +54,9 @@ export class ClickHouseStore extends RespondRolesRefused implements Store, Pivot
   private generation = 0;
   private hits = new WeakMap<ScopeQuery, { gen: number; hits: Promise<ScopeHits> }>();
   private readonly scratch: string[] = [];
+  /** Hits tables in use by a running query (count of holders), and those dropped since they were built. */
+  private readonly inUse = new Map<string, number>();
+  private readonly dropped = new Set<string>();
   private closed = false;
 
   constructor(private readonly sql: ClickHouseSql, private readonly opts: ClickHouseStoreOptions) {
@@ -185,42 +188,77 @@ export class ClickHouseStore extends RespondRolesRefused implements Store, Pivot
     return pivots.sourceTokens(p, await personalRoutes(this.sql, this.tables), ips, known);
   }
 
-  /** The hits of `q`, built once per query object and data generation. */
-  private async scopeHits(q: ScopeQuery): Promise<ScopeHits> {
+  /**
+   * The hits of `q`, built once per query object and data generation, and held for the
+   * caller until it calls {@link release}: a table in use is never dropped, and one dropped
+   * meanwhile (more queries than {@link KEEP_HITS} since) is built again, so concurrent scope
+   * queries never lose each other's tables.
+   */
+  private async acquireHits(q: ScopeQuery): Promise<ScopeHits> {
     await this.flush();
     const cached = this.hits.get(q);
-    if (cached !== undefined && cached.gen === this.generation) return cached.hits;
+    if (cached !== undefined && cached.gen === this.generation) {
+      const h = await cached.hits;
+      if (!this.dropped.has(h.table)) return this.hold(h);
+    }
     const hits = (async () => {
       const [routes, held] = await Promise.all([personalRoutes(this.sql, this.tables), heldSeq(this.sql, this.tables)]);
-      const h = await buildHits({
+      return buildHits({
         sql: this.sql, tables: this.tables, global: this.opts.cluster !== undefined, held, routes, indicators: q.indicators,
       });
-      if (!h.empty) await this.keep(h.table);
-      return h;
     })();
     this.hits.set(q, { gen: this.generation, hits });
-    return hits;
+    const h = this.hold(await hits);
+    if (!h.empty) await this.keep(h.table);
+    return h;
   }
 
-  /** Remembers a scratch table, dropping the oldest beyond the last few. */
+  /** Marks `h` in use (synchronously, so nothing can drop it between the check and the use). */
+  private hold(h: ScopeHits): ScopeHits {
+    this.inUse.set(h.table, (this.inUse.get(h.table) ?? 0) + 1);
+    return h;
+  }
+
+  private release(h: ScopeHits): void {
+    const n = (this.inUse.get(h.table) ?? 1) - 1;
+    if (n <= 0) this.inUse.delete(h.table);
+    else this.inUse.set(h.table, n);
+  }
+
+  /** Remembers a scratch table, dropping the oldest ones not in use beyond the last few. */
   private async keep(table: string): Promise<void> {
     this.scratch.push(table);
-    while (this.scratch.length > KEEP_HITS) await this.sql.command(`DROP TABLE IF EXISTS ${this.scratch.shift() ?? ''}`);
+    for (let i = 0; this.scratch.length > KEEP_HITS && i < this.scratch.length;) {
+      const t = this.scratch[i] as string;
+      if (t === table || this.inUse.has(t)) { i++; continue; }
+      this.scratch.splice(i, 1);
+      this.dropped.add(t);
+      await this.sql.command(`DROP TABLE IF EXISTS ${t}`);
+    }
   }
 
   async *affectedAccounts(q: ScopeQuery): AsyncIterable<AffectedAccount> {
-    const h = await this.scopeHits(q);
-    if (h.empty) return;
-    for await (const r of this.sql.stream(affectedSql(h))) {
-      yield {
-        account_id: String(r.id), fields: fieldsOf(h, r.rs as unknown[]), first_access: Number(r.f), last_access: Number(r.l),
-        accesses: Number(r.n), src_ips: (r.ips as unknown[]).map(String).sort(),
-      };
+    const h = await this.acquireHits(q);
+    try {
+      if (h.empty) return;
+      for await (const r of this.sql.stream(affectedSql(h))) {
+        yield {
+          account_id: String(r.id), fields: fieldsOf(h, r.rs as unknown[]), first_access: Number(r.f), last_access: Number(r.l),
+          accesses: Number(r.n), src_ips: (r.ips as unknown[]).map(String).sort(),
+        };
+      }
+    } finally {
+      this.release(h);
     }
   }
 
   async scopeAggregates(q: ScopeQuery): Promise<ScopeAggregates> {
-    return aggregates(this.sql, await this.scopeHits(q));
+    const h = await this.acquireHits(q);
+    try {
+      return await aggregates(this.sql, h);
+    } finally {
+      this.release(h);
+    }
   }
 
   releaseMemory(): Promise<void> {
