@@ -19,6 +19,14 @@ function codes(line: Record<string, unknown> | string): string[] {
 }
 
 describe('parseAccessLine', () => {
+  it('quarantines a lone UTF-16 surrogate anywhere in the line (stores refuse it), and keeps a paired one', () => {
+    const line = (ua: string, jti = 't-1'): string => JSON.stringify(base).replace(/}$/, `,"user_agent":"${ua}","token":{"jti":"${jti}","kid":"k","sub":"m-1","iat":1,"exp":2}}`);
+    expect(codes(line('\\ud800'))).toEqual(['lone_surrogate@$.user_agent']);
+    expect(codes(line('x\\uDFFFy'))).toEqual(['lone_surrogate@$.user_agent']);
+    expect(codes(line('ok', 'j-\\udbff'))).toEqual(['lone_surrogate@$.token.jti']);
+    expect(ok(parseAccessLine(line('\\ud83d\\ude00'), ref)).user_agent).toBe('\u{1F600}');
+  });
+
   it('parses the contract example, keeping the line as raw', () => {
     const text = JSON.stringify({ ...base, request_id: 'r-1', user_agent: 'UA', device_id: 'd-1', session_id: 's-1', bytes: 10, records: 3, country: 'KR', asn: 4766, token: { ...token, client_id: 'ios' }, unknown: { x: 1 } });
     const e = ok(parseAccessLine(text, ref));

@@ -90,5 +90,31 @@ export function parseObject(text: string, fc: FieldChecker): Obj | undefined {
     fc.add('not_object', '$', 'line is not a JSON object');
     return undefined;
   }
+  // Only a \u escape can make a lone surrogate (bytes that are not UTF-8 are refused before),
+  // so the walk runs only for lines that spell one.
+  if (SURROGATE_ESCAPE.test(text)) {
+    const at = loneSurrogateAt(v, '$', 0);
+    if (at !== undefined) {
+      fc.add('lone_surrogate', at, `${at} holds a lone UTF-16 surrogate (a \\u escape that is not valid Unicode text; stores refuse it)`);
+      return undefined;
+    }
+  }
   return v as Obj;
+}
+
+/** A JSON escape of a UTF-16 surrogate (paired or not). */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+/** A surrogate code unit without its partner. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** The JSON path of the first string (or key) in `v` holding a lone surrogate, if any. */
+function loneSurrogateAt(v: unknown, path: string, depth: number): string | undefined {
+  if (typeof v === 'string') return LONE_SURROGATE.test(v) ? path : undefined;
+  if (typeof v !== 'object' || v === null || depth > 32) return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    if (LONE_SURROGATE.test(k)) return path;
+    const at = loneSurrogateAt(x, Array.isArray(v) ? `${path}[${k}]` : `${path}.${k}`, depth + 1);
+    if (at !== undefined) return at;
+  }
+  return undefined;
 }
