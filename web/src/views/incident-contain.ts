@@ -20,9 +20,9 @@ const KINDS: Record<ActionKind, string> = {
   'revoke-sessions': 'Revoke sessions',
 };
 
-/** A comma/whitespace separated list field as an array (absent when empty). */
+/** A comma (or line) separated list field as an array of trimmed items (absent when empty). */
 function list(v: string): string[] | undefined {
-  const items = v.split(/[\s,]+/).filter((x) => x !== '');
+  const items = v.split(/[,\n]/).map((x) => x.trim()).filter((x) => x !== '');
   return items.length > 0 ? items : undefined;
 }
 
@@ -80,7 +80,10 @@ interface Panel { readonly el: HTMLElement; refresh(): void }
 
 const panels = new WeakMap<AbortSignal, Panel>();
 
-function actionItem(a: ActionStatus, me: WhoAmI | null, act: (label: string, run: () => Promise<unknown>) => HTMLButtonElement): HTMLElement {
+/** Makes a button that runs a call; `again`: usable again after success (form buttons), else the redrawn list decides. */
+type Act = (label: string, run: () => Promise<unknown>, again?: boolean) => HTMLButtonElement;
+
+function actionItem(a: ActionStatus, me: WhoAmI | null, act: Act): HTMLElement {
   const p = a.proposal;
   const approve = act('Approve', () => approveContainment(p.incident_id, p.action_id, a.proposal_sha256));
   const execute = act('Execute', () => executeContainment(p.incident_id, p.action_id));
@@ -112,11 +115,11 @@ function makePanel(id: string, ctx: ViewContext): Panel {
   let me: WhoAmI | null = null;
   let shownKey = '';
   const fail = (err: unknown): void => { if (!ctx.unauthorized(err)) replace(errors, errorBox(err)); };
-  const act = (label: string, run: () => Promise<unknown>): HTMLButtonElement => {
+  const act: Act = (label, run, again = false) => {
     const b = h('button', { type: 'button' }, label);
     b.addEventListener('click', () => {
       b.disabled = true;
-      run().then(() => { replace(errors); refresh(); }, (err: unknown) => { fail(err); b.disabled = false; });
+      run().then(() => { replace(errors); if (again) b.disabled = false; refresh(); }, (err: unknown) => { fail(err); b.disabled = false; });
     });
     return b;
   };
@@ -124,11 +127,11 @@ function makePanel(id: string, ctx: ViewContext): Panel {
   const dryRun = act('Dry run', async () => {
     const r = await proposeContainment(id, body(true));
     replace(preview, h('p', {}, h('strong', {}, 'Dry run: nothing was proposed.'), ' This is what the proposal would do:'), effectView(r.proposal));
-  });
+  }, true);
   const proposeBtn = act('Propose', async () => {
     const r = await proposeContainment(id, body(false));
     replace(preview, h('p', { role: 'status' }, 'Proposed ', h('code', {}, r.proposal.action_id), '; a second admin approves it below.'));
-  });
+  }, true);
   const form = h('form', { class: 'contain-form', 'aria-label': 'Propose a containment action' },
     h('p', { class: 'field' }, h('label', { for: kind.id }, 'Action'), ' ', kind), fields, h('p', { class: 'buttons' }, dryRun, ' ', proposeBtn));
   form.addEventListener('submit', (e) => { e.preventDefault(); });
