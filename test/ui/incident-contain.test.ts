@@ -127,7 +127,7 @@ describe.runIf(RUN)('containment on the incident page in Chromium against breach
     expect(await c.locator('li[data-action]').nth(1).locator('[data-effect]').textContent()).toContain(XSS_KID);
     expect((await actions()).map((x) => x.proposal.params['new_kid'])).toContain(XSS_KID);
     expect(await a.locator('#containment img').count()).toBe(0);
-    expect(await a.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await a.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
   }, 60_000);
 
   it('admin B approves what the page shows and executes it; the registry has the old key revoked', async () => {
@@ -151,7 +151,7 @@ describe.runIf(RUN)('containment on the incident page in Chromium against breach
     expect(await done.getByRole('button', { name: 'Execute' }).isDisabled()).toBe(true);
     const reg = JSON.parse(await readFile(registry(), 'utf8')) as { keys: { kid: string; revoked: unknown }[] };
     expect(reg.keys.find((k) => k.kid === 'sig-2019-01')?.revoked).not.toBeNull();
-    expect(await b.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await b.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
   }, 60_000);
 
   it('an analyst key sees the actions and their state but no enabled button', async () => {
