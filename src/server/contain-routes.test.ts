@@ -1,7 +1,7 @@
 /**
  * revoke-sessions through the analyst API (role admin, real auth hook, fastify inject): the
  * two-person rule (self-approval, replay, double execution refused with 409; analyst keys
- * 403), then a real HTTP receiver (node:http) that verifies every pushed SET against the
+ * 403 on every change, but may read the actions), then a real HTTP receiver (node:http) that verifies every pushed SET against the
  * published JWKS with jose, answers the first push 503 (retried) and the rest 202; the
  * delivery ledger shows it. Refusals are audit-logged.
  */
@@ -118,7 +118,10 @@ describe('revoke-sessions through the API', () => {
     expect(ledger.filter((l) => l.outcome === 'accepted')).toHaveLength(accounts.length);
 
     const st = await call('GET', `${root}/${id}`, 'key-ann');
-    expect(st.statusCode).toBe(403);
+    expect(st.statusCode).toBe(200);
+    expect(st.json()).toMatchObject({ state: 'executed' });
+    expect((await call('POST', `${root}/${id}/execute`, 'key-ann', {})).statusCode).toBe(403);
+    expect((await call('GET', '/api/v1/whoami', 'key-ann')).json()).toEqual({ name: 'ann', role: 'analyst' });
     expect((await call('GET', root, 'key-bob')).json<{ actions: { state: string }[] }>().actions.map((a) => a.state)).toEqual(['executed']);
     const jwks = await app.inject({ method: 'GET', url: '/api/v1/contain/jwks.json' });
     expect(jwks.json<{ keys: { kid: string; d?: string }[] }>().keys[0]?.d).toBeUndefined();

@@ -1,6 +1,8 @@
 /**
- * Containment API (role `admin`): propose an action of an incident, list and read actions,
- * approve (a second admin: the proposer's key cannot), execute (once). The admin is the API
+ * Containment API: propose an action of an incident (role `admin`), list and read actions
+ * (role `analyst`: the dashboard shows them to analysts), approve (a second admin: the
+ * proposer's key cannot), execute (once, `admin`). `GET /api/v1/whoami` tells the dashboard
+ * which role its key has, so it can disable the buttons that role cannot use. The admin is the API
  * key's name. Paths come from the `contain` config section, never from a request. Every call
  * that changes something, and every refusal, is audit-logged. `GET /api/v1/contain/jwks.json`
  * (public) is the JWKS receivers verify Security Event Tokens against.
@@ -42,9 +44,10 @@ function body<T>(req: FastifyRequest, schema: z.ZodType<T>): T {
 
 type P = { Params: { incident: string; action: string } };
 
-/** Registers `/api/v1/incidents/:incident/containment*` and `/api/v1/contain/jwks.json`. */
+/** Registers `/api/v1/incidents/:incident/containment*`, `/api/v1/whoami` and `/api/v1/contain/jwks.json`. */
 export function registerContain(app: FastifyInstance, ctx: AppContext): void {
   const admin = { config: { role: 'admin' as const } };
+  const analyst = { config: { role: 'analyst' as const } };
   const cfg = ctx.config.contain;
   const rctx = (): RespondContext => {
     if (cfg === undefined) throw new HttpError('ERR_NOT_FOUND', 'containment is not configured on this server (config section contain)');
@@ -87,9 +90,11 @@ export function registerContain(app: FastifyInstance, ctx: AppContext): void {
     return reply.status(b.dry_run === true ? 200 : 201).send(r);
   });
 
-  app.get('/api/v1/incidents/:incident/containment', admin, async (req: FastifyRequest<P>) => ({ actions: await listActions(rctx(), req.params.incident) }));
+  app.get('/api/v1/whoami', analyst, (req, reply) => reply.send(principalOf(req)));
 
-  app.get('/api/v1/incidents/:incident/containment/:action', admin, async (req: FastifyRequest<P>) => actionStatus(rctx(), req.params.incident, req.params.action));
+  app.get('/api/v1/incidents/:incident/containment', analyst, async (req: FastifyRequest<P>) => ({ actions: await listActions(rctx(), req.params.incident) }));
+
+  app.get('/api/v1/incidents/:incident/containment/:action', analyst, async (req: FastifyRequest<P>) => actionStatus(rctx(), req.params.incident, req.params.action));
 
   app.post('/api/v1/incidents/:incident/containment/:action/approve', admin, async (req: FastifyRequest<P>) => {
     const b = body(req, approveBody);

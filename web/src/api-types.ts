@@ -132,3 +132,52 @@ export interface IncidentReport {
   readonly created_at: string;
   readonly files: readonly { readonly path: string; readonly sha256: string; readonly bytes: number }[];
 }
+
+/** `GET /api/v1/whoami`: the presented key's name and role. */
+export interface WhoAmI {
+  readonly name: string;
+  readonly role: 'ingest' | 'analyst' | 'admin';
+}
+
+/** A containment action kind (docs/CONTAIN.md). */
+export type ActionKind = 'rotate-key' | 'block-sources' | 'revoke-sessions';
+
+/** Where a containment action stands. */
+export type ActionState = 'proposed' | 'approved' | 'executed' | 'failed';
+
+/** A proposal: its exact effect and the warnings an approver must see. */
+export interface Proposal {
+  readonly action_id: string;
+  readonly incident_id: string;
+  readonly kind: ActionKind;
+  readonly proposed_by: string;
+  readonly proposed_at: string;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly effect: Readonly<Record<string, unknown>>;
+  readonly warnings: readonly string[];
+}
+
+/** One containment action as the API shows it (`GET …/containment/:action`). */
+export interface ActionStatus {
+  readonly proposal: Proposal;
+  /** SHA-256 of the proposal's canonical JSON: an approval sends it back. */
+  readonly proposal_sha256: string;
+  readonly state: ActionState;
+  readonly approval?: { readonly approved_by: string; readonly approved_at: string };
+  readonly execution?: { readonly executed_by: string; readonly executed_at: string; readonly state: 'executed' | 'failed'; readonly result: Readonly<Record<string, unknown>>; readonly error?: string };
+}
+
+/** The body of `POST …/containment` (a proposal, or its dry run). */
+export interface ProposeBody {
+  readonly action: ActionKind;
+  readonly dry_run?: boolean;
+  readonly kid?: string;
+  readonly custodians?: string[];
+  readonly new_kid?: string;
+  readonly alert_ids?: string[];
+  readonly run_id?: string;
+  readonly sources?: string[];
+  readonly subnets?: boolean;
+  readonly expires_hours?: number;
+  readonly accounts?: string[];
+}

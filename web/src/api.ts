@@ -4,7 +4,7 @@
  * `{code, message}`. The key is never put in a URL or logged.
  */
 import { apiKey } from './session.js';
-import type { AlertDetail, AlertList, IncidentDetail, IncidentList, IncidentReport, KeyCustody, RequestLookup, ScopeJob, Severity } from './api-types.js';
+import type { ActionStatus, AlertDetail, AlertList, IncidentDetail, IncidentList, IncidentReport, KeyCustody, ProposeBody, RequestLookup, ScopeJob, Severity, WhoAmI } from './api-types.js';
 
 /** A failed API call: HTTP status plus the server's error code and message. */
 export class ApiError extends Error {
@@ -117,4 +117,31 @@ export async function exportEvidence(id: string): Promise<{ bundle_id: string; e
   const r = await json<{ bundle_id: string; entries: number }>(`${inc(id)}/evidence/bundles`, { method: 'POST' });
   const blob = await (await request(`${inc(id)}/evidence/bundles/${encodeURIComponent(r.bundle_id)}.tar`)).blob();
   return { ...r, blob };
+}
+
+/** `GET /api/v1/whoami`: the signed-in key's name and role. */
+export function whoami(): Promise<WhoAmI> {
+  return json('/api/v1/whoami');
+}
+
+const postJson = (body: object): RequestInit => ({ method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+
+/** `GET /api/v1/incidents/:id/containment`: the incident's containment actions. */
+export function listContainment(id: string): Promise<{ actions: ActionStatus[] }> {
+  return json(`${inc(id)}/containment`);
+}
+
+/** `POST /api/v1/incidents/:id/containment` (admin): proposes an action, or with `dry_run` only shows its effect. */
+export function proposeContainment(id: string, body: ProposeBody): Promise<ActionStatus> {
+  return json(`${inc(id)}/containment`, postJson(body));
+}
+
+/** `POST …/containment/:action/approve` (a second admin), bound to the proposal's hash the approver saw. */
+export function approveContainment(id: string, action: string, proposalSha256: string): Promise<ActionStatus> {
+  return json(`${inc(id)}/containment/${encodeURIComponent(action)}/approve`, postJson({ proposal_sha256: proposalSha256 }));
+}
+
+/** `POST …/containment/:action/execute` (admin, once approved). */
+export function executeContainment(id: string, action: string): Promise<ActionStatus> {
+  return json(`${inc(id)}/containment/${encodeURIComponent(action)}/execute`, postJson({}));
 }

@@ -11,6 +11,7 @@ import { h, replace } from '../dom.js';
 import { saveBlob } from '../download.js';
 import { fmtNum, fmtTime } from '../format.js';
 import { clockLabel, clockText } from './incident-clocks.js';
+import { containmentSection } from './incident-contain.js';
 import { poll } from './poll.js';
 import { errorBox, type View, type ViewContext } from './view.js';
 
@@ -114,6 +115,7 @@ export const INCIDENT_SECTIONS: IncidentSection[] = [
   { id: 'notices', render: noticesSection },
   { id: 'reports', render: reportsSection },
   { id: 'evidence', render: evidenceSection },
+  { id: 'containment', render: containmentSection },
 ];
 
 /** Loads the incident and keeps it current; buttons keep their place across refreshes. */
@@ -141,6 +143,7 @@ export const incidentView: View = (root, ctx) => {
         if (keep) continue;
         const el = s.render(input);
         const old = shown.get(s.id);
+        if (old === el) continue; // a section that keeps its own element (containment)
         if (old !== undefined) old.replaceWith(el); else body.append(el);
         shown.set(s.id, el);
       }
