@@ -62,6 +62,10 @@ export async function planRotation(p: RotateParams, staffIds: ReadonlySet<string
   if (old === undefined) throw new BreachwatchError('ERR_USAGE', `the key registry ${p.registry} has no key ${p.kid} (it has ${reg.keys.map((k) => k.kid).join(', ')})`);
   if (old.revoked !== null) throw new BreachwatchError('ERR_USAGE', `key ${p.kid} was revoked at ${toRfc3339(old.revoked)} already`);
   if (!ALGS.has(old.alg)) throw new BreachwatchError('ERR_USAGE', `key ${p.kid} has algorithm '${old.alg}', which cannot be generated; give the key an alg in the registry`);
+  // The new kid names the private key's file and goes into the JWKS: letters, digits, . _ - only.
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(p.new_kid)) {
+    throw new BreachwatchError('ERR_USAGE', 'a new key id is 1–100 letters, digits, dots, underscores or hyphens, starting with a letter or digit');
+  }
   if (reg.keys.some((k) => k.kid === p.new_kid)) throw new BreachwatchError('ERR_USAGE', `the registry has a key ${p.new_kid} already`);
   if (p.custodians.length === 0) throw new BreachwatchError('ERR_USAGE', 'name the new key\'s custodians (--custodian)');
   const warnings: string[] = [];
