@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from './run-cli.js';
+import { CHROMIUM } from '../../src/respond/index.js';
 
 const SIM = join(ROOT, 'test/fixtures/sim/forged-token-small');
 const refArgs = ['--keys', join(SIM, 'keys.json'), '--staff', join(SIM, 'staff.csv'), '--catalog', join(SIM, 'catalog.yaml')];
@@ -168,7 +169,7 @@ describe('breachwatch incident', () => {
     expect(pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g)?.length).toBeGreaterThanOrEqual(1);
     // Turn the printed page into an image in Chromium and see ink on it.
     const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    const browser = await chromium.launch({ executablePath: CHROMIUM.executablePath, args: [...CHROMIUM.args] });
     try {
       const page = await browser.newPage({ viewport: { width: 794, height: 1123 } });
       await page.setContent(html);

@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../e2e/run-cli.js';
 import { buildFixture, startPortalProcess, until, VICTIM, XSS, PUBLIC_URL, type Fixture, type PortalProcess } from './fixture.js';
+import { CHROMIUM } from '../../src/respond/index.js';
 
 const SHOTS = join(ROOT, 'test/portal/__screenshots__');
 let fx: Fixture;
@@ -21,7 +22,7 @@ let browser: Browser;
 beforeAll(async () => {
   fx = await buildFixture();
   portal = await startPortalProcess(fx.config);
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM.executablePath, args: [...CHROMIUM.args] });
   await mkdir(SHOTS, { recursive: true });
 });
 afterAll(async () => {

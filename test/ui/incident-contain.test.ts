@@ -17,6 +17,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../../src/respond/index.js';
 import { hashKey } from '../../src/server/index.js';
 import { makeKeys, startTestService, type TestService } from '../server/harness.js';
 import { SIM, SIM_REFERENCE, buildIncidentStore, type IncidentFixture } from '../server/incident-fixture.js';
@@ -24,9 +25,7 @@ import { SIM, SIM_REFERENCE, buildIncidentStore, type IncidentFixture } from '..
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIST = join(ROOT, 'web', 'dist');
 const SHOTS = join(import.meta.dirname, '__screenshots__');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
-const RUN = existsSync(CHROMIUM) || process.env.CI !== undefined;
+const RUN = existsSync(CHROMIUM.executablePath) || process.env.CI !== undefined;
 const XSS_CUSTODIAN = '<img src=x onerror="window.__xss=1">';
 const XSS_KID = '<img src=x onerror=window.__xss=2>';
 const ADMIN_B = 'bwk_second_admin_for_the_contain_ui_test_0001';
@@ -72,7 +71,7 @@ describe.runIf(RUN)('containment on the incident page in Chromium against breach
       store: { url: fx.url }, reference: SIM_REFERENCE, dashboard: { dir: WEB_DIST },
       contain: { home: fx.home, registry: registry(), jwks_out: join(dir, 'published', 'jwks.json'), staff: join(dir, 'staff.csv') },
     }, { dir: join(dir, 'svc'), keys });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM.executablePath, args: [...CHROMIUM.args], headless: true });
   }, 180_000);
 
   afterAll(async () => {

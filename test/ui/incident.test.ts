@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM } from '../../src/respond/index.js';
 import { verifyBundle } from '../../src/evidence/index.js';
 import { startSmtpSink, type SmtpSink } from '../e2e/smtp-sink.js';
 import { startTestService, type TestService } from '../server/harness.js';
@@ -24,9 +25,7 @@ import { SIM_REFERENCE, buildIncidentStore, type IncidentFixture } from '../serv
 const ROOT = resolve(import.meta.dirname, '../..');
 const WEB_DIST = join(ROOT, 'web', 'dist');
 const SHOTS = join(import.meta.dirname, '__screenshots__');
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'];
-const RUN = existsSync(CHROMIUM) || process.env.CI !== undefined;
+const RUN = existsSync(CHROMIUM.executablePath) || process.env.CI !== undefined;
 
 describe.runIf(RUN)('incident page in Chromium against breachwatch serve', () => {
   let dir = '';
@@ -47,7 +46,7 @@ describe.runIf(RUN)('incident page in Chromium against breachwatch serve', () =>
     const w = await fetch(`${t.url}/api/v1/incidents/${fx.incidentId}/reports`, { method: 'POST', headers: { authorization: `Bearer ${t.keys.admin}` } });
     expect(w.status).toBe(201);
     reportId = ((await w.json()) as { report_id: string }).report_id;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, headless: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM.executablePath, args: [...CHROMIUM.args], headless: true });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   }, 180_000);
 
