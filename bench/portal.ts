@@ -27,6 +27,19 @@ async function loadgen(args: object): Promise<{ ok: number; bad: number; perSeco
   return JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ok: number; bad: number; perSecond: number; p50: number; p99: number };
 }
 
+/** CPU time (user + system, ms) a process has used so far. */
+async function cpuMs(pid: number): Promise<number> {
+  const f = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]?.split(' ') ?? [];
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+/** Runs the load generator while measuring the server's CPU: adds CPU ms per answered request. */
+async function measured(pid: number, args: object): Promise<Awaited<ReturnType<typeof loadgen>> & { cpuPer: number }> {
+  const before = await cpuMs(pid);
+  const r = await loadgen(args);
+  return { ...r, cpuPer: ((await cpuMs(pid)) - before) / Math.max(1, r.ok) };
+}
+
 async function rssMiB(pid: number): Promise<number> {
   const s = await readFile(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmRSS:\s+(\d+)/.exec(s)?.[1] ?? 0) / 1024);
@@ -76,14 +89,15 @@ limits: { per_identifier_max: 1000000, per_address_max: 100000000, global_per_se
     // Warm both up, then measure.
     await loadgen({ mode: 'baseline', url: baseUrl, seconds: 2, concurrency: c });
     await loadgen({ mode: 'page', url: portal.url, seconds: 2, concurrency: c, cookies });
-    const b = await loadgen({ mode: 'baseline', url: baseUrl, seconds: burst, concurrency: c });
-    const o = await loadgen({ mode: 'otp', url: portal.url, seconds: burst, concurrency: c });
-    const p = await loadgen({ mode: 'page', url: portal.url, seconds: burst, concurrency: c, cookies });
+    const b = await measured(base.pid ?? 0, { mode: 'baseline', url: baseUrl, seconds: burst, concurrency: c });
+    const o = await measured(portal.pid, { mode: 'otp', url: portal.url, seconds: burst, concurrency: c });
+    const p = await measured(portal.pid, { mode: 'page', url: portal.url, seconds: burst, concurrency: c, cookies });
     const pct = (x: number): string => `${Math.round((100 * x) / Math.max(1, b.perSecond))}%`;
+    const cpu = (x: { cpuPer: number }): string => `server CPU ${x.cpuPer.toFixed(3)} ms each (baseline's ${(x.cpuPer / Math.max(1e-9, b.cpuPer)).toFixed(1)}x)`;
     console.log(`portal bench (loopback, ${c} connections, ${burst} s each, load generator in its own process)`);
-    console.log(`  baseline fastify constant route : ${b.perSecond} req/s   p50 ${b.p50} ms  p99 ${b.p99} ms`);
-    console.log(`  OTP requests (lookup + code page): ${o.perSecond} /s    p50 ${o.p50} ms  p99 ${o.p99} ms  = ${pct(o.perSecond)} of baseline (${o.bad} refused)`);
-    console.log(`  verified-page views (/me)        : ${p.perSecond} /s    p50 ${p.p50} ms  p99 ${p.p99} ms  = ${pct(p.perSecond)} of baseline (${p.bad} refused)`);
+    console.log(`  baseline fastify constant route : ${b.perSecond} req/s   p50 ${b.p50} ms  p99 ${b.p99} ms  server CPU ${b.cpuPer.toFixed(3)} ms each`);
+    console.log(`  OTP requests (lookup + code page): ${o.perSecond} /s    p50 ${o.p50} ms  p99 ${o.p99} ms  = ${pct(o.perSecond)} of baseline (${o.bad} refused); ${cpu(o)}`);
+    console.log(`  verified-page views (/me)        : ${p.perSecond} /s    p50 ${p.p50} ms  p99 ${p.p99} ms  = ${pct(p.perSecond)} of baseline (${p.bad} refused); ${cpu(p)}`);
 
     const rate = 40;
     const samples: number[] = [];

@@ -1,7 +1,7 @@
 /**
  * The portal's HTTP face (fastify): the pages, the form posts, the certificate downloads and
- * the JWKS. Security headers by `@fastify/helmet` (a CSP that allows no script at all, no
- * framing, no referrer, HSTS), `Cache-Control: no-store` on everything personal, form bodies
+ * the JWKS. Security headers by `helmet`, worked out once (`src/http/`): a CSP that allows no
+ * script at all, no framing, no referrer, HSTS. `Cache-Control: no-store` on everything personal, form bodies
  * of at most 8 KiB, CSRF on every post, and a request log that holds method, route, status and
  * time only (no address, no query, no cookie). Every refusal answers through one handler.
  */
@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
+import { helmetHeaders, registerFixedHeaders } from '../http/index.js';
 import { printPdf } from '../respond/index.js';
 import type { PortalCore } from './core.js';
 import { PORTAL_STATUS, PortalError, type PortalCode } from './errors.js';
@@ -51,10 +51,10 @@ export async function buildPortalApp(d: AppDeps): Promise<FastifyInstance> {
   const cfg = core.d.config;
   const secret = core.d.secret;
   const cookieSettings = (maxAgeS: number): CookieSettings => ({ secure: cfg.secure_cookies, maxAgeS });
-  const app = Fastify({ logger: false, bodyLimit: 8192, trustProxy: cfg.trust_proxy, disableRequestLogging: true, return503OnClosing: true });
+  const app = Fastify({ logger: false, bodyLimit: 8192, trustProxy: cfg.trust_proxy, return503OnClosing: true });
   await app.register(cookie);
   await app.register(formbody);
-  await app.register(helmet, {
+  registerFixedHeaders(app, helmetHeaders({
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {
@@ -66,7 +66,7 @@ export async function buildPortalApp(d: AppDeps): Promise<FastifyInstance> {
     referrerPolicy: { policy: 'no-referrer' },
     strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
     crossOriginEmbedderPolicy: true,
-  });
+  }));
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.url !== '/static/portal.css' && req.url !== '/.well-known/jwks.json') void reply.header('cache-control', 'no-store');
     void reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');

@@ -83,9 +83,15 @@ export function errorPage(b: PageBase, message: string): string {
   return layout(b, b.t.site_title, `<p class="alert" role="alert">${h(message)}</p><p><a href="/?lang=${b.lang}">${h(b.t.start_again)}</a></p>`);
 }
 
+/** One formatter per language, made once: building an `Intl.DateTimeFormat` costs far more than using one. */
+const KST: Record<Lang, Intl.DateTimeFormat> = {
+  ko: new Intl.DateTimeFormat('ko-KR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Seoul' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Seoul' }),
+};
+
 /** A time as a person reads it (Korea Standard Time, both languages). */
 export function when(ms: number, lang: Lang): string {
-  return `${new Intl.DateTimeFormat(lang === 'ko' ? 'ko-KR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Asia/Seoul' }).format(ms)} KST`;
+  return `${KST[lang].format(ms)} KST`;
 }
 
 /** What the person's own page shows. */

@@ -103,7 +103,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger, state
     ctx.metrics.requests.inc({ route, status: String(reply.statusCode) });
     req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   registerAuth(app, { keys: ctx.keys, audit: ctx.audit, maxFailures: ctx.config.auth.max_failures, windowS: ctx.config.auth.window_s });
   registerIngest(app, ctx);
   registerOtlp(app, ctx);
