@@ -12,6 +12,8 @@ import { Session } from 'chdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Indicator } from '../../model/index.js';
 import { openDuckDbStore } from '../duckdb/open.js';
+import { runDeliveryContract } from '../delivery.contract.js';
+import { hasDeliveryLedger, type DeliveryStore } from '../delivery.js';
 import { runStoreContract } from '../store.contract.js';
 import { CLICKHOUSE_LIMITS } from './limits.js';
 import type { Store } from '../store.js';
@@ -60,8 +62,22 @@ runStoreContract('clickhouse SQL on chdb 26.x', {
   isolation: { skip: CLICKHOUSE_LIMITS.isolation },
   open: () => openChdb(),
   crash: { skip: 'chDB runs inside this test process, so killing its writer would kill the test; clickhouse.test.ts runs this part against clickhouse-server' },
-  respond: { skip: CLICKHOUSE_LIMITS.respond },
   pivots: 'answered',
+});
+
+/** A store with its delivery ledger (every ClickHouse store keeps one). */
+async function ledgerOf(p: Promise<Store>): Promise<Store & DeliveryStore> {
+  const s = await p;
+  if (!hasDeliveryLedger(s)) throw new Error('the ClickHouse store keeps no delivery ledger');
+  return s;
+}
+
+runDeliveryContract('clickhouse SQL on chdb 26.x', {
+  open: () => ledgerOf(openChdb()),
+  reopenable: async () => {
+    const db = `chdb_${n++}`;
+    return { store: await ledgerOf(openChdb(db)), reopen: () => ledgerOf(openChdb(db)) };
+  },
 });
 
 /** Collects an async iterable. */

@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessEvent } from '../../model/index.js';
+import { runDeliveryContract } from '../delivery.contract.js';
+import { hasDeliveryLedger, type DeliveryStore } from '../delivery.js';
 import { runStoreContract } from '../store.contract.js';
 import { CLICKHOUSE_LIMITS } from './limits.js';
 import type { Store } from '../store.js';
@@ -29,8 +31,22 @@ runStoreContract('clickhouse 18.16', {
   isolation: { skip: CLICKHOUSE_LIMITS.isolation },
   open: () => openDb(`contract_${n++}`),
   crash: { url: () => server.url(`crash_${n++}`), reopen: (url) => openDb(databaseOf(url), LIVE) },
-  respond: { skip: CLICKHOUSE_LIMITS.respond },
   pivots: 'answered',
+});
+
+/** A store with its delivery ledger (every ClickHouse store keeps one). */
+async function ledgerOf(p: Promise<Store>): Promise<Store & DeliveryStore> {
+  const s = await p;
+  if (!hasDeliveryLedger(s)) throw new Error('the ClickHouse store keeps no delivery ledger');
+  return s;
+}
+
+runDeliveryContract('clickhouse 18.16', {
+  open: () => ledgerOf(openDb(`ledger_${n++}`, READ)),
+  reopenable: async () => {
+    const db = `ledger_${n++}`;
+    return { store: await ledgerOf(openDb(db, READ)), reopen: () => ledgerOf(openDb(db, READ)) };
+  },
 });
 
 /** Collects an async iterable. */

@@ -4,5 +4,4 @@
  */
 export const CLICKHOUSE_LIMITS = {
   isolation: 'the ClickHouse backend does not isolate refused rows yet: a row it refuses fails the whole commit load (the parsers quarantine the one such row known, a lone UTF-16 surrogate, before any store sees it)',
-  respond: 'incidents, saved scope runs, legal holds and retention are built for the DuckDB store only so far',
 } as const;
