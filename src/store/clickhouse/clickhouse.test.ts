@@ -149,6 +149,60 @@ describe('ClickHouse store on 18.16', () => {
     await expect(clickhouseBackend.open(locationOf(server, 'x', { cluster: 'nowhere' }), { profile: READ })).rejects.toMatchObject({ code: 'ERR_CONFIG' });
   });
 
+  it('keeps a scope run absent until its marker is written, and reads a saved run only from the attempt its marker names', async () => {
+    const s = await openDb('killed_save');
+    try {
+      await s.putCatalog(CATALOG);
+      await s.appendAccess(EVENTS);
+      await s.flush();
+      // What a save killed before its marker leaves behind: rows of an attempt no marker names.
+      await server.sql(`INSERT INTO killed_save.scope_run_accounts (run_id, save, account_id, fields, first_access, last_access, accesses, src_ips)
+        VALUES ('run-k', 'dead', 'm-stray', ['email'], ${T0}, ${T0}, 1, ['192.0.2.1'])`);
+      await server.sql(`INSERT INTO killed_save.scope_run_requests (run_id, save, account_id, t, src_ip, method, route, status, file, line, ridx)
+        VALUES ('run-k', 'dead', 'm-stray', ${T0}, '192.0.2.1', 'GET', ${sqlString(PROFILE)}, 200, 'x', 1, 1)`);
+      expect(await s.getScopeRun('run-k')).toBeUndefined();
+      expect(await s.listScopeRuns('inc-1')).toEqual([]);
+      expect(await all(s.runAccounts('run-k'))).toEqual([]);
+      expect(await s.runSources('run-k')).toEqual([]);
+      const saved = await s.saveScopeRun({ run_id: 'run-k', incident_id: 'inc-1', created_at: T0, inputs: {}, indicators: byToken.indicators });
+      expect(saved).toMatchObject({ n: 1, accounts: 3 });
+      expect(await all(s.runAccounts('run-k'))).toEqual(await all(s.affectedAccounts(byToken)));
+      expect((await s.runSources('run-k')).map((r) => r.ip)).not.toContain('192.0.2.1');
+      expect((await all(s.runRequestsByFile('run-k'))).map((r) => r.account_id)).not.toContain('m-stray');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('lets at most one of two senders claim a notice, however their claims interleave', async () => {
+    const [a, b] = [await ledgerOf(openDb('claim_race')), await ledgerOf(openDb('claim_race'))] as const;
+    try {
+      const ids = Array.from({ length: 40 }, (_, i) => `n-${String(i).padStart(4, '0')}`);
+      await a.recordIntents(ids.map((notice_id) => ({
+        notice_id, message_id: `<${notice_id}@example.com>`, incident_id: 'INC-1', account_id: `m-${notice_id}`, channel: 'email' as const,
+        kind: 'initial', content_sha256: 'ab'.repeat(32),
+      })));
+      let won = 0;
+      for (const id of ids) {
+        const claims = await Promise.all([a.claimDelivery(id, 1), b.claimDelivery(id, 1), a.claimDelivery(id, 1)]);
+        const stood = claims.filter((c) => c !== undefined).length;
+        expect(stood, id).toBeLessThanOrEqual(1);
+        won += stood;
+        // Whoever won, or nobody: nothing claims it again.
+        expect(await b.claimDelivery(id, 2)).toBeUndefined();
+      }
+      const rows = await a.listDeliveries();
+      expect(rows.filter((r) => r.state === 'sending')).toHaveLength(ids.length);
+      expect(won).toBeLessThanOrEqual(ids.length);
+      // A claim that nobody won is in doubt for the next sender, never sent by it.
+      expect(await b.markInterrupted('INC-1')).toBe(ids.length);
+      expect((await a.deliveryCounts('INC-1')).in_doubt).toBe(ids.length);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('replaces a store when opened fresh', async () => {
     const a = await openDb('fresh');
     await a.appendAccess(EVENTS);
