@@ -5,13 +5,15 @@
  * `notice render` from that run, `report`, and `notice send` to a real SMTP server. Both
  * backends find the same affected persons, render and report the same ones, and deliver one
  * notice to each of them; a second send delivers nothing. A legal hold on the ClickHouse
- * store makes hunt (replacing it) and prune refuse; lifted, prune runs.
+ * store makes hunt (replacing it) and prune refuse; lifted, prune runs. A `notice send` on
+ * ClickHouse SIGKILLed mid-run resumes with nobody getting the same notice twice.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from './run-cli.js';
+import { BIN, ROOT, runCli } from './run-cli.js';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.js';
 import { startClickHouse, type ClickHouseServer } from '../fixtures/store/clickhouse-server.js';
 
@@ -132,5 +134,49 @@ describe('an incident on ClickHouse', () => {
     const after = await runCli(['scope', '--store', server.url('incident'), '--out', join(dir, 'pruned-scope')], { cwd: dir });
     expect(after.code, after.stderr).toBe(0);
     expect((await readFile(join(dir, 'pruned-scope', 'affected_accounts.csv'), 'utf8')).trim().split('\n')).toHaveLength(1);
+  });
+
+  it('resumes a SIGKILLed send on ClickHouse: nobody gets the same notice twice, nothing is lost unaccounted', async () => {
+    const n = 30;
+    const scope = join(dir, 'kill-scope');
+    await mkdir(scope);
+    const ids = Array.from({ length: n }, (_, i) => `p-${String(i).padStart(5, '0')}`);
+    await writeFile(join(scope, 'affected_accounts.csv'), `account_id,fields,first_access,last_access,accesses,src_ips\n${
+      ids.map((id) => `${id},email;name,2025-06-24T00:00:00Z,2025-06-25T00:00:00Z,2,203.0.113.9`).join('\n')}\n`);
+    await writeFile(join(scope, 'summary.json'), JSON.stringify({ accounts_affected: n }));
+    const directory = join(dir, 'kill-customers.csv');
+    await writeFile(directory, `account_id,name,email,phone,locale\n${ids.map((id, i) => `${id},Test Person ${i},${id}@kill-ch.example.org,,ko`).join('\n')}\n`);
+    const out = join(dir, 'kill-notices');
+    const log: string[] = [];
+    await ok(['notice', 'render', '--scope', scope, '--directory', directory, '--incident', join(ROOT, 'test/fixtures/notice/incident.yaml'), '--out', out, '--quiet'], log);
+    const rows = (await readFile(join(out, 'mail-merge.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { message_id: string });
+    const send = (rate: string): string[] => ['notice', 'send', '--out', out, '--store', server.url('kill_ledger'), '--smtp',
+      `smtp://notices@127.0.0.1:${sink.port}?tls=required`, '--smtp-ca', sink.caFile, '--quiet', '--rate', rate];
+    const mine = (): { messageId: string }[] => sink.arrived.filter((a) => a.to.endsWith('@kill-ch.example.org'));
+
+    const child = spawn(process.execPath, [BIN, ...send('8')], { cwd: dir, env: { ...process.env, BREACHWATCH_SMTP_PASSWORD: PASS }, stdio: 'ignore' });
+    const exited = new Promise<unknown>((res) => child.on('exit', (code, sig) => res(sig ?? code)));
+    const deadline = Date.now() + 60_000;
+    while (mine().length < 6) {
+      if (Date.now() > deadline) throw new Error('timed out after 60 s waiting for a few notices to arrive');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(mine().length).toBeLessThan(n);
+
+    const summary = JSON.parse(await ok(send('50'), log)) as { interrupted_before: number; ledger: { sent: number; in_doubt: number } };
+    const arrived = mine();
+    const seen = new Set(arrived.map((a) => a.messageId));
+    expect(seen.size, 'a notice arrived twice').toBe(arrived.length);
+    // Sent, or in doubt when the kill fell between "accepted" and "written" (one at a time: at most one).
+    const { sent, in_doubt: doubt } = summary.ledger;
+    expect(sent + doubt).toBe(n);
+    expect(doubt).toBeLessThanOrEqual(1);
+    expect(summary.interrupted_before).toBe(doubt);
+    expect(arrived.length).toBeGreaterThanOrEqual(sent);
+    expect(rows.filter((r) => !seen.has(r.message_id)).length).toBeLessThanOrEqual(doubt);
+    expect(JSON.parse(await ok(send('50'), log))).toMatchObject({ sent: 0, attempts: 0 });
+    expect(mine()).toHaveLength(arrived.length);
   });
 });
