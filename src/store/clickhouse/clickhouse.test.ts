@@ -174,6 +174,21 @@ describe('ClickHouse store on 18.16', () => {
     }
   });
 
+  it('lifts a hold even when the hold was written by a machine whose clock runs ahead', async () => {
+    const s = await openDb('skewed_clock');
+    try {
+      // A hold placed from a machine 70 years ahead: its version is far above this process's clock.
+      await server.sql(`INSERT INTO skewed_clock.legal_holds (hold_id, incident_id, placed_at, reason, ver)
+        VALUES ('h-ahead', 'inc-1', ${T0}, 'preservation order', 4000000000000000)`);
+      expect((await s.listHolds({ active: true })).map((h) => h.hold_id)).toEqual(['h-ahead']);
+      await s.putHold({ hold_id: 'h-ahead', incident_id: 'inc-1', placed_at: T0, reason: 'preservation order', lifted_at: T0 + 1, lift_reason: 'order lifted' });
+      expect(await s.listHolds({ active: true })).toEqual([]);
+      expect((await s.listHolds())[0]).toMatchObject({ hold_id: 'h-ahead', lifted_at: T0 + 1, lift_reason: 'order lifted' });
+    } finally {
+      await s.close();
+    }
+  });
+
   it('lets at most one of two senders claim a notice, however their claims interleave', async () => {
     const [a, b] = [await ledgerOf(openDb('claim_race')), await ledgerOf(openDb('claim_race'))] as const;
     try {

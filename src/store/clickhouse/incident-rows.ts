@@ -2,7 +2,9 @@
  * Incidents, legal holds, evidence marks and reports in ClickHouse. Each write is one insert
  * with a new version; reads take each id's latest row as one tuple (`argMax(tuple(…), ver)`:
  * `argMax` over a Nullable column alone would skip a newer NULL, so a reopened incident would
- * keep its old `closed_at`). An evidence mark keeps its first row, as `markEvidence` promises.
+ * keep its old `closed_at`). A replacing write's version is above every stored one of its id
+ * (read first), so it wins even over a row another machine wrote with its clock ahead (a
+ * lifted hold stays lifted). An evidence mark keeps its first row, as `markEvidence` promises.
  */
 import type { EvidenceMark, IncidentRow, LegalHold, ReportRow } from '../respond-store.js';
 import { insertRows } from './alerts.js';
@@ -15,11 +17,19 @@ const line = (o: object): string => `${JSON.stringify(o)}\n`;
 const opt = (v: unknown): number | undefined => (v === null || v === undefined ? undefined : Number(v));
 const tuple = (r: Row): unknown[] => r.r as unknown[];
 
+/** A version above every stored one of the row `key = id` in `table`, and this process's clock. */
+async function versionAfter(sql: ClickHouseSql, table: string, key: string, id: string): Promise<number> {
+  const r = await sql.rows(`SELECT max(ver) AS v FROM ${table} WHERE ${key} = ${sqlString(id)}`);
+  const ver = nextVersion();
+  return Math.max(ver, Number(r[0]?.v ?? 0) + 1);
+}
+
 /** Inserts or replaces an incident. */
 export async function putIncident(sql: ClickHouseSql, t: RespondTables, r: IncidentRow): Promise<void> {
   await insertRows(sql, t.incidents, [line({
     incident_id: r.incident_id, name: r.name, status: r.status, aware_at: r.aware_at, opened_at: r.opened_at,
-    updated_at: r.updated_at, closed_at: r.closed_at ?? null, alert_ids: r.alert_ids, details: JSON.stringify(r.details), ver: nextVersion(),
+    updated_at: r.updated_at, closed_at: r.closed_at ?? null, alert_ids: r.alert_ids, details: JSON.stringify(r.details),
+    ver: await versionAfter(sql, t.incidents, 'incident_id', r.incident_id),
   })]);
 }
 
@@ -53,7 +63,7 @@ export async function listIncidents(sql: ClickHouseSql, t: RespondTables): Promi
 export async function putHold(sql: ClickHouseSql, t: RespondTables, h: LegalHold): Promise<void> {
   await insertRows(sql, t.holds, [line({
     hold_id: h.hold_id, incident_id: h.incident_id, placed_at: h.placed_at, reason: h.reason,
-    lifted_at: h.lifted_at ?? null, lift_reason: h.lift_reason ?? null, ver: nextVersion(),
+    lifted_at: h.lifted_at ?? null, lift_reason: h.lift_reason ?? null, ver: await versionAfter(sql, t.holds, 'hold_id', h.hold_id),
   })]);
 }
 
@@ -99,7 +109,7 @@ export async function evidenceMarks(sql: ClickHouseSql, t: RespondTables, incide
 export async function putReport(sql: ClickHouseSql, t: RespondTables, r: ReportRow): Promise<void> {
   await insertRows(sql, t.reports, [line({
     report_id: r.report_id, incident_id: r.incident_id, n: r.n, audience: r.audience, run_id: r.run_id,
-    created_at: r.created_at, entry: r.entry, files: JSON.stringify(r.files), ver: nextVersion(),
+    created_at: r.created_at, entry: r.entry, files: JSON.stringify(r.files), ver: await versionAfter(sql, t.reports, 'report_id', r.report_id),
   })]);
 }
 
