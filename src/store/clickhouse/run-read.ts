@@ -2,7 +2,8 @@
  * Reading saved scope runs in ClickHouse. A run is what its marker in `scope_runs` names: the
  * first marker of a run id (two savers racing on one id would both write one; the earlier
  * wins) and the rows of that attempt only (`save`). A run's number among its incident's runs
- * is its marker's position in write order. Large results stream from the server.
+ * is its marker's position in version order (a marker is versioned after every earlier one of
+ * its incident). Large results stream from the server.
  */
 import type { Indicator } from '../../model/index.js';
 import type { ScopeAggregates } from '../store.js';

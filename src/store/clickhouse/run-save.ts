@@ -124,10 +124,13 @@ export async function saveRun(s: SaveRunInput, run: NewScopeRun): Promise<void> 
     FROM ${s.respond.runRequests} WHERE ${mine}`))[0] ?? {};
   const acc = (await s.sql.rows(`SELECT count() AS a FROM ${s.respond.runAccounts} WHERE ${mine}`))[0] ?? {};
   const personal = Number(tot.p ?? 0);
+  // Numbered after every marker of the incident stored so far, whatever this machine's clock says.
+  const last = await s.sql.rows(`SELECT max(ver) AS v FROM ${s.respond.runs} WHERE incident_id = ${sqlString(run.incident_id)}`);
+  const ver = Math.max(nextVersion(), Number(last[0]?.v ?? 0) + 1);
   // The marker, last: from here on the run exists.
   await insertRows(s.sql, s.respond.runs, [line({
     ...tag, incident_id: run.incident_id, created_at: Math.trunc(run.created_at), inputs: JSON.stringify(run.inputs),
     indicators: run.indicators.length, accounts: Number(acc.a ?? 0), requests: personal, matched: Number(tot.m ?? 0),
-    window_from: personal > 0 ? Number(tot.f) : null, window_to: personal > 0 ? Number(tot.l) : null, ver: nextVersion(),
+    window_from: personal > 0 ? Number(tot.f) : null, window_to: personal > 0 ? Number(tot.l) : null, ver,
   })]);
 }
