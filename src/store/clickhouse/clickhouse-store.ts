@@ -33,6 +33,7 @@ const line = (o: object): string => `${JSON.stringify(o)}\n`;
 export class ClickHouseStore extends ClickHouseEventStore implements Store, DeliveryStore {
   private readonly respond: RespondTables;
   private readonly reader: read.RunReader;
+  private readonly claims: ledger.Claims = new Map();
 
   constructor(sql: ClickHouseSql, opts: ClickHouseStoreOptions) {
     super(sql, opts);
@@ -154,8 +155,8 @@ export class ClickHouseStore extends ClickHouseEventStore implements Store, Deli
     return ledger.recordIntents(this.sql, this.respond.deliveries, rows, Date.now());
   }
 
-  claimDelivery(noticeId: string, at: number): Promise<DeliveryRecord | undefined> { return ledger.claim(this.sql, this.respond.deliveries, noticeId, at); }
-  settleDelivery(noticeId: string, outcome: DeliveryOutcome): Promise<void> { return ledger.settle(this.sql, this.respond.deliveries, noticeId, outcome); }
+  claimDelivery(noticeId: string, at: number): Promise<DeliveryRecord | undefined> { return ledger.claim(this.sql, this.respond.deliveries, this.claims, noticeId, at); }
+  settleDelivery(noticeId: string, outcome: DeliveryOutcome): Promise<void> { return ledger.settle(this.sql, this.respond.deliveries, this.claims, noticeId, outcome); }
   markInterrupted(incidentId?: string): Promise<number> { return ledger.markInterrupted(this.sql, this.respond.deliveries, incidentId); }
 
   requeueDeliveries(filter: { readonly incident_id?: string; readonly from?: readonly DeliveryState[]; readonly notice_ids?: readonly string[] }): Promise<number> {

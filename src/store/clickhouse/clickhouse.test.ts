@@ -189,6 +189,28 @@ describe('ClickHouse store on 18.16', () => {
     }
   });
 
+  it("keeps a sender's answer from the server over another sender's in-doubt guess written meanwhile", async () => {
+    const [a, b] = [await ledgerOf(openDb('settle_race')), await ledgerOf(openDb('settle_race'))] as const;
+    try {
+      const intent = (notice_id: string) => ({ notice_id, message_id: `<${notice_id}@example.com>`, incident_id: 'INC-1', account_id: 'm-1',
+        channel: 'email' as const, kind: 'initial', content_sha256: 'ab'.repeat(32) });
+      await a.recordIntents([intent('n-1'), intent('n-2')]);
+      expect(await a.claimDelivery('n-1', 1)).toMatchObject({ state: 'sending' });
+      expect(await a.claimDelivery('n-2', 1)).toMatchObject({ state: 'sending' });
+      // A second sender starts while the first is sending: both rows look interrupted to it.
+      expect(await b.markInterrupted('INC-1')).toBe(2);
+      // The first sender's answers (written on top of its claims) outrank the guess.
+      await a.settleDelivery('n-1', { state: 'sent', at: 2, response: '250 ok' });
+      await a.settleDelivery('n-2', { state: 'retry', at: 2, response: '451 later', next_attempt_at: 9 });
+      expect((await b.listDeliveries()).map((r) => [r.notice_id, r.state])).toEqual([['n-1', 'sent'], ['n-2', 'retry']]);
+      // A store that made no claim settles nothing.
+      await expect(b.settleDelivery('n-2', { state: 'sent', at: 3, response: '250' })).rejects.toMatchObject({ code: 'ERR_STATE' });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('lets at most one of two senders claim a notice, however their claims interleave', async () => {
     const [a, b] = [await ledgerOf(openDb('claim_race')), await ledgerOf(openDb('claim_race'))] as const;
     try {

@@ -41,6 +41,13 @@ const FIELDS = ['message_id', 'incident_id', 'account_id', 'channel', 'kind', 'c
 /** A ledger row as read: the record, its version and the token of the write that made it. */
 interface Current { readonly rec: DeliveryRecord; readonly ver: number; readonly token: string }
 
+/**
+ * The claims that stood in this store, by notice, until settled: a settle writes on top of its
+ * claim without reading it back (a row another writer put on top meanwhile outranks it or
+ * buries it, and the check after the write says so).
+ */
+export type Claims = Map<string, Current>;
+
 const LATEST = `argMax(tuple(ver, ${FIELDS.join(', ')}), tuple(ver, rank, token))`;
 /** Position of a field in the {@link LATEST} tuple (1-based, for `tupleElement`). */
 const at = (f: (typeof FIELDS)[number]): number => FIELDS.indexOf(f) + 2;
@@ -114,19 +121,23 @@ export async function recordIntents(sql: ClickHouseSql, table: string, rows: rea
 }
 
 /** `queued`/`retry` → `sending`, attempts + 1; undefined when not claimable or another writer raced this claim. */
-export async function claim(sql: ClickHouseSql, table: string, noticeId: string, when: number): Promise<DeliveryRecord | undefined> {
+export async function claim(sql: ClickHouseSql, table: string, claims: Claims, noticeId: string, when: number): Promise<DeliveryRecord | undefined> {
   const cur = await current(sql, table, noticeId);
   if (cur === undefined || (cur.rec.state !== 'queued' && cur.rec.state !== 'retry')) return undefined;
   const next: DeliveryRecord = { ...cur.rec, state: 'sending', attempts: cur.rec.attempts + 1, last_attempt_at: Math.floor(when) };
   const ver = cur.ver + 1;
-  await insertRows(sql, table, [rowText(next, ver, newToken())]);
+  const token = newToken();
+  await insertRows(sql, table, [rowText(next, ver, token)]);
   const r = await sql.rows(`SELECT count() AS n FROM ${table} WHERE notice_id = ${sqlString(noticeId)} AND ver = ${sqlInt(ver)}`);
-  return Number(r[0]?.n ?? 0) === 1 ? next : undefined;
+  if (Number(r[0]?.n ?? 0) !== 1) return undefined;
+  claims.set(noticeId, { rec: next, ver, token });
+  return next;
 }
 
-/** `sending` → the outcome's state. */
-export async function settle(sql: ClickHouseSql, table: string, noticeId: string, o: DeliveryOutcome): Promise<void> {
-  const cur = await current(sql, table, noticeId);
+/** `sending` → the outcome's state (on top of this store's own claim when it has one). */
+export async function settle(sql: ClickHouseSql, table: string, claims: Claims, noticeId: string, o: DeliveryOutcome): Promise<void> {
+  const cur = claims.get(noticeId) ?? await current(sql, table, noticeId);
+  claims.delete(noticeId);
   const refused = (): BreachwatchError => new BreachwatchError('ERR_STATE', `delivery ${noticeId} was not being sent (no claim to settle)`);
   if (cur?.rec.state !== 'sending') throw refused();
   const next: DeliveryRecord = {
