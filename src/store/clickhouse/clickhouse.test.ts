@@ -5,6 +5,8 @@
  * commit hidden, hostile strings stored and matched exactly, and errors that name the store
  * without its password.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessEvent } from '../../model/index.js';
 import { runDeliveryContract } from '../delivery.contract.js';
@@ -169,6 +171,49 @@ describe('ClickHouse store on 18.16', () => {
       expect(await all(s.runAccounts('run-k'))).toEqual(await all(s.affectedAccounts(byToken)));
       expect((await s.runSources('run-k')).map((r) => r.ip)).not.toContain('192.0.2.1');
       expect((await all(s.runRequestsByFile('run-k'))).map((r) => r.account_id)).not.toContain('m-stray');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('leaves every scope run whole or absent when its saver is SIGKILLed mid-save', async () => {
+    const s = await openDb('killed_saver');
+    try {
+      await s.putCatalog(CATALOG);
+      await s.appendAccess(EVENTS);
+      await s.flush();
+      const script = new URL('../../../test/fixtures/store/run-save-child.ts', import.meta.url).pathname;
+      const child = spawn(process.execPath, ['--import', 'tsx', script, server.url('killed_saver')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      const exited = new Promise<void>((res) => child.on('exit', () => res()));
+      const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      let saved = 0;
+      try {
+        for await (const line of createInterface({ input: child.stdout })) {
+          saved = Number(/^saved (\d+)$/.exec(line)?.[1] ?? saved);
+          // Killed a little way into the next save (each is a dozen statements).
+          if (saved >= 2) { await new Promise((r) => setTimeout(r, 40 + Math.floor(Math.random() * 120))); break; }
+        }
+      } finally {
+        clearTimeout(deadline);
+        child.kill('SIGKILL');
+        await exited;
+      }
+      expect(saved, err).toBeGreaterThanOrEqual(2);
+      const runs = await s.listScopeRuns('inc-k');
+      expect(runs.length).toBeGreaterThanOrEqual(saved);
+      expect(runs.map((r) => r.n)).toEqual(runs.map((_, i) => i + 1));
+      const want = await all(s.affectedAccounts(byToken));
+      for (const r of runs) {
+        expect(r).toMatchObject({ accounts: want.length, requests: 4 });
+        expect(await all(s.runAccounts(r.run_id))).toEqual(want);
+      }
+      // The run the kill interrupted, if it was, is saved whole now.
+      const next = `run-${runs.length + 1}`;
+      expect(await s.saveScopeRun({ run_id: next, incident_id: 'inc-k', created_at: T0, inputs: {}, indicators: byToken.indicators }))
+        .toMatchObject({ n: runs.length + 1, accounts: want.length });
+      expect(await all(s.runAccounts(next))).toEqual(want);
     } finally {
       await s.close();
     }
