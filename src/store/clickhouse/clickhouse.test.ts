@@ -1,9 +1,12 @@
 /**
- * The ClickHouse backend against the shared store contract on a real clickhouse-server
- * (Debian's 18.16, started on loopback for this file), plus what only this backend has to
- * show: retried events stored and counted once before and after merges, rows of an unsealed
- * commit hidden, hostile strings stored and matched exactly, and errors that name the store
- * without its password.
+ * The ClickHouse backend against the shared store contract and the delivery-ledger contract
+ * on a real clickhouse-server (Debian's 18.16, started on loopback for this file), plus what
+ * only this backend has to show: retried events stored and counted once before and after
+ * merges, rows of an unsealed commit hidden, hostile strings stored and matched exactly,
+ * errors that name the store without its password, and the response without transactions —
+ * a scope run whole or absent (stray rows of a killed save, a saver SIGKILLed mid-save), a
+ * lift that wins over a hold written with a clock ahead, a sender's answer over another's
+ * in-doubt guess, and at most one of racing claims standing.
  */
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
