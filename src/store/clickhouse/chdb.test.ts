@@ -1,7 +1,8 @@
 /**
  * The same SQL on current ClickHouse: the store runs over embedded chDB (ClickHouse 26.x, the
  * `chdb` package) through the same {@link ClickHouseSql} seam it uses over HTTP. The whole
- * store contract runs on it, and the scope queries give the same affected accounts and
+ * store contract (the response roles included) and the delivery-ledger contract run on it,
+ * and the scope queries give the same affected accounts and
  * aggregates on 26.x, on Debian's 18.16 (a real server started here) and on DuckDB, for the
  * same events and every kind of indicator.
  */
