@@ -5,7 +5,8 @@
  * opens them; then the scope stage as it really runs (`runScope`: store queries, CSV and
  * summary) on each. Prints rows/s of each load and the time of each scope, the ClickHouse /
  * DuckDB ratios, the ClickHouse server's own CPU time, and checks both scopes wrote the same
- * `affected_accounts.csv`. ClickHouse is Debian's 18.16, started on loopback for the run.
+ * `affected_accounts.csv`; then the response's roles on both (`clickhouse-respond.ts`).
+ * ClickHouse is Debian's 18.16, started on loopback for the run.
  */
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -15,6 +16,7 @@ import type { AccessEvent, Alert, CatalogRoute, Indicator } from '../src/model/i
 import { runScope } from '../src/scope/index.js';
 import type { Store } from '../src/store/index.js';
 import { startClickHouse } from '../test/fixtures/store/clickhouse-server.js';
+import { benchRespond } from './clickhouse-respond.js';
 
 const START = Date.UTC(2025, 5, 24);
 const SPAN_MS = 30 * 86_400_000;
@@ -103,7 +105,7 @@ const rate = (n: number, t: Took): string => `${Math.round(n / (t.wall / 1000)).
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
 
 /** Loads `events` into both stores, then scopes both (see file header). */
-export async function benchClickHouse(opts: { events: number; dir: string }): Promise<void> {
+export async function benchClickHouse(opts: { events: number; dir: string; notices?: number }): Promise<void> {
   await mkdir(opts.dir, { recursive: true });
   const work = await mkdtemp(join(opts.dir, 'clickhouse-'));
   const server = await startClickHouse({ baseDir: work });
@@ -147,6 +149,7 @@ export async function benchClickHouse(opts: { events: number; dir: string }): Pr
     console.log(`  scope, ClickHouse (runScope): ${secs(cs.took.wall)} wall, ${secs(cs.took.js)} CPU here, ${secs(cs.took.server)} CPU in the server; ${cs.accounts} accounts, ${cs.requests} requests`);
     console.log(`  ratio ClickHouse / DuckDB scope time: ${(cs.took.wall / ds.took.wall).toFixed(2)}×`);
     console.log(`  same affected_accounts.csv: ${cs.csv === ds.csv ? 'yes' : 'NO (MISMATCH)'}`);
+    await benchRespond(stores, opts.notices ?? 2000);
   } finally {
     await server.stop();
     await rm(work, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|portal|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--threads T] [--seconds S] [--rolling]`.
+ * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|portal|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--threads T] [--seconds S] [--rolling] [--notices N]`
+ * (`--notices`: delivery-ledger notices of the clickhouse benchmark, default 2000).
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -10,6 +11,7 @@ const { values, positionals } = parseArgs({
   options: {
     accounts: { type: 'string' }, days: { type: 'string' }, events: { type: 'string' }, 'per-account': { type: 'string' }, scenario: { type: 'string' },
     seconds: { type: 'string' }, rolling: { type: 'boolean' }, persons: { type: 'string' }, threads: { type: 'string' },
+    notices: { type: 'string' },
   },
 });
 const which = positionals[0] ?? 'all';
@@ -37,7 +39,10 @@ if (which === 'scope' || which === 'all') {
 }
 if (which === 'clickhouse' || which === 'all') {
   const { benchClickHouse } = await import('./clickhouse.js');
-  await benchClickHouse({ events: Number(values.events ?? 50_000_000), dir: new URL('.data/', import.meta.url).pathname });
+  await benchClickHouse({
+    events: Number(values.events ?? 50_000_000), dir: new URL('.data/', import.meta.url).pathname,
+    ...(values.notices !== undefined && { notices: Number(values.notices) }),
+  });
 }
 if (which === 'sigma' || which === 'all') {
   const { benchSigma } = await import('./sigma.js');

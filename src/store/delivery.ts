@@ -6,7 +6,7 @@
  * still `sending` when a sender starts again was interrupted between "handed over" and
  * "answer written": it becomes `in_doubt` and is not resent unless an operator says so.
  *
- * A backend offers the role by implementing {@link DeliveryStore} (DuckDB does); it is not
+ * A backend offers the role by implementing {@link DeliveryStore} (DuckDB and ClickHouse do); it is not
  * part of {@link Store} so a backend without it still serves every other command.
  */
 import type { Store } from './store.js';

@@ -35,8 +35,6 @@ export interface StoreContractTarget {
   readonly crash: { readonly url: () => string; readonly reopen: (url: string) => Promise<Store> } | Skip;
   /** Row isolation (a row the backend refuses never fails a load); present only as a {@link Skip}. */
   readonly isolation?: Skip;
-  /** The response roles (incidents, saved scope runs, holds, retention); run unless skipped with a reason. */
-  readonly respond?: Skip;
   /** Scope's pivot queries (an optional role): `'answered'` runs their part, a skip says why not. */
   readonly pivots: 'answered' | Skip;
 }
@@ -433,8 +431,8 @@ export function runStoreContract(name: string, target: StoreContractTarget): voi
       });
     }
 
-    if (target.respond !== undefined) skipped('the response roles: incidents, saved scope runs, holds, retention', target.respond);
-    else runRespondStoreContract(open);
+    // The response roles (incidents, saved scope runs, holds, retention): every backend has them.
+    runRespondStoreContract(open);
   });
 }
 

@@ -1,7 +1,8 @@
 /**
  * The same SQL on current ClickHouse: the store runs over embedded chDB (ClickHouse 26.x, the
  * `chdb` package) through the same {@link ClickHouseSql} seam it uses over HTTP. The whole
- * store contract runs on it, and the scope queries give the same affected accounts and
+ * store contract (the response roles included) and the delivery-ledger contract run on it,
+ * and the scope queries give the same affected accounts and
  * aggregates on 26.x, on Debian's 18.16 (a real server started here) and on DuckDB, for the
  * same events and every kind of indicator.
  */
@@ -12,6 +13,8 @@ import { Session } from 'chdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Indicator } from '../../model/index.js';
 import { openDuckDbStore } from '../duckdb/open.js';
+import { runDeliveryContract } from '../delivery.contract.js';
+import { hasDeliveryLedger, type DeliveryStore } from '../delivery.js';
 import { runStoreContract } from '../store.contract.js';
 import { CLICKHOUSE_LIMITS } from './limits.js';
 import type { Store } from '../store.js';
@@ -60,8 +63,22 @@ runStoreContract('clickhouse SQL on chdb 26.x', {
   isolation: { skip: CLICKHOUSE_LIMITS.isolation },
   open: () => openChdb(),
   crash: { skip: 'chDB runs inside this test process, so killing its writer would kill the test; clickhouse.test.ts runs this part against clickhouse-server' },
-  respond: { skip: CLICKHOUSE_LIMITS.respond },
   pivots: 'answered',
+});
+
+/** A store with its delivery ledger (every ClickHouse store keeps one). */
+async function ledgerOf(p: Promise<Store>): Promise<Store & DeliveryStore> {
+  const s = await p;
+  if (!hasDeliveryLedger(s)) throw new Error('the ClickHouse store keeps no delivery ledger');
+  return s;
+}
+
+runDeliveryContract('clickhouse SQL on chdb 26.x', {
+  open: () => ledgerOf(openChdb()),
+  reopenable: async () => {
+    const db = `chdb_${n++}`;
+    return { store: await ledgerOf(openChdb(db)), reopen: () => ledgerOf(openChdb(db)) };
+  },
 });
 
 /** Collects an async iterable. */

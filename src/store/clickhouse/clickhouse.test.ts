@@ -1,12 +1,19 @@
 /**
- * The ClickHouse backend against the shared store contract on a real clickhouse-server
- * (Debian's 18.16, started on loopback for this file), plus what only this backend has to
- * show: retried events stored and counted once before and after merges, rows of an unsealed
- * commit hidden, hostile strings stored and matched exactly, and errors that name the store
- * without its password.
+ * The ClickHouse backend against the shared store contract and the delivery-ledger contract
+ * on a real clickhouse-server (Debian's 18.16, started on loopback for this file), plus what
+ * only this backend has to show: retried events stored and counted once before and after
+ * merges, rows of an unsealed commit hidden, hostile strings stored and matched exactly,
+ * errors that name the store without its password, and the response without transactions —
+ * a scope run whole or absent (stray rows of a killed save, a saver SIGKILLed mid-save), a
+ * lift that wins over a hold written with a clock ahead, a sender's answer over another's
+ * in-doubt guess, and at most one of racing claims standing.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessEvent } from '../../model/index.js';
+import { runDeliveryContract } from '../delivery.contract.js';
+import { hasDeliveryLedger, type DeliveryStore } from '../delivery.js';
 import { runStoreContract } from '../store.contract.js';
 import { CLICKHOUSE_LIMITS } from './limits.js';
 import type { Store } from '../store.js';
@@ -29,8 +36,22 @@ runStoreContract('clickhouse 18.16', {
   isolation: { skip: CLICKHOUSE_LIMITS.isolation },
   open: () => openDb(`contract_${n++}`),
   crash: { url: () => server.url(`crash_${n++}`), reopen: (url) => openDb(databaseOf(url), LIVE) },
-  respond: { skip: CLICKHOUSE_LIMITS.respond },
   pivots: 'answered',
+});
+
+/** A store with its delivery ledger (every ClickHouse store keeps one). */
+async function ledgerOf(p: Promise<Store>): Promise<Store & DeliveryStore> {
+  const s = await p;
+  if (!hasDeliveryLedger(s)) throw new Error('the ClickHouse store keeps no delivery ledger');
+  return s;
+}
+
+runDeliveryContract('clickhouse 18.16', {
+  open: () => ledgerOf(openDb(`ledger_${n++}`, READ)),
+  reopenable: async () => {
+    const db = `ledger_${n++}`;
+    return { store: await ledgerOf(openDb(db, READ)), reopen: () => ledgerOf(openDb(db, READ)) };
+  },
 });
 
 /** Collects an async iterable. */
@@ -131,6 +152,140 @@ describe('ClickHouse store on 18.16', () => {
     expect(e2).toMatchObject({ code: 'ERR_STORE' });
     expect(String((e2 as Error).message)).not.toContain(server.password);
     await expect(clickhouseBackend.open(locationOf(server, 'x', { cluster: 'nowhere' }), { profile: READ })).rejects.toMatchObject({ code: 'ERR_CONFIG' });
+  });
+
+  it('keeps a scope run absent until its marker is written, and reads a saved run only from the attempt its marker names', async () => {
+    const s = await openDb('killed_save');
+    try {
+      await s.putCatalog(CATALOG);
+      await s.appendAccess(EVENTS);
+      await s.flush();
+      // What a save killed before its marker leaves behind: rows of an attempt no marker names.
+      await server.sql(`INSERT INTO killed_save.scope_run_accounts (run_id, save, account_id, fields, first_access, last_access, accesses, src_ips)
+        VALUES ('run-k', 'dead', 'm-stray', ['email'], ${T0}, ${T0}, 1, ['192.0.2.1'])`);
+      await server.sql(`INSERT INTO killed_save.scope_run_requests (run_id, save, account_id, t, src_ip, method, route, status, file, line, ridx)
+        VALUES ('run-k', 'dead', 'm-stray', ${T0}, '192.0.2.1', 'GET', ${sqlString(PROFILE)}, 200, 'x', 1, 1)`);
+      expect(await s.getScopeRun('run-k')).toBeUndefined();
+      expect(await s.listScopeRuns('inc-1')).toEqual([]);
+      expect(await all(s.runAccounts('run-k'))).toEqual([]);
+      expect(await s.runSources('run-k')).toEqual([]);
+      const saved = await s.saveScopeRun({ run_id: 'run-k', incident_id: 'inc-1', created_at: T0, inputs: {}, indicators: byToken.indicators });
+      expect(saved).toMatchObject({ n: 1, accounts: 3 });
+      expect(await all(s.runAccounts('run-k'))).toEqual(await all(s.affectedAccounts(byToken)));
+      expect((await s.runSources('run-k')).map((r) => r.ip)).not.toContain('192.0.2.1');
+      expect((await all(s.runRequestsByFile('run-k'))).map((r) => r.account_id)).not.toContain('m-stray');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('leaves every scope run whole or absent when its saver is SIGKILLed mid-save', async () => {
+    const s = await openDb('killed_saver');
+    try {
+      await s.putCatalog(CATALOG);
+      await s.appendAccess(EVENTS);
+      await s.flush();
+      const script = new URL('../../../test/fixtures/store/run-save-child.ts', import.meta.url).pathname;
+      const child = spawn(process.execPath, ['--import', 'tsx', script, server.url('killed_saver')], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+      const exited = new Promise<void>((res) => child.on('exit', () => res()));
+      const deadline = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      let saved = 0;
+      try {
+        for await (const line of createInterface({ input: child.stdout })) {
+          saved = Number(/^saved (\d+)$/.exec(line)?.[1] ?? saved);
+          // Killed a little way into the next save (each is a dozen statements).
+          if (saved >= 2) { await new Promise((r) => setTimeout(r, 40 + Math.floor(Math.random() * 120))); break; }
+        }
+      } finally {
+        clearTimeout(deadline);
+        child.kill('SIGKILL');
+        await exited;
+      }
+      expect(saved, err).toBeGreaterThanOrEqual(2);
+      const runs = await s.listScopeRuns('inc-k');
+      expect(runs.length).toBeGreaterThanOrEqual(saved);
+      expect(runs.map((r) => r.n)).toEqual(runs.map((_, i) => i + 1));
+      const want = await all(s.affectedAccounts(byToken));
+      for (const r of runs) {
+        expect(r).toMatchObject({ accounts: want.length, requests: 4 });
+        expect(await all(s.runAccounts(r.run_id))).toEqual(want);
+      }
+      // The run the kill interrupted, if it was, is saved whole now.
+      const next = `run-${runs.length + 1}`;
+      expect(await s.saveScopeRun({ run_id: next, incident_id: 'inc-k', created_at: T0, inputs: {}, indicators: byToken.indicators }))
+        .toMatchObject({ n: runs.length + 1, accounts: want.length });
+      expect(await all(s.runAccounts(next))).toEqual(want);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('lifts a hold even when the hold was written by a machine whose clock runs ahead', async () => {
+    const s = await openDb('skewed_clock');
+    try {
+      // A hold placed from a machine 70 years ahead: its version is far above this process's clock.
+      await server.sql(`INSERT INTO skewed_clock.legal_holds (hold_id, incident_id, placed_at, reason, ver)
+        VALUES ('h-ahead', 'inc-1', ${T0}, 'preservation order', 4000000000000000)`);
+      expect((await s.listHolds({ active: true })).map((h) => h.hold_id)).toEqual(['h-ahead']);
+      await s.putHold({ hold_id: 'h-ahead', incident_id: 'inc-1', placed_at: T0, reason: 'preservation order', lifted_at: T0 + 1, lift_reason: 'order lifted' });
+      expect(await s.listHolds({ active: true })).toEqual([]);
+      expect((await s.listHolds())[0]).toMatchObject({ hold_id: 'h-ahead', lifted_at: T0 + 1, lift_reason: 'order lifted' });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it("keeps a sender's answer from the server over another sender's in-doubt guess written meanwhile", async () => {
+    const [a, b] = [await ledgerOf(openDb('settle_race')), await ledgerOf(openDb('settle_race'))] as const;
+    try {
+      const intent = (notice_id: string) => ({ notice_id, message_id: `<${notice_id}@example.com>`, incident_id: 'INC-1', account_id: 'm-1',
+        channel: 'email' as const, kind: 'initial', content_sha256: 'ab'.repeat(32) });
+      await a.recordIntents([intent('n-1'), intent('n-2')]);
+      expect(await a.claimDelivery('n-1', 1)).toMatchObject({ state: 'sending' });
+      expect(await a.claimDelivery('n-2', 1)).toMatchObject({ state: 'sending' });
+      // A second sender starts while the first is sending: both rows look interrupted to it.
+      expect(await b.markInterrupted('INC-1')).toBe(2);
+      // The first sender's answers (written on top of its claims) outrank the guess.
+      await a.settleDelivery('n-1', { state: 'sent', at: 2, response: '250 ok' });
+      await a.settleDelivery('n-2', { state: 'retry', at: 2, response: '451 later', next_attempt_at: 9 });
+      expect((await b.listDeliveries()).map((r) => [r.notice_id, r.state])).toEqual([['n-1', 'sent'], ['n-2', 'retry']]);
+      // A store that made no claim settles nothing.
+      await expect(b.settleDelivery('n-2', { state: 'sent', at: 3, response: '250' })).rejects.toMatchObject({ code: 'ERR_STATE' });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('lets at most one of two senders claim a notice, however their claims interleave', async () => {
+    const [a, b] = [await ledgerOf(openDb('claim_race')), await ledgerOf(openDb('claim_race'))] as const;
+    try {
+      const ids = Array.from({ length: 40 }, (_, i) => `n-${String(i).padStart(4, '0')}`);
+      await a.recordIntents(ids.map((notice_id) => ({
+        notice_id, message_id: `<${notice_id}@example.com>`, incident_id: 'INC-1', account_id: `m-${notice_id}`, channel: 'email' as const,
+        kind: 'initial', content_sha256: 'ab'.repeat(32),
+      })));
+      let won = 0;
+      for (const id of ids) {
+        const claims = await Promise.all([a.claimDelivery(id, 1), b.claimDelivery(id, 1), a.claimDelivery(id, 1)]);
+        const stood = claims.filter((c) => c !== undefined).length;
+        expect(stood, id).toBeLessThanOrEqual(1);
+        won += stood;
+        // Whoever won, or nobody: nothing claims it again.
+        expect(await b.claimDelivery(id, 2)).toBeUndefined();
+      }
+      const rows = await a.listDeliveries();
+      expect(rows.filter((r) => r.state === 'sending')).toHaveLength(ids.length);
+      expect(won).toBeLessThanOrEqual(ids.length);
+      // A claim that nobody won is in doubt for the next sender, never sent by it.
+      expect(await b.markInterrupted('INC-1')).toBe(ids.length);
+      expect((await a.deliveryCounts('INC-1')).in_doubt).toBe(ids.length);
+    } finally {
+      await a.close();
+      await b.close();
+    }
   });
 
   it('replaces a store when opened fresh', async () => {

@@ -4,7 +4,8 @@
  * delivery may) go through the cluster store's Distributed tables and into a single-server
  * store; both shards hold rows, and every indicator set gives the same affected accounts,
  * aggregates and counts on the cluster as on one server, and the pivot queries the same
- * answers as on one server and as DuckDB holding each event once.
+ * answers as on one server and as DuckDB holding each event once; a scope run saved over the
+ * cluster holds what one saved on one server does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccessEvent } from '../../model/index.js';
@@ -67,6 +68,19 @@ describe('ClickHouse store on a two-shard cluster', () => {
     expect(one.length).toBeGreaterThan(0);
     expect(await all(cluster.affectedAccounts(q))).toEqual(one);
     expect(await cluster.scopeAggregates(q)).toEqual(await single.scopeAggregates(q));
+  });
+
+  it('saves a scope run over the cluster with the same requests, accounts and aggregates as on one server', async () => {
+    const inds = INDICATOR_SETS[0] ?? [];
+    const run = (id: string) => ({ run_id: id, incident_id: 'inc-d', created_at: T0, inputs: {}, indicators: inds });
+    const [c, o] = [await cluster.saveScopeRun(run('run-c')), await single.saveScopeRun(run('run-o'))];
+    expect(c.accounts).toBeGreaterThan(0);
+    expect({ ...c, run_id: '' }).toEqual({ ...o, run_id: '' });
+    expect(await all(cluster.runAccounts('run-c'))).toEqual(await all(cluster.affectedAccounts({ indicators: inds })));
+    expect(await all(cluster.runAccounts('run-c'))).toEqual(await all(single.runAccounts('run-o')));
+    expect(await cluster.runAggregates('run-c')).toEqual(await single.runAggregates('run-o'));
+    expect(await cluster.runSources('run-c')).toEqual(await single.runSources('run-o'));
+    await expect(cluster.pruneBefore(T0)).rejects.toMatchObject({ code: 'ERR_CONFIG' });
   });
 
   it('answers the pivot queries as one server does and as DuckDB does with each event stored once', async () => {

@@ -1,14 +1,15 @@
 /**
  * Opening a ClickHouse store over any {@link ClickHouseSql} (HTTP in the product, embedded
  * chDB in tests): `mustExist` refuses a database without the store's tables, `fresh` drops
- * them first (one server only: a cluster's shards are cleared by their owner), and every
- * failure becomes a BreachwatchError that names the store without its password.
+ * them, the response's too, first (one server only: a cluster's shards are cleared by their
+ * owner), and every failure becomes a BreachwatchError that names the store without its password.
  */
 import { BreachwatchError } from '../../model/index.js';
 import type { Store } from '../store.js';
 import { ClickHouseStore, type ClickHouseStoreOptions } from './clickhouse-store.js';
 import { storeError } from './errors.js';
 import { sqlIdent, sqlString } from './escape.js';
+import { RESPOND_TABLES } from './respond-schema.js';
 import { PLAIN_TABLES } from './schema.js';
 import type { ClickHouseSql } from './sql.js';
 
@@ -46,5 +47,5 @@ async function dropTables(sql: ClickHouseSql, opts: ClickHouseStoreOptions): Pro
     throw new BreachwatchError('ERR_CONFIG', `${opts.where}: a cluster store is not replaced (its shards hold the rows); `
       + 'add to it (hunt --append), or empty each shard\'s tables first');
   }
-  for (const t of PLAIN_TABLES) await sql.command(`DROP TABLE IF EXISTS ${sqlIdent(opts.database)}.${sqlIdent(t)}`);
+  for (const t of [...PLAIN_TABLES, ...RESPOND_TABLES]) await sql.command(`DROP TABLE IF EXISTS ${sqlIdent(opts.database)}.${sqlIdent(t)}`);
 }

@@ -32,7 +32,7 @@ export interface ScopeHits {
  * Per indicator type: the access column (or expression) matched, what else must hold of the
  * row itself (`where`), and what must hold against the indicator after the join (`also`).
  */
-const MATCH: Record<Indicator['type'], { readonly key: string; readonly where?: string; readonly also?: string }> = {
+export const MATCH: Record<Indicator['type'], { readonly key: string; readonly where?: string; readonly also?: string }> = {
   token: { key: 'jti' },
   ip: { key: 'src_ip' },
   subnet: { key: 'subnet', also: "(i_lo = '' OR (host >= i_lo AND host <= i_hi))" },
@@ -44,7 +44,7 @@ const MATCH: Record<Indicator['type'], { readonly key: string; readonly where?: 
 };
 
 /** Indicator rows as staged: subnets expanded to keys (`lo`/`hi` empty when the whole key matches). */
-function indicatorRows(indicators: readonly Indicator[]): string[] {
+export function indicatorRows(indicators: readonly Indicator[]): string[] {
   const rows: string[] = [];
   const row = (i: Indicator, key: string, lo: string | null, hi: string | null): string =>
     `${JSON.stringify({ type: i.type, key, lo: lo ?? '', hi: hi ?? '', first_seen: Math.trunc(i.first_seen), last_seen: Math.trunc(i.last_seen) })}\n`;
@@ -56,7 +56,7 @@ function indicatorRows(indicators: readonly Indicator[]): string[] {
 }
 
 /** The personal routes as an `Array(Tuple(String, String))` literal. */
-function routesLiteral(routes: readonly CatalogRoute[]): string {
+export function routesLiteral(routes: readonly CatalogRoute[]): string {
   return `[${routes.map((r) => `tuple(${sqlString(r.method)}, ${sqlString(r.route)})`).join(', ')}]`;
 }
 
