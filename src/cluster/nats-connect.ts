@@ -5,7 +5,7 @@
 import type * as JetStreamLib from '@nats-io/jetstream';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { BreachwatchError } from '../model/index.js';
+import { BreachwatchError, DEFAULTS } from '../model/index.js';
 
 /** A connection with its JetStream handles. */
 export interface JetStreamLink {
@@ -34,4 +34,27 @@ export async function connectJetStream(servers: string, name: string): Promise<J
     throw new BreachwatchError('ERR_STATE', `NATS at ${list.join(', ')} has no JetStream (start nats-server with -js): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   return { nc, js: lib.jetstream(nc), jsm, lib };
+}
+
+/**
+ * Makes sure `stream` exists, creating it with subjects `<prefix>.*` and the default duplicate
+ * window when missing (ship and the workers may start in any order; an existing stream is
+ * used as it is).
+ */
+export async function ensureStream(link: JetStreamLink, stream: string, prefix: string): Promise<void> {
+  const config = { name: stream, subjects: [`${prefix}.*`], duplicate_window: DEFAULTS.cluster.duplicateWindowMs * 1_000_000 };
+  try {
+    await link.jsm.streams.info(stream);
+    return;
+  } catch (e) {
+    if (!(e instanceof Error) || !/not found/i.test(e.message)) throw e;
+  }
+  try {
+    await link.jsm.streams.add(config);
+  } catch (e) {
+    // created meanwhile by another process: fine if it is there now
+    try { await link.jsm.streams.info(stream); } catch {
+      throw new BreachwatchError('ERR_STATE', `cannot create stream ${stream}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    }
+  }
 }

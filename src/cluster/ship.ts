@@ -15,7 +15,7 @@ import { RouteTable } from '../detect/index.js';
 import type { Progress } from '../pipeline/index.js';
 import { fmtCount } from '../pipeline/index.js';
 import { encodeMessage, MESSAGE_VERSION, subjectOf, type ClusterMessage } from './message.js';
-import { connectJetStream, type JetStreamLink } from './nats-connect.js';
+import { connectJetStream, ensureStream, type JetStreamLink } from './nats-connect.js';
 import { Router } from './routing.js';
 
 /** What `ship` takes. */
@@ -53,19 +53,6 @@ export interface ShipSummary {
 
 /** Publishes that may be in flight at once (they arrive in order on the one connection). */
 const IN_FLIGHT = 64;
-
-/** Makes sure the stream exists with subjects `<prefix>.*` (an existing stream is used as it is). */
-async function ensureStream(link: JetStreamLink, stream: string, prefix: string): Promise<void> {
-  try {
-    await link.jsm.streams.info(stream);
-    return;
-  } catch (e) {
-    if (!(e instanceof Error) || !/not found/i.test(e.message)) throw e;
-  }
-  await link.jsm.streams.add({
-    name: stream, subjects: [`${prefix}.*`], duplicate_window: DEFAULTS.cluster.duplicateWindowMs * 1_000_000,
-  });
-}
 
 /** Runs a ship and returns its summary. */
 export async function ship(opts: ShipOptions): Promise<ShipSummary> {

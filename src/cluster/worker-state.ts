@@ -20,6 +20,8 @@ export interface WorkerState {
   readonly partitions: number;
   /** Messages 0 … next-1 of the partition are reflected here and in the store. */
   readonly next: number;
+  /** Stream sequence of message next-1 (0: none): a restart consumes from the one after it. */
+  readonly seq: number;
   readonly t0: number | null;
   /** Events of the partition processed so far. */
   readonly events: number;

@@ -19,7 +19,7 @@ import { detectSettings, openStore, storeLocation } from '../compose/index.js';
 import type { JsMsg } from '@nats-io/jetstream';
 import { PartitionEngines } from './engines.js';
 import { decodeMessage, isEnd, subjectOf, type ClusterMessage } from './message.js';
-import { connectJetStream, type JetStreamLink } from './nats-connect.js';
+import { connectJetStream, ensureStream, type JetStreamLink } from './nats-connect.js';
 import { GLOBAL_PARTITION } from './routing.js';
 import { readWorkerState, statePath, writeWorkerState, WORKER_STATE_VERSION, type WorkerState } from './worker-state.js';
 
@@ -147,6 +147,8 @@ class PartitionRun {
   processed = 0;
   events: number;
   private next: number;
+  /** Stream sequence of the last message applied. */
+  private seq: number;
   private t0: number | null;
   private started: boolean;
   private ended = false;
@@ -160,6 +162,7 @@ class PartitionRun {
 
   constructor(private readonly x: RunParts) {
     this.next = x.saved?.next ?? 0;
+    this.seq = x.saved?.seq ?? 0;
     this.events = x.saved?.events ?? 0;
     this.t0 = x.saved?.t0 ?? null;
     this.started = x.saved !== undefined;
@@ -171,21 +174,34 @@ class PartitionRun {
     const { AckPolicy, DeliverPolicy } = link.lib;
     const every = opts.checkpointMessages ?? DEFAULTS.cluster.checkpointMessages;
     const name = `bw-${subject}-of-${opts.partitions}`.replace(/[^A-Za-z0-9_-]/g, '_');
+    // The consumer is this worker's alone. A predecessor that died holds messages unacked
+    // until the ack wait runs out; instead the consumer is made again at the checkpoint, so
+    // everything after it is redelivered now (and what was acked but not checkpointed, too).
+    await ensureStream(link, opts.stream, opts.subjectPrefix ?? DEFAULTS.cluster.subjectPrefix);
+    await link.jsm.consumers.delete(opts.stream, name).catch(() => false);
+    const from = this.seq > 0
+      ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.seq + 1 }
+      : { deliver_policy: DeliverPolicy.All };
     try {
       await link.jsm.consumers.add(opts.stream, {
-        durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, filter_subject: subject,
+        durable_name: name, ack_policy: AckPolicy.Explicit, ...from, filter_subject: subject,
         ack_wait: DEFAULTS.cluster.ackWaitMs * 1_000_000, max_ack_pending: Math.max(1000, every * 4),
       });
     } catch (e) {
-      if (!(e instanceof Error) || !/already|exists/i.test(e.message)) {
-        throw new BreachwatchError('ERR_STATE', `cannot create consumer ${name} on stream ${opts.stream}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
-      }
+      throw new BreachwatchError('ERR_STATE', `cannot create consumer ${name} on stream ${opts.stream}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
     }
     const consumer = await link.js.consumers.get(opts.stream, name);
     const maxMs = opts.checkpointMs ?? DEFAULTS.cluster.checkpointMs;
     while (!this.ended) {
-      const msgs = await consumer.fetch({ max_messages: 64, expires: 1000 });
-      for await (const msg of msgs) {
+      // The fetch is drained first: processing inside its iteration would starve its heartbeats.
+      const batch: JsMsg[] = [];
+      try {
+        for await (const msg of await consumer.fetch({ max_messages: 64, expires: 1000 })) batch.push(msg);
+      } catch (e) {
+        // what was delivered before the failure is processed; the rest comes again after the ack wait
+        opts.log?.(`partition ${opts.partition}/${opts.partitions}: fetch failed (${e instanceof Error ? e.message : String(e)}); retrying`);
+      }
+      for (const msg of batch) {
         await this.take(msg);
         if (this.ended) break;
         if (this.sinceCheckpoint >= every || performance.now() - this.lastCheckpoint >= maxMs) await this.checkpoint();
@@ -204,14 +220,14 @@ class PartitionRun {
     this.unacked.push(msg);
     if (m.n < this.next) return;
     if (m.n > this.next) { this.early.set(m.n, { msg, m }); return; }
-    await this.apply(m);
+    await this.apply(m, msg.seq);
     for (let held = this.early.get(this.next); held !== undefined && !this.ended; held = this.early.get(this.next)) {
       this.early.delete(held.m.n);
-      await this.apply(held.m);
+      await this.apply(held.m, held.msg.seq);
     }
   }
 
-  private async apply(m: ClusterMessage): Promise<void> {
+  private async apply(m: ClusterMessage, seq: number): Promise<void> {
     const { engines, store } = this.x;
     if (!this.started) {
       this.started = true;
@@ -219,6 +235,7 @@ class PartitionRun {
       engines.start(m.t0);
     }
     this.next = m.n + 1;
+    this.seq = seq;
     this.processed++;
     this.sinceCheckpoint++;
     if (isEnd(m)) {
@@ -259,7 +276,7 @@ class PartitionRun {
     }
     await writeWorkerState(path, stateDir, {
       v: WORKER_STATE_VERSION, stream: opts.stream, subject, partition: opts.partition, partitions: opts.partitions,
-      next: this.next, t0: this.t0, events: this.events, ended: this.ended, engines: engines.snapshot(),
+      next: this.next, seq: this.seq, t0: this.t0, events: this.events, ended: this.ended, engines: engines.snapshot(),
       written: new Date().toISOString(),
     });
     // held (early) messages are not covered yet: they stay unacked and come again if we die

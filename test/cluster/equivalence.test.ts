@@ -38,7 +38,7 @@ describe('ship + three workers', () => {
       const sim = await simulateInto(dir, name, scenario, 2000, 7);
       const one = await huntOutcome(sim, dir, `${name}-hunt`);
       expect(one.alerts.length).toBeGreaterThan(0);
-      const run: ClusterRun = { sim, nats: nats.url, stream: `BW_${name}`, partitions: 3, store: ch.url(name), state: join(dir, `${name}-state`), extra: ['--subject', `bw.${name}`] };
+      const run: ClusterRun = { sim, nats: nats.url, stream: `BW_${name}`, partitions: 3, store: ch.url(name), state: join(dir, `${name}-state`), subject: `bw.${name}` };
       const shipped = await shipSim(run, dir);
       const t = shipped.stats.totals;
       expect(t.lines).toBe(t.blank + t.accepted + t.quarantined);

@@ -75,13 +75,16 @@ export interface ClusterRun {
   readonly partitions: number;
   readonly store: string;
   readonly state: string;
-  readonly extra?: readonly string[];
+  /** Subject prefix of the run (ship's and the workers'). */
+  readonly subject: string;
+  /** More worker flags. */
+  readonly workerFlags?: readonly string[];
 }
 
 /** Starts `breachwatch worker` for partition `n`. */
 export function startWorker(r: ClusterRun, n: number): WorkerProc {
   const args = [BIN, 'worker', '--partition', String(n), '--partitions', String(r.partitions), '--nats', r.nats, '--stream', r.stream,
-    '--store', r.store, '--state', r.state, ...refFlags(r.sim), ...(r.extra ?? [])];
+    '--store', r.store, '--state', r.state, '--subject', r.subject, ...refFlags(r.sim), ...(r.workerFlags ?? [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -104,7 +107,7 @@ export async function finished(w: WorkerProc, ms = 90_000): Promise<{ code: numb
 /** `breachwatch ship` of `sim` to the run's stream; returns its JSON summary. */
 export async function shipSim(r: ClusterRun, cwd: string, extra: readonly string[] = []): Promise<{ copiesPerEvent: number; duplicates: number; messages: number; events: number[]; stats: { totals: { lines: number; blank: number; accepted: number; quarantined: number } } }> {
   const s = await runCli(['ship', '--nats', r.nats, '--stream', r.stream, '--partitions', String(r.partitions), ...inputFlags(r.sim),
-    '--keys', join(r.sim, 'keys.json'), '--catalog', join(r.sim, 'catalog.yaml'), '--quarantine', join(cwd, `${r.stream}.quarantine.ndjson`), '--json', ...(r.extra ?? []), ...extra], { cwd });
+    '--keys', join(r.sim, 'keys.json'), '--catalog', join(r.sim, 'catalog.yaml'), '--quarantine', join(cwd, `${r.stream}.quarantine.ndjson`), '--json', '--subject', r.subject, ...extra], { cwd });
   expect(s.code, s.stderr).toBe(0);
   return JSON.parse(s.stdout) as Awaited<ReturnType<typeof shipSim>>;
 }
