@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|portal|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--threads T] [--seconds S] [--rolling]`.
+ * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|cluster|notices|portal|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--threads T] [--seconds S] [--rolling]`.
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -38,6 +38,10 @@ if (which === 'scope' || which === 'all') {
 if (which === 'clickhouse' || which === 'all') {
   const { benchClickHouse } = await import('./clickhouse.js');
   await benchClickHouse({ events: Number(values.events ?? 50_000_000), dir: new URL('.data/', import.meta.url).pathname });
+}
+if (which === 'cluster' || which === 'all') {
+  const { benchCluster } = await import('./cluster.js');
+  await benchCluster({ accounts: Number(values.accounts ?? 20_000), days: Number(values.days ?? 7) });
 }
 if (which === 'sigma' || which === 'all') {
   const { benchSigma } = await import('./sigma.js');

@@ -14,6 +14,7 @@ import type { IngestProgress, IngestStats } from '../ingest/index.js';
 import { RouteTable } from '../detect/index.js';
 import type { Progress } from '../pipeline/index.js';
 import { fmtCount } from '../pipeline/index.js';
+import { cpuSeconds } from './cpu.js';
 import { encodeMessage, MESSAGE_VERSION, subjectOf, type ClusterMessage } from './message.js';
 import { connectJetStream, ensureStream, type JetStreamLink } from './nats-connect.js';
 import { Router } from './routing.js';
@@ -49,6 +50,8 @@ export interface ShipSummary {
   /** Published events per input event (the routing's cost). */
   readonly copiesPerEvent: number;
   readonly seconds: number;
+  /** CPU time of this process (user + system), for the cost model. */
+  readonly cpuSeconds: number;
 }
 
 /** Publishes that may be in flight at once (they arrive in order on the one connection). */
@@ -118,7 +121,7 @@ export async function ship(opts: ShipOptions): Promise<ShipSummary> {
     const sent = pub.events.reduce((a, b) => a + b, 0);
     return {
       stats: stream.stats(), quarantine: quarantinePath, partitions: P, events: [...pub.events], messages: pub.messages,
-      duplicates: pub.duplicates, copiesPerEvent: input === 0 ? 0 : sent / input, seconds: (performance.now() - started) / 1000,
+      duplicates: pub.duplicates, copiesPerEvent: input === 0 ? 0 : sent / input, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSeconds(),
     };
   } finally {
     await quarantine.close().catch(() => undefined);

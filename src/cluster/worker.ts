@@ -17,6 +17,7 @@ import type { DetectSettings } from '../detect/index.js';
 import type { Store } from '../store/index.js';
 import { detectSettings, openStore, storeLocation } from '../compose/index.js';
 import type { JsMsg } from '@nats-io/jetstream';
+import { cpuSeconds } from './cpu.js';
 import { PartitionEngines } from './engines.js';
 import { decodeMessage, isEnd, subjectOf, type ClusterMessage } from './message.js';
 import { connectJetStream, ensureStream, type JetStreamLink } from './nats-connect.js';
@@ -61,6 +62,8 @@ export interface WorkerSummary {
   readonly alerts: number;
   readonly alreadyDone: boolean;
   readonly seconds: number;
+  /** CPU time of this process (user + system), for the cost model. */
+  readonly cpuSeconds: number;
 }
 
 /** Runs a worker until its partition's end-of-input mark is processed. */
@@ -80,7 +83,7 @@ export async function worker(opts: WorkerOptions): Promise<WorkerSummary> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const saved = await readWorkerState(path, { stream: opts.stream, subject, partition: N, partitions: P });
   if (saved?.ended === true) {
-    return { partition: N, partitions: P, resumedAt: saved.next, messages: 0, events: saved.events, alerts: 0, alreadyDone: true, seconds: 0 };
+    return { partition: N, partitions: P, resumedAt: saved.next, messages: 0, events: saved.events, alerts: 0, alreadyDone: true, seconds: 0, cpuSeconds: cpuSeconds() };
   }
   const ref = await loadReference({
     ...(opts.keys !== undefined && { keys: opts.keys }),
@@ -109,7 +112,7 @@ export async function worker(opts: WorkerOptions): Promise<WorkerSummary> {
     return {
       partition: N, partitions: P, resumedAt: saved?.next ?? 0, messages: run.processed, events: run.events,
       alerts: engines.all().reduce((n, x) => n + x.engine.alerts().length, 0), alreadyDone: false,
-      seconds: (performance.now() - started) / 1000,
+      seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSeconds(),
     };
   } finally {
     await run.close();
