@@ -44,10 +44,14 @@ export async function connectJetStream(servers: string, name: string): Promise<J
 export async function ensureStream(link: JetStreamLink, stream: string, prefix: string): Promise<void> {
   const config = { name: stream, subjects: [`${prefix}.*`], duplicate_window: DEFAULTS.cluster.duplicateWindowMs * 1_000_000 };
   try {
-    await link.jsm.streams.info(stream);
+    const info = await link.jsm.streams.info(stream);
+    const subjects = info.config.subjects ?? [];
+    if (!subjects.some((s) => s === '>' || s === `${prefix}.*` || s === `${prefix}.>`)) {
+      throw new BreachwatchError('ERR_CONFIG', `stream ${stream} does not take subjects ${prefix}.* (its subjects: ${subjects.join(', ') || 'none'}); give its prefix with --subject`);
+    }
     return;
   } catch (e) {
-    if (!(e instanceof Error) || !/not found/i.test(e.message)) throw e;
+    if (!(e instanceof Error) || e instanceof BreachwatchError || !/not found/i.test(e.message)) throw e;
   }
   try {
     await link.jsm.streams.add(config);

@@ -57,6 +57,13 @@ describe('breachwatch ship', () => {
     }
   });
 
+  it('refuses a stream that does not take its subjects', async () => {
+    const r = await runCli(['ship', '--nats', nats.url, '--stream', 'SHIPT', '--subject', 'other', '--partitions', '2', '--access', join(FIX, 'access-good.ndjson'),
+      '--quarantine', join(dir, 'q3.ndjson')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('stream SHIPT does not take subjects other.*');
+  });
+
   it('says the server cannot be reached when none listens', async () => {
     const port = await freePort();
     const r = await runCli(['ship', '--nats', `nats://127.0.0.1:${port}`, '--stream', 'X', '--partitions', '2', '--access', join(FIX, 'access-good.ndjson'),
