@@ -37,7 +37,7 @@ export const KEYED_DETECTORS: Readonly<Record<KeyKind, string>> = {
 /** The key kinds, in a fixed order. */
 export const KEY_KINDS: readonly KeyKind[] = ['ip', 'sub'];
 
-/** The detector names partition 0 runs over every event: all built-ins but the keyed ones. */
+/** True for a keyed detector (partition 0's global engine runs every built-in but these). */
 export function isKeyed(detector: string): boolean {
   return KEY_KINDS.some((k) => KEYED_DETECTORS[k] === detector);
 }

@@ -4,9 +4,10 @@
  * message order; partition 0 also stores every event. At each checkpoint the worker stores the
  * alerts and indicators that changed, flushes the store, writes its checkpoint (engine state
  * and the next message number) and only then acks the messages it covers. A worker killed at
- * any point restarts from its checkpoint: what was not acked is redelivered, what the
- * checkpoint already covers is acked and skipped, and the store drops what it holds already
- * (events by identity, alerts by id, latest version). See docs/CLUSTER.md.
+ * any point restarts from its checkpoint: it makes its consumer again from the message after
+ * the checkpoint (so the partition is redelivered now, not after the ack wait), acks and skips
+ * what the checkpoint already covers, and the store drops what it holds already (events by
+ * identity, alerts by id, latest version). See docs/CLUSTER.md.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
