@@ -1,5 +1,5 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|notices|portal|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--threads T] [--seconds S] [--rolling] [--notices N]`
+ * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|cluster|notices|portal|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--threads T] [--seconds S] [--rolling] [--notices N]`
  * (`--notices`: delivery-ledger notices of the clickhouse benchmark, default 2000).
  * Every figure is printed next to a baseline measured in the same run.
  */
@@ -43,6 +43,10 @@ if (which === 'clickhouse' || which === 'all') {
     events: Number(values.events ?? 50_000_000), dir: new URL('.data/', import.meta.url).pathname,
     ...(values.notices !== undefined && { notices: Number(values.notices) }),
   });
+}
+if (which === 'cluster' || which === 'all') {
+  const { benchCluster } = await import('./cluster.js');
+  await benchCluster({ accounts: Number(values.accounts ?? 20_000), days: Number(values.days ?? 7) });
 }
 if (which === 'sigma' || which === 'all') {
   const { benchSigma } = await import('./sigma.js');

@@ -5,17 +5,14 @@ import type { Command } from 'commander';
 import { writeFile } from 'node:fs/promises';
 import { DEFAULTS } from '../model/index.js';
 import { hunt, renderSummary, terminalProgress } from '../pipeline/index.js';
+import { addDetectFlags, detectSettingsFrom, seconds, type DetectFlags } from './detect-flags.js';
 import { expandInputs, intOption } from './files.js';
 import { addStoreFlags, storeUrlFrom, type StoreFlags } from './store-flags.js';
 
-/** Whole seconds of a default given in milliseconds (help text and flag defaults). */
-const seconds = (ms: number): number => Math.round(ms / 1000);
-
-interface HuntFlags extends StoreFlags {
+interface HuntFlags extends StoreFlags, DetectFlags {
   access: string[]; ledger?: string[]; keys?: string; staff?: string; catalog?: string; clients?: string; honey?: string;
   alerts?: string; quarantine?: string; sigma?: string[]; strict?: boolean; append?: boolean;
-  lateness?: string; reorder?: string; summary?: string; json?: boolean;
-  clockTolerance?: string; maxClockCorrection?: string; trustLedger?: boolean;
+  reorder?: string; summary?: string; json?: boolean;
 }
 
 /** Adds `hunt` to the program. */
@@ -35,11 +32,8 @@ export function registerHunt(program: Command): void {
     .option('--quarantine <file>', 'where bad lines go (default: <db>.quarantine.ndjson beside a DuckDB file)')
     .option('--sigma <paths...>', 'Sigma rule files or directories to run as detectors')
     .option('--strict', 'stop at the first unreadable line')
-    .option('--lateness <seconds>', 'allowed lateness of the ledger before a token is unissued', String(seconds(DEFAULTS.detect.allowedLatenessMs)))
-    .option('--reorder <seconds>', 'bound of the reorder buffer for out-of-order events', String(seconds(DEFAULTS.ingest.reorderBoundMs)))
-    .option('--clock-tolerance <seconds>', 'a source clock offset within this is left alone', String(seconds(DEFAULTS.detect.clockToleranceMs)))
-    .option('--max-clock-correction <seconds>', 'source clock offsets are corrected up to this bound', String(seconds(DEFAULTS.detect.maxClockCorrectionMs)))
-    .option('--trust-ledger', 'do not track ledger coverage or clocks: judge every unrecorded token forged')
+    .option('--reorder <seconds>', 'bound of the reorder buffer for out-of-order events', String(seconds(DEFAULTS.ingest.reorderBoundMs)));
+  addDetectFlags(cmd)
     .option('--summary <file>', 'also write the run summary as JSON')
     .option('--json', 'print the summary as JSON instead of text')
     .action(async (f: HuntFlags) => {
@@ -58,12 +52,7 @@ export function registerHunt(program: Command): void {
         strict: f.strict === true,
         append: f.append === true,
         reorderBoundMs: intOption('--reorder', f.reorder, seconds(DEFAULTS.ingest.reorderBoundMs), 0) * 1000,
-        settings: {
-          allowedLatenessMs: intOption('--lateness', f.lateness, seconds(DEFAULTS.detect.allowedLatenessMs), 0) * 1000,
-          clockToleranceMs: intOption('--clock-tolerance', f.clockTolerance, seconds(DEFAULTS.detect.clockToleranceMs), 0) * 1000,
-          maxClockCorrectionMs: intOption('--max-clock-correction', f.maxClockCorrection, seconds(DEFAULTS.detect.maxClockCorrectionMs), 0) * 1000,
-          coverage: f.trustLedger !== true,
-        },
+        settings: detectSettingsFrom(f),
         progress: terminalProgress(),
       });
       if (f.summary !== undefined) await writeFile(f.summary, JSON.stringify(summary, null, 2));

@@ -127,6 +127,19 @@ export class Engine {
     }
   }
 
+  /**
+   * Moves event time to `t` without an event, ticking exactly as `push` would before an event
+   * at `t` (nothing happens when `t` is not past the watermark). A partitioned worker's engine
+   * sees only the events of its keys; this is how it learns the time of the events it does not
+   * see, so that its `late` flags and its end-of-input time are the single process's.
+   */
+  advanceTo(t: number): void {
+    if (!(t > this.wm)) return;
+    if (!this.started) this.start(t);
+    this.wm = t;
+    if (t >= this.nextDue) this.tick(t);
+  }
+
   /** End of input: every detector fires what is pending as of the watermark. */
   finish(): void {
     const t = this.wm !== -Infinity ? this.wm : this.startedAt;

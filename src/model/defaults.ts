@@ -53,6 +53,22 @@ const store = {
   liveLoadWithinMs: 1000,
 } as const;
 
+/** Partitioned detection (`breachwatch ship` and `breachwatch worker`) defaults. */
+const cluster = {
+  /** Subjects are `<prefix>.<partition>`. */
+  subjectPrefix: 'breachwatch.events',
+  /** Events per published message (a message stays well under NATS' 1 MiB payload limit). */
+  batchEvents: 500,
+  /** How long JetStream remembers a message id, so a re-run ship inside it publishes nothing twice. */
+  duplicateWindowMs: 60 * 60_000,
+  /** A worker checkpoints (stores, saves its engine state, then acks) after this many messages… */
+  checkpointMessages: 200,
+  /** …or this long after its last checkpoint, whichever comes first. */
+  checkpointMs: 5_000,
+  /** Unacked messages are redelivered after this long (must exceed a checkpoint interval). */
+  ackWaitMs: 120_000,
+} as const;
+
 /** Live service (`serve`) defaults. */
 const live = {
   /** A source silent this long (wall clock) no longer holds back the watermark. */
@@ -173,4 +189,4 @@ const portal = {
  * @example
  * new Command().option('--lateness <seconds>', 'allowed lateness', String(DEFAULTS.detect.allowedLatenessMs / 1000));
  */
-export const DEFAULTS = { detect, ingest, store, live, serve, mail, notice, contain, portal } as const;
+export const DEFAULTS = { detect, ingest, store, cluster, live, serve, mail, notice, contain, portal } as const;

@@ -12,8 +12,9 @@
  * `max(failures)` failures (a ring), so "N failures within W" is exact. Idle sources are
  * forgotten after the longest window.
  */
-import type { PipelineEvent } from '../../model/index.js';
+import type { AccessEvent, PipelineEvent } from '../../model/index.js';
 import { toRfc3339 } from '../../model/index.js';
+import type { RouteTable } from '../context.js';
 import type { DetectContext, Detector } from '../detector.js';
 
 const NAME = 'credential-stuffing';
@@ -33,6 +34,15 @@ interface Source {
   ring: number[]; head: number;
   fired: boolean; firedAt: number; lastEmit: number; events: number; accounts: Set<string>;
   evidence: string[];
+}
+
+/**
+ * True for a failed login (a catalog `auth` route answered 4xx): the only event that makes
+ * this detector keep state for a source. Before a source's first one, its events are ignored;
+ * `breachwatch ship` routes a source's events to the detector's partition from then on.
+ */
+export function isFailedLogin(e: AccessEvent, routes: RouteTable): boolean {
+  return e.status >= 400 && e.status < 500 && routes.get(e.method, e.route)?.kind === 'auth';
 }
 
 /** See file header. */
@@ -59,7 +69,7 @@ export class CredentialStuffingDetector implements Detector {
     const isAuth = ctx.routeInfo(e.method, e.route)?.kind === 'auth';
     let s = this.sources.get(e.src_ip);
     if (s === undefined) {
-      if (!isAuth || e.status < 400 || e.status >= 500) return;
+      if (!isFailedLogin(e, ctx.routes)) return;
       s = {
         first: e.t, last: e.t, attempts: 0, fails: 0, ring: [], head: 0, fired: false, firedAt: 0, lastEmit: -Infinity,
         events: 0, accounts: new Set(), evidence: [],

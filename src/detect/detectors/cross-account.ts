@@ -50,6 +50,22 @@ type PrincipalState = Omit<Principal, 'reads' | 'denied'> & { reads: TallyState;
 
 const SEV = ['low', 'medium', 'high', 'critical'] as const;
 
+const isRead = (status: number): boolean => status >= 200 && status <= 299 && status !== 204;
+const isDenied = (status: number): boolean => status === 401 || status === 403 || status === 404;
+
+/**
+ * True for the only events this detector looks at: a token's read (2xx but 204) or denied
+ * attempt (401, 403, 404) on a catalog `personal` route for an `account_id` other than the
+ * token's `sub`. `breachwatch ship` sends just these to the partition of the token's `sub`.
+ */
+export function mayCrossAccounts(e: AccessEvent, routes: RouteTable): boolean {
+  const tok = e.token;
+  const acct = e.account_id;
+  if (tok === undefined || acct === undefined || acct === tok.sub) return false;
+  if (routes.get(e.method, e.route)?.kind !== 'personal') return false;
+  return isRead(e.status) || isDenied(e.status);
+}
+
 /** See file header. */
 export class CrossAccountDetector implements Detector {
   readonly name = NAME;
@@ -67,14 +83,11 @@ export class CrossAccountDetector implements Detector {
 
   onEvent(e: PipelineEvent, ctx: DetectContext): void {
     if (e.kind !== 'access') return;
-    const tok = e.token;
-    const acct = e.account_id;
-    if (tok === undefined || acct === undefined || acct === tok.sub) return;
     const routes = this.routes ?? (this.routes = ctx.routes);
-    if (routes.get(e.method, e.route)?.kind !== 'personal') return;
-    const read = e.status >= 200 && e.status <= 299 && e.status !== 204;
-    const denied = e.status === 401 || e.status === 403 || e.status === 404;
-    if (!read && !denied) return;
+    if (!mayCrossAccounts(e, routes)) return;
+    const tok = e.token as NonNullable<AccessEvent['token']>;
+    const acct = e.account_id as string;
+    const read = isRead(e.status);
     // the engine looked the token's ledger record up (client and grant it was issued with)
     const rec = ctx.feed.rec;
     const client = tok.client_id ?? rec?.client;
@@ -90,7 +103,7 @@ export class CrossAccountDetector implements Detector {
       this.byKey.set(key, p);
     }
     if (p.jtis.length < 10 && !p.jtis.includes(tok.jti)) p.jtis.push(tok.jti);
-    if (denied) {
+    if (!read) {
       p.denied.add(hash30(acct));
       p.deniedN++;
       if (p.sev === 0 && p.denied.count() >= this.deniedMin) this.emit(p, e, e.t, ctx);
