@@ -4,13 +4,15 @@
  * fields each), through the whole `notice render` path (plan, render threads for the wording,
  * the MIME message and one `.eml` per person, both mail-merge files), next to writing the same
  * number of plain CSV rows (csv-stringify to a file) in the same run, measured before and
- * after; the ratio uses their mean (aim ≥ 25%). Memory must stay flat: RSS is sampled as the
+ * after; the ratio uses their mean (aim ≥ 25%). The floor the `.eml` per person sets is
+ * measured too: the same number of files of the mean message size, written alone, after the
+ * render. Memory must stay flat: RSS is sampled as the
  * render goes and printed at 10%, 50% and 100%. Disk: about 13 KB per person (≈13 GB at 1M;
  * removed afterwards).
  * Run: npm run bench -- notices [--persons N] [--threads T] (T render threads, default
  * DEFAULTS.notice.renderWorkers; 0 renders on the main thread)
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, writeFile } from 'node:fs';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -68,6 +70,37 @@ async function csvBaseline(dir: string, n: number): Promise<number> {
   return n / ((performance.now() - t) / 1000);
 }
 
+/**
+ * The floor one file per person sets: `n` files of `size` bytes in the render's layout (256
+ * sub-folders), written the way the render threads write them (libuv's threads, a few batches
+ * of 128 in flight), and nothing else. Files per second.
+ */
+async function filesBaseline(dir: string, n: number, size: number): Promise<number> {
+  const root = join(dir, `files-${Date.now()}`);
+  const sub = (i: number): string => join(root, (i % 256).toString(16).padStart(2, '0'));
+  for (let d = 0; d < 256; d++) mkdirSync(sub(d), { recursive: true, mode: 0o700 });
+  const bytes = Buffer.alloc(size, 0x41);
+  const t = performance.now();
+  let next = 0;
+  const batch = async (): Promise<void> => {
+    while (next < n) {
+      const from = next;
+      next = Math.min(n, next + 128);
+      const writes = [];
+      for (let i = from; i < next; i++) {
+        writes.push(new Promise<void>((resolve, reject) => {
+          writeFile(join(sub(i), `f-${i}.eml`), bytes, { mode: 0o600 }, (e) => { if (e === null) resolve(); else reject(e); });
+        }));
+      }
+      await Promise.all(writes);
+    }
+  };
+  await Promise.all([batch(), batch(), batch(), batch(), batch(), batch()]);
+  const rate = n / ((performance.now() - t) / 1000);
+  await rm(root, { recursive: true, force: true });
+  return rate;
+}
+
 /** Runs the benchmark and prints its figures. */
 export async function benchNotices(opts: { persons?: number; threads?: number } = {}): Promise<void> {
   const n = opts.persons ?? 1_000_000;
@@ -92,7 +125,9 @@ export async function benchNotices(opts: { persons?: number; threads?: number } 
     console.log(`  plain CSV rows (after):  ${Math.round(b2).toLocaleString('en')} rows/s`);
     const base = (b1 + b2) / 2;
     console.log(`  notice render:           ${Math.round(rate).toLocaleString('en')} notices/s (${r.messages.toLocaleString('en')} .eml, ${mib(r.message_bytes)})`);
-    console.log(`  ratio:                   ${(100 * rate / base).toFixed(1)}% of plain CSV rows (aim ≥ 25%)`);
+    const files = await filesBaseline(root, n, Math.round(r.message_bytes / Math.max(1, r.messages)));
+    console.log(`  files alone (floor):     ${Math.round(files).toLocaleString('en')} files/s (${n.toLocaleString('en')} files of the mean message size, no rendering)`);
+    console.log(`  ratio:                   ${(100 * rate / base).toFixed(1)}% of plain CSV rows (aim ≥ 25%); ${(100 * rate / files).toFixed(0)}% of files alone`);
     const at = (f: number): string => {
       const s = rss.find((x) => x.at >= f * n) ?? rss[rss.length - 1];
       return s === undefined ? '-' : mib(s.rss);
