@@ -7,6 +7,7 @@
  */
 import type { FileHandle } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
+import { setImmediate as setImmediateP } from 'node:timers/promises';
 import { join } from 'node:path';
 import type { CryptoKey } from 'jose';
 import { BreachwatchError, type Issue } from '../model/index.js';
@@ -21,7 +22,10 @@ import type { LogLock } from './lock.js';
 import { readEntryText, readEntryTexts, type EntrySelection, type EntryText } from './log-read.js';
 import { consistencyProof, inclusionProof, rangeHash } from './merkle.js';
 import { TreeFile } from './tree-file.js';
-import type { TreeHasher } from './tree-hasher.js';
+import type { ChunkTree, TreeHasher } from './tree-hasher.js';
+
+/** Entries a batch encodes between turns of the event loop (where its commits' I/O goes on). */
+const YIELD_EVERY = 1024;
 
 /** The tree head: how many entries, and the root over them (lower-case hex). */
 export interface TreeHead {
@@ -102,7 +106,8 @@ export class EvidenceLog {
   private queue: Promise<unknown> = Promise.resolve();
   private broken: Error | undefined;
   private closed = false;
-  private readonly chunks = [new Chunk(), new Chunk()];
+  /** Commits staged, being hashed and being written at once (see appendMany). */
+  private readonly chunks = [new Chunk(), new Chunk(), new Chunk()];
   private readonly counters: CommitStats = { commits: 0, hashMs: 0, writeMs: 0 };
 
   /** Use {@link openEvidenceLog}. */
@@ -165,16 +170,24 @@ export class EvidenceLog {
       let rejected = 0;
       let position = 0;
       let now = this.s.now().toISOString();
+      // Chunks go round: each is filled, handed to the hasher at once (it hashes them in turn), and
+      // written after the one before it; a chunk is filled again only once it is written.
+      let k = 0;
       let chunk = this.chunks[0]!;
-      let pending: Promise<void> | undefined;
+      const done: (Promise<void> | undefined)[] = this.chunks.map(() => undefined);
+      let last: Promise<void> | undefined;
       let total = this.head.entries_bytes;
       const commit = async (): Promise<void> => {
-        if (pending !== undefined) await pending;
         const c = chunk;
-        // The next chunk is encoded while this one is hashed and written; its failure is awaited below.
-        pending = this.commit(c, total, onProgress, first);
-        pending.catch(() => undefined);
-        chunk = this.chunks[c === this.chunks[0] ? 1 : 0]!;
+        const hashed = this.s.hasher!.hash(c.shared, c.used, c.treeShared);
+        hashed.catch(() => undefined); // awaited in order by the write below
+        last = this.commit(c, hashed, last, total, onProgress, first);
+        last.catch(() => undefined); // awaited before the chunk is reused, and at the end
+        done[k] = last;
+        k = (k + 1) % this.chunks.length;
+        chunk = this.chunks[k]!;
+        const free = done[k];
+        if (free !== undefined) await free;
         now = this.s.now().toISOString();
       };
       const step = (e: NewEntry): Promise<void> | undefined => {
@@ -190,26 +203,38 @@ export class EvidenceLog {
         total += chunk.add(text.value, total);
         return undefined;
       };
+      // A commit's writes and fsyncs advance in callbacks on this thread: encoding yields to
+      // them every YIELD_EVERY entries, or a commit would take one step per chunk filled.
+      let sinceYield = 0;
       if (Symbol.asyncIterator in entries) {
-        for await (const e of entries) await step(e);
+        for await (const e of entries) {
+          await step(e);
+          if (++sinceYield >= YIELD_EVERY) { sinceYield = 0; await setImmediateP(); }
+        }
       } else {
         // A plain loop: `for await` over a plain iterable would cost a microtask per entry.
         for (const e of entries) {
           const p = step(e);
           if (p !== undefined) await p;
+          if (++sinceYield >= YIELD_EVERY) { sinceYield = 0; await setImmediateP(); }
         }
       }
       if (chunk.count > 0) await commit();
-      if (pending !== undefined) await pending;
+      if (last !== undefined) await last;
       return { first, appended: this.head.size - first, rejected, rejections, size: this.head.size, root: this.head.root };
     });
   }
 
-  private async commit(c: Chunk, entriesBytes: number, onProgress: BatchProgress | undefined, first: number): Promise<void> {
+  /**
+   * Writes chunk `c` once the commit before it (`before`) is written and the hasher has
+   * answered for `c` (`hashed`): entries, offsets and tree hashes made durable, then the new head.
+   */
+  private async commit(c: Chunk, hashed: Promise<ChunkTree>, before: Promise<void> | undefined, entriesBytes: number, onProgress: BatchProgress | undefined, first: number): Promise<void> {
     let head: Head;
     try {
+      if (before !== undefined) await before;
       const t0 = performance.now();
-      const t = await this.s.hasher!.hash(c.shared, c.used, c.treeShared);
+      const t = await hashed;
       const t1 = performance.now();
       head = { v: LOG_VERSION, size: t.size, entries_bytes: entriesBytes, root: t.root };
       await this.s.lock?.check();

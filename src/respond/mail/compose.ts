@@ -25,8 +25,9 @@ export interface MessageParts {
   readonly from: Mailbox;
   readonly to: Mailbox;
   readonly subject: string;
-  readonly text: string;
-  readonly html?: string;
+  /** The plain-text body, as text or already in UTF-8. */
+  readonly text: string | Uint8Array;
+  readonly html?: string | Uint8Array;
   /** `<id@domain>`: stable, so that a resend is the same message. */
   readonly messageId: string;
   readonly date: Date;
@@ -48,12 +49,17 @@ const memo = new Map<string, string>();
 const PLAIN_VALUE = /^[!-~]+(?: [!-~]+)*$/;
 // …and the headers where it does so (not addresses, not message ids, which it brackets).
 const PLAIN_KEY = /^X-[A-Za-z0-9-]+$/;
+// A message id it leaves as it is: already bracketed, printable ASCII, no space.
+const PLAIN_MESSAGE_ID = /^<[!-~]+>$/;
 
 /** `Key: value`, encoded and folded at 76 columns the way nodemailer writes it. */
 function headerLine(key: string, value: string | Mailbox): string {
   const line = `${key}: ${typeof value === 'string' ? value : ''}`;
-  // A short plain value of an extension header is its own encoding and needs no folding.
-  if (typeof value === 'string' && line.length <= 76 && PLAIN_KEY.test(key) && PLAIN_VALUE.test(value)) return line;
+  // A short plain value of an extension header, or a plain message id, is its own encoding and needs no folding.
+  if (typeof value === 'string' && line.length <= 76) {
+    if (PLAIN_KEY.test(key) && PLAIN_VALUE.test(value)) return line;
+    if (key === 'Message-ID' && PLAIN_MESSAGE_ID.test(value)) return line;
+  }
   return foldLines(`${key}: ${encoder.encodeHeaderValue(key, typeof value === 'string' ? value : { ...value })}`, 76);
 }
 
@@ -116,6 +122,11 @@ function boundaryOf(messageId: string): string {
   return `=_bw_${createHash('sha256').update(messageId).digest('hex').slice(0, 24)}`;
 }
 
+/** A body in UTF-8 (a Uint8Array is taken as UTF-8 already, without a copy). */
+function utf8(body: string | Uint8Array): Buffer {
+  return typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+}
+
 /** A header field name (RFC 5322: printable ASCII but the colon). */
 const FIELD_NAME = /^[!-9;-~]+$/;
 
@@ -132,14 +143,14 @@ export function composeMessage(m: MessageParts): Buffer {
   }
   head.push(memoLine('From', m.from), headerLine('To', m.to), memoLine('Subject', m.subject), headerLine('Message-ID', m.messageId),
     memoLine('Date', m.date.toUTCString().replace(/GMT$/, '+0000')), 'MIME-Version: 1.0');
-  const text = Buffer.from(m.text, 'utf8');
+  const text = utf8(m.text);
   if (m.html === undefined) {
     // A single part: its Content-* headers are the message's own.
     return assemble(`${head.join(CRLF)}${CRLF}${TEXT_HEAD}`, [text], '', '');
   }
   const b = boundaryOf(m.messageId);
   head.push(`Content-Type: multipart/alternative;${CRLF} boundary="${b}"`);
-  return assemble(`${head.join(CRLF)}${CRLF}${CRLF}--${b}${CRLF}${TEXT_HEAD}`, [text, Buffer.from(m.html, 'utf8')], `--${b}${CRLF}${HTML_HEAD}`, `--${b}--${CRLF}`);
+  return assemble(`${head.join(CRLF)}${CRLF}${CRLF}--${b}${CRLF}${TEXT_HEAD}`, [text, utf8(m.html)], `--${b}${CRLF}${HTML_HEAD}`, `--${b}--${CRLF}`);
 }
 
 /**

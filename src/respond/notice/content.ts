@@ -7,7 +7,8 @@ import { BreachwatchError } from '../../model/index.js';
 import type { IncidentInfo } from './incident-info.js';
 import { listFor, textFor } from './incident-info.js';
 import type { NoticeKit } from './kit.js';
-import type { NoticeContent } from './render-notice.js';
+import { CompiledNotice, type PersonalContent, type RenderedBytes } from './compiled-notice.js';
+import type { NoticeContent, RenderedNotice } from './render-notice.js';
 import type { NoticeTemplate } from './template-file.js';
 import type { PlannedNotice } from './types.js';
 
@@ -16,10 +17,34 @@ const DATE_LOCALES: Readonly<Record<string, string>> = { ko: 'ko-KR', en: 'en-GB
 
 interface LocaleParts {
   readonly template: NoticeTemplate;
-  readonly fixed: Readonly<Record<string, string>>;
-  readonly measures: readonly string[];
-  readonly time: Intl.DateTimeFormat;
+  readonly compiled: CompiledNotice;
+  readonly time: MinuteFormat;
   readonly label: (f: string) => string;
+}
+
+/** Times kept formatted (a render's persons mostly share few minutes of access). */
+const MINUTES_KEPT = 4096;
+
+/**
+ * A date-time format that shows no seconds, memoised per minute: every instant of a UTC
+ * minute shows the same text (time zones' offsets since 1972 are whole minutes), and `Intl`
+ * formatting costs far more than a lookup.
+ */
+class MinuteFormat {
+  private readonly memo = new Map<number, string>();
+
+  constructor(private readonly f: Intl.DateTimeFormat) {}
+
+  format(ms: number): string {
+    const minute = Math.floor(ms / 60_000);
+    let s = this.memo.get(minute);
+    if (s === undefined) {
+      s = this.f.format(minute * 60_000);
+      if (this.memo.size >= MINUTES_KEPT) this.memo.clear();
+      this.memo.set(minute, s);
+    }
+    return s;
+  }
 }
 
 /** Builds {@link NoticeContent} for each person; one per render. */
@@ -38,21 +63,21 @@ export class ContentBuilder {
       const t = (x: Parameters<typeof textFor>[0]): string => textFor(x, locale);
       const pl = incident.possible_leak;
       const labels = kit.labels.get(locale);
+      const fixed = {
+        ...kit.rules.values,
+        company: t(incident.company), incident_name: t(incident.name), how: t(incident.how), remedy: t(incident.remedy),
+        aware_at: time.format(incident.aware_at), notice_date: day.format(noticeDate),
+        contact_department: t(incident.contact.department), contact_phone: incident.contact.phone,
+        contact_email: incident.contact.email, contact_hours: incident.contact.hours === undefined ? '' : t(incident.contact.hours),
+        official_phone: incident.official_phone, portal_url: incident.portal_url,
+        period_from: pl === undefined ? '' : time.format(pl.period.from),
+        period_to: pl === undefined ? '' : time.format(pl.period.to),
+        possible_reason: pl === undefined ? '' : t(pl.reason),
+        posting_days: kit.rules.posting_days === null ? '' : String(kit.rules.posting_days),
+      };
       this.parts.set(locale, {
-        template, time, measures: listFor(incident.measures, locale),
+        template, time: new MinuteFormat(time), compiled: new CompiledNotice(template, fixed, listFor(incident.measures, locale)),
         label: labels === undefined ? (f) => f : (f) => labels.label(f),
-        fixed: {
-          ...kit.rules.values,
-          company: t(incident.company), incident_name: t(incident.name), how: t(incident.how), remedy: t(incident.remedy),
-          aware_at: time.format(incident.aware_at), notice_date: day.format(noticeDate),
-          contact_department: t(incident.contact.department), contact_phone: incident.contact.phone,
-          contact_email: incident.contact.email, contact_hours: incident.contact.hours === undefined ? '' : t(incident.contact.hours),
-          official_phone: incident.official_phone, portal_url: incident.portal_url,
-          period_from: pl === undefined ? '' : time.format(pl.period.from),
-          period_to: pl === undefined ? '' : time.format(pl.period.to),
-          possible_reason: pl === undefined ? '' : t(pl.reason),
-          posting_days: kit.rules.posting_days === null ? '' : String(kit.rules.posting_days),
-        },
       });
     }
   }
@@ -74,8 +99,8 @@ export class ContentBuilder {
     return p;
   }
 
-  /** The content of `n` in `locale` (a supported one; see {@link NoticeKit.localeFor}). */
-  build(n: PlannedNotice, locale: string): NoticeContent {
+  /** What of `n`'s notice in `locale` is the person's own. */
+  personal(n: PlannedNotice, locale: string): PersonalContent {
     const p = this.partsFor(locale);
     const fields = n.fields.map(p.label);
     const newFields = n.new_fields.map(p.label);
@@ -83,13 +108,27 @@ export class ContentBuilder {
     return {
       kind: n.kind,
       values: {
-        ...p.fixed,
         name: name === '' ? p.template.fallbackName : name,
         first_access: p.time.format(n.first_access), last_access: p.time.format(n.last_access),
         fields_inline: fields.join(', '), new_fields_inline: newFields.join(', '),
       },
-      lists: { fields, new_fields: newFields, measures: p.measures },
+      lists: { fields, new_fields: newFields },
       fieldNames: new Set(n.fields),
     };
+  }
+
+  /** The content of `n` in `locale` (a supported one; see {@link NoticeKit.localeFor}). */
+  build(n: PlannedNotice, locale: string): NoticeContent {
+    return this.partsFor(locale).compiled.content(this.personal(n, locale));
+  }
+
+  /** `n`'s notice in `locale`, rendered from the locale's compiled template (see compiled-notice.ts). */
+  render(n: PlannedNotice, locale: string): RenderedNotice {
+    return this.partsFor(locale).compiled.render(this.personal(n, locale));
+  }
+
+  /** {@link render} with the bodies in UTF-8 (for the message). */
+  renderBytes(n: PlannedNotice, locale: string): RenderedBytes {
+    return this.partsFor(locale).compiled.renderBytes(this.personal(n, locale));
   }
 }

@@ -1,22 +1,21 @@
 /**
  * One person's notice, start to end, synchronously: the wording in their locale, the email
- * message (see compose.ts), its file under `eml/` (0600, written here), its SHA-256, and its
+ * message (see compose.ts), its file under `eml/` (0600, written here in the background until
+ * {@link NoticeRenderer.written}), its SHA-256, and its
  * mail-merge row already formatted for both files — all but the last column, the evidence
  * index, which only the main thread knows (it appends entries in order). A render thread
  * (render-worker.ts) holds one {@link NoticeRenderer}.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFile } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { stringify } from 'csv-stringify/sync';
 import { toRfc3339 } from '../../model/index.js';
 import { composeMessage, domainOf } from '../mail/index.js';
 import { ContentBuilder } from './content.js';
 import { textFor, type IncidentInfo } from './incident-info.js';
 import type { NoticeKit } from './kit.js';
 import { emlPath, messageIdOf, noticeId } from './notice-id.js';
-import { renderNotice } from './render-notice.js';
-import { MERGE_COLUMNS, type MergeRow } from './render-folder.js';
+import { csvRecord, MERGE_COLUMNS, type MergeRow } from './render-folder.js';
 import type { NoticeChannel, PlannedNotice } from './types.js';
 
 /** A mail-merge row without its evidence index. */
@@ -40,6 +39,8 @@ export class NoticeRenderer {
   private readonly content: ContentBuilder;
   private readonly domain: string;
   private readonly madeDirs = new Set<string>();
+  /** Message files being written since the last {@link written}. */
+  private writing: Promise<void>[] = [];
 
   constructor(private readonly kit: NoticeKit, private readonly incident: IncidentInfo, private readonly now: Date, private readonly dir: string) {
     this.content = new ContentBuilder(kit, incident, now.getTime());
@@ -55,7 +56,7 @@ export class NoticeRenderer {
     const template = content.templateFor(locale);
     const id = noticeId(incident.id, n.account_id, n.kind, n.fields);
     const messageId = messageIdOf(id, incident.id, this.domain);
-    const r = renderNotice(template, content.build(n, locale));
+    const r = content.renderBytes(n, locale);
     let eml = '';
     let hash = '';
     let bytes = 0;
@@ -83,16 +84,34 @@ export class NoticeRenderer {
       eml, sha256: hash, bytes, sms_text: channel === 'sms' ? r.sms : '',
     };
     // The evidence index is the last column (and key): the main thread appends it.
-    const csv = stringify([[...COLUMNS.map((k) => row[k]), '']]);
-    return { row, csv: csv.slice(0, csv.lastIndexOf(',')), json: JSON.stringify(row).slice(0, -1) };
+    return { row, csv: csvRecord(COLUMNS.map((k) => row[k])), json: JSON.stringify(row).slice(0, -1) };
   }
 
+  /**
+   * Resolves when every message file rendered since the last call is written (rejects with the
+   * first that could not be). A batch's rows are answered only after this.
+   */
+  async written(): Promise<void> {
+    const w = this.writing;
+    this.writing = [];
+    await Promise.all(w);
+  }
+
+  /**
+   * Starts writing one message file. The writes of a batch run on libuv's threads while the
+   * rendering goes on: creating a file is a kernel-side cost of its own (see docs/NOTICES.md),
+   * which one at a time would stall the render thread on every person.
+   */
   private write(rel: string, bytes: Buffer): void {
     const d = dirname(rel);
     if (!this.madeDirs.has(d)) {
       mkdirSync(join(this.dir, d), { recursive: true, mode: 0o700 });
       this.madeDirs.add(d);
     }
-    writeFileSync(join(this.dir, rel), bytes, { mode: 0o600 });
+    const w = new Promise<void>((resolve, reject) => {
+      writeFile(join(this.dir, rel), bytes, { mode: 0o600 }, (e) => { if (e === null) resolve(); else reject(e); });
+    });
+    w.catch(() => undefined); // awaited in written(); a render that fails before then must not leave it unhandled
+    this.writing.push(w);
   }
 }

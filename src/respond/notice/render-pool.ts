@@ -74,12 +74,10 @@ export function startRenderer(kit: NoticeKit, incident: IncidentInfo, opts: Rend
   const r = new NoticeRenderer(kit, incident, opts.now, opts.dir);
   return {
     threads: 0,
-    render: (notices) => {
-      try {
-        return Promise.resolve(notices.map((n) => r.render(n)));
-      } catch (e) {
-        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
-      }
+    render: async (notices) => {
+      const rows = notices.map((n) => r.render(n));
+      await r.written();
+      return rows;
     },
     close: () => Promise.resolve(),
   };

@@ -1,7 +1,8 @@
 /**
  * A render thread: it loads the notice kit the main thread names, then renders each batch of
  * planned notices it is sent (wording, message, message file, hash, mail-merge text; see
- * render-one.ts) and answers with the rows, in the batch's order. Started by
+ * render-one.ts) and answers with the rows, in the batch's order, once the batch's message
+ * files are written (the next batch renders meanwhile). Started by
  * {@link RenderPool} only.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -16,8 +17,10 @@ const ready = loadNoticeKit(init.incident, { rules: init.rules, dataDir: init.da
 ready.catch(() => undefined);
 
 parentPort!.on('message', (b: RenderBatch) => {
-  ready.then((r) => {
-    const reply: RenderReply = { id: b.id, rows: b.notices.map((n) => r.render(n)) };
+  ready.then(async (r) => {
+    const rows = b.notices.map((n) => r.render(n));
+    await r.written();
+    const reply: RenderReply = { id: b.id, rows };
     parentPort!.postMessage(reply);
   }).catch((e: unknown) => {
     const reply: RenderReply = { id: b.id, error: e instanceof Error ? e.message : String(e) };
