@@ -14,7 +14,7 @@ const seconds = (ms: number): number => Math.round(ms / 1000);
 interface HuntFlags extends StoreFlags {
   access: string[]; ledger?: string[]; keys?: string; staff?: string; catalog?: string; clients?: string; honey?: string;
   alerts?: string; quarantine?: string; sigma?: string[]; strict?: boolean; append?: boolean;
-  lateness?: string; reorder?: string; summary?: string; json?: boolean;
+  lateness?: string; reorder?: string; threads?: string; summary?: string; json?: boolean;
   clockTolerance?: string; maxClockCorrection?: string; trustLedger?: boolean;
 }
 
@@ -37,6 +37,7 @@ export function registerHunt(program: Command): void {
     .option('--strict', 'stop at the first unreadable line')
     .option('--lateness <seconds>', 'allowed lateness of the ledger before a token is unissued', String(seconds(DEFAULTS.detect.allowedLatenessMs)))
     .option('--reorder <seconds>', 'bound of the reorder buffer for out-of-order events', String(seconds(DEFAULTS.ingest.reorderBoundMs)))
+    .option('--threads <n>', 'threads: 1 parses on the main thread; n > 1 adds n − 1 threads that parse access files (one file per thread at a time)', String(DEFAULTS.ingest.threads))
     .option('--clock-tolerance <seconds>', 'a source clock offset within this is left alone', String(seconds(DEFAULTS.detect.clockToleranceMs)))
     .option('--max-clock-correction <seconds>', 'source clock offsets are corrected up to this bound', String(seconds(DEFAULTS.detect.maxClockCorrectionMs)))
     .option('--trust-ledger', 'do not track ledger coverage or clocks: judge every unrecorded token forged')
@@ -58,6 +59,7 @@ export function registerHunt(program: Command): void {
         strict: f.strict === true,
         append: f.append === true,
         reorderBoundMs: intOption('--reorder', f.reorder, seconds(DEFAULTS.ingest.reorderBoundMs), 0) * 1000,
+        threads: intOption('--threads', f.threads, DEFAULTS.ingest.threads, 1),
         settings: {
           allowedLatenessMs: intOption('--lateness', f.lateness, seconds(DEFAULTS.detect.allowedLatenessMs), 0) * 1000,
           clockToleranceMs: intOption('--clock-tolerance', f.clockTolerance, seconds(DEFAULTS.detect.clockToleranceMs), 0) * 1000,

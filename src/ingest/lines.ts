@@ -43,6 +43,11 @@ export interface ReadLinesOptions {
 
 const EXCERPT = 200;
 
+/** A line is blank when it holds only whitespace. */
+export function isBlank(s: string): boolean {
+  return s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim().length === 0);
+}
+
 function excerptOf(buf: Buffer): string {
   return buf.subarray(0, EXCERPT * 4).toString('utf8').slice(0, EXCERPT);
 }
