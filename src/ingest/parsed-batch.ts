@@ -2,9 +2,11 @@
  * Access lines parsed on a worker thread, handed to the main thread as columns. Structured
  * cloning a batch of parsed event objects costs the receiving thread about as much as
  * `JSON.parse` of their lines (measured: 2.0–2.8 µs vs 2.5 µs per line), which would leave
- * nothing gained; an array of strings and a few typed arrays clone for a tenth of that. The
- * main thread then builds each event from its row with the same fields in the same order as
- * {@link parseAccessLine} does, so the events are the same values with the same shape.
+ * nothing gained; an array of the lines' strings clones for about a tenth of that. The main
+ * thread then builds each event from its row with the same fields in the same order as
+ * {@link parseAccessLine} does, so the events are the same values with the same shape. (In a
+ * whole hunt on 2 cores the main thread's CPU still did not fall: receiving the per-field
+ * strings and collecting them cost what parsing did; see docs/PERFORMANCE.md.)
  */
 import type { AccessEvent, Issue, SourceRef, TokenClaims } from '../model/index.js';
 import type { LineBatch } from './lines.js';
