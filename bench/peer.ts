@@ -8,7 +8,10 @@
  * files, plain and gzip; the affected accounts of both are compared; the parse-only baseline
  * (read + JSON.parse) is printed beside them.
  *
- *   npm run bench -- peer [--accounts 1000000] [--days 3]
+ *   npm run bench -- peer [--accounts 1000000] [--days 3] [--threads 1,2]
+ *
+ * With `--threads`, hunt runs once per listed count (`hunt --threads N`), each timed and
+ * compared against the same peer run.
  */
 import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
@@ -89,12 +92,20 @@ async function cli(args: readonly string[]): Promise<{ seconds: number; peakByte
 }
 
 /** `hunt` then `scope`, as a user runs them; the affected accounts scope found. */
-async function huntAndScope(sim: string, access: readonly string[], ledger: readonly string[], work: string): Promise<Timed<Set<string>> & { hunt: number; scope: number }> {
+async function huntAndScope(sim: string, access: readonly string[], ledger: readonly string[], work: string, threads: number): Promise<Timed<Set<string>> & { hunt: number; scope: number }> {
   const db = join(work, 'bw.duckdb');
+  await rm(db, { force: true });
+  await rm(join(work, 'scope'), { recursive: true, force: true });
   const opt = (flag: string, file: string): string[] => (existsSync(join(sim, file)) ? [flag, join(sim, file)] : []);
   const h = await cli(['hunt', '--access', ...access, '--ledger', ...ledger, '--keys', join(sim, 'keys.json'), '--staff', join(sim, 'staff.csv'),
-    '--catalog', join(sim, 'catalog.yaml'), ...opt('--clients', 'clients.yaml'), ...opt('--honey', 'honey.txt'), '--db', db, '--alerts', join(work, 'alerts.ndjson')]);
-  const s = await cli(['scope', '--db', db, '--out', join(work, 'scope')]);
+    '--catalog', join(sim, 'catalog.yaml'), ...opt('--clients', 'clients.yaml'), ...opt('--honey', 'honey.txt'), '--db', db, '--alerts', join(work, 'alerts.ndjson'),
+    '--threads', String(threads)]);
+  // A scope that fails (DuckDB out of memory, say) is reported, and the run goes on.
+  const s = await cli(['scope', '--db', db, '--out', join(work, 'scope')]).catch((e: unknown) => {
+    console.log(`  scope failed: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  });
+  if (s === undefined) return { seconds: NaN, hunt: h.seconds, scope: NaN, value: new Set(), peakBytes: h.peakBytes };
   const csv = (await readFile(join(work, 'scope', 'affected_accounts.csv'), 'utf8')).trim().split('\n').slice(1);
   return { seconds: h.seconds + s.seconds, hunt: h.seconds, scope: s.seconds, value: new Set(csv.map((l) => l.split(',')[0]!)), peakBytes: Math.max(h.peakBytes, s.peakBytes) };
 }
@@ -107,7 +118,7 @@ function compare(a: Set<string>, b: Set<string>): { both: number; onlyA: number;
 }
 
 /** Simulates (cached under bench/.data), then times baseline, peer and hunt + scope on plain and gzip input. */
-export async function benchPeer(opts: { accounts: number; days: number }): Promise<void> {
+export async function benchPeer(opts: { accounts: number; days: number; threads?: readonly number[] }): Promise<void> {
   const sim = join(import.meta.dirname, '.data', `hunt-forged-token-${opts.accounts}-${opts.days}`);
   if (!existsSync(join(sim, 'truth.json')) || !existsSync(join(sim, 'honey.txt'))) {
     console.log(`simulating forged-token: ${opts.accounts} accounts × ${opts.days} days → ${sim}`);
@@ -133,15 +144,19 @@ export async function benchPeer(opts: { accounts: number; days: number }): Promi
     const work = await mkdtemp(join(tmpdir(), `bw-peer-${name}-`));
     try {
       const p = await peer(files.access, files.ledger, personal, join(work, 'peer.duckdb'));
-      const h = await huntAndScope(sim, files.access, files.ledger, work);
-      const cmp = compare(h.value, p.value.affected);
-      const vsTruth = compare(h.value, truthSet);
       console.log(`  ${name}: peer (DuckDB read_ndjson + 3 queries) ${p.seconds.toFixed(1)} s (${p.value.rows.toLocaleString('en-US')} rows, ` +
         `${p.value.unissued} unissued tokens, ${p.value.busySources} busy source-days, ${p.value.affected.size} affected)`);
-      console.log(`  ${name}: hunt + scope ${h.seconds.toFixed(1)} s (hunt ${h.hunt.toFixed(1)} s, scope ${h.scope.toFixed(1)} s; ${h.value.size} affected; peak ${mib(h.peakBytes)})`);
-      console.log(`  ${name}: ratio (hunt + scope) / peer ${(h.seconds / p.seconds).toFixed(2)}×  (aim ≤ 1.0×); ` +
-        `affected: ${cmp.both} in both, ${cmp.onlyA} only breachwatch, ${cmp.onlyB} only the peer; ` +
-        `breachwatch vs truth: ${vsTruth.both} of ${truthSet.size}, ${vsTruth.onlyA} extra`);
+      await rm(join(work, 'peer.duckdb'), { force: true });
+      for (const threads of opts.threads ?? [1]) {
+        const h = await huntAndScope(sim, files.access, files.ledger, work, threads);
+        const cmp = compare(h.value, p.value.affected);
+        const vsTruth = compare(h.value, truthSet);
+        const tag = `${name}, --threads ${threads}`;
+        console.log(`  ${tag}: hunt + scope ${h.seconds.toFixed(1)} s (hunt ${h.hunt.toFixed(1)} s, scope ${h.scope.toFixed(1)} s; ${h.value.size} affected; peak ${mib(h.peakBytes)})`);
+        console.log(`  ${tag}: ratio (hunt + scope) / peer ${(h.seconds / p.seconds).toFixed(2)}×  (aim ≤ 1.0×); ` +
+          `affected: ${cmp.both} in both, ${cmp.onlyA} only breachwatch, ${cmp.onlyB} only the peer; ` +
+          `breachwatch vs truth: ${vsTruth.both} of ${truthSet.size}, ${vsTruth.onlyA} extra`);
+      }
     } finally {
       await rm(work, { recursive: true, force: true });
     }

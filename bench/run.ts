@@ -24,7 +24,11 @@ if (which === 'hunt' || which === 'all') {
 }
 if (which === 'peer' || which === 'all') {
   const { benchPeer } = await import('./peer.js');
-  await benchPeer({ accounts: Number(values.accounts ?? 1_000_000), days: Number(values.days ?? 3) });
+  await benchPeer({
+    accounts: Number(values.accounts ?? 1_000_000), days: Number(values.days ?? 3),
+    // `--threads 1,2`: hunt + scope once per count (each against the same peer run)
+    ...(values.threads !== undefined && { threads: values.threads.split(',').map(Number) }),
+  });
 }
 if (which === 'coverage' || which === 'all') {
   const { benchCoverage } = await import('./coverage.js');

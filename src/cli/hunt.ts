@@ -12,7 +12,7 @@ import { addStoreFlags, storeUrlFrom, type StoreFlags } from './store-flags.js';
 interface HuntFlags extends StoreFlags, DetectFlags {
   access: string[]; ledger?: string[]; keys?: string; staff?: string; catalog?: string; clients?: string; honey?: string;
   alerts?: string; quarantine?: string; sigma?: string[]; strict?: boolean; append?: boolean;
-  reorder?: string; summary?: string; json?: boolean;
+  reorder?: string; threads?: string; summary?: string; json?: boolean;
 }
 
 /** Adds `hunt` to the program. */
@@ -32,7 +32,8 @@ export function registerHunt(program: Command): void {
     .option('--quarantine <file>', 'where bad lines go (default: <db>.quarantine.ndjson beside a DuckDB file)')
     .option('--sigma <paths...>', 'Sigma rule files or directories to run as detectors')
     .option('--strict', 'stop at the first unreadable line')
-    .option('--reorder <seconds>', 'bound of the reorder buffer for out-of-order events', String(seconds(DEFAULTS.ingest.reorderBoundMs)));
+    .option('--reorder <seconds>', 'bound of the reorder buffer for out-of-order events', String(seconds(DEFAULTS.ingest.reorderBoundMs)))
+    .option('--threads <n>', 'threads: 1 parses on the main thread; n > 1 adds n − 1 threads that parse access files (one file per thread at a time)', String(DEFAULTS.ingest.threads));
   addDetectFlags(cmd)
     .option('--summary <file>', 'also write the run summary as JSON')
     .option('--json', 'print the summary as JSON instead of text')
@@ -52,6 +53,7 @@ export function registerHunt(program: Command): void {
         strict: f.strict === true,
         append: f.append === true,
         reorderBoundMs: intOption('--reorder', f.reorder, seconds(DEFAULTS.ingest.reorderBoundMs), 0) * 1000,
+        threads: intOption('--threads', f.threads, DEFAULTS.ingest.threads, 1),
         settings: detectSettingsFrom(f),
         progress: terminalProgress(),
       });

@@ -11,7 +11,7 @@
  * 10-minute default, ~28 M ids ≈ 0.5–0.9 GB — lower the horizon for such feeds.
  */
 import { DEFAULTS } from '../model/index.js';
-import { IdHashSet } from './id-hash-set.js';
+import { IdHashSet, type IdHash } from './id-hash-set.js';
 
 /** Default horizon: 10 minutes of event time (`DEFAULTS.ingest.dedupHorizonMs`). */
 export const DEFAULT_DEDUP_HORIZON_MS: number = DEFAULTS.ingest.dedupHorizonMs;
@@ -22,6 +22,8 @@ export class RequestIdDedup {
   private previous = new IdHashSet();
   private readonly span: number;
   private genEnd = -Infinity;
+  /** The id being checked, hashed once for both generations. */
+  private readonly h: IdHash = new Int32Array(2);
 
   constructor(horizonMs: number = DEFAULT_DEDUP_HORIZON_MS) {
     this.span = Math.max(1, horizonMs);
@@ -30,8 +32,9 @@ export class RequestIdDedup {
   /** True when `id` was seen within the horizon; otherwise remembers it and returns false. */
   isDuplicate(id: string, t: number): boolean {
     if (t >= this.genEnd) this.rotate(t);
-    if (this.previous.size > 0 && this.previous.has(id)) return true;
-    return !this.current.add(id);
+    const h = IdHashSet.hash(id, this.h);
+    if (this.previous.size > 0 && this.previous.hasHash(h)) return true;
+    return !this.current.addHash(h);
   }
 
   private rotate(t: number): void {

@@ -4,14 +4,17 @@
  * buffer sorted by event time. An event is released once the file's greatest time seen minus
  * the reorder bound reaches it (or at end of file).
  */
-import type { PipelineEvent, SourceRef } from '../model/index.js';
+import type { ParseResult, PipelineEvent, SourceRef } from '../model/index.js';
 import { BreachwatchError } from '../model/index.js';
 import { parseAccessLine } from './access.js';
 import type { AccessParseOptions } from './access.js';
 import type { JwtChecker } from './jwt.js';
 import { parseLedgerLine } from './ledger.js';
-import { readLines } from './lines.js';
+import { isBlank, readLines } from './lines.js';
 import type { LineBatch } from './lines.js';
+import { eventOf, LINE } from './parsed-batch.js';
+import type { ParsedBatch } from './parsed-batch.js';
+import type { ParseWorkers } from './parse-workers.js';
 import type { QuarantineWriter } from './quarantine.js';
 import { peekLineTime } from './event-time.js';
 import { isSorted, mergeInto, sortByTime, upperBound } from './sorted.js';
@@ -25,14 +28,11 @@ export interface SourceContext {
   readonly strict: boolean;
   readonly reorderBoundMs: number;
   readonly maxLineBytes: number;
+  /** Parse threads for access files (none: every line is parsed here). */
+  readonly workers?: ParseWorkers;
 }
 
 const COMPACT_AT = 1 << 16;
-
-/** A line is blank when it holds only whitespace. */
-function isBlank(s: string): boolean {
-  return s.length === 0 || (s.charCodeAt(0) <= 32 && s.trim().length === 0);
-}
 
 /**
  * A line waiting in the reorder buffer. Lines whose time can be read without parsing
@@ -44,6 +44,15 @@ interface Pending {
   readonly line: number;
   readonly text: string;
   readonly ev: PipelineEvent | undefined;
+  /** The batch a parse thread parsed the line in, and its index there (threads only). */
+  readonly pb: ParsedBatch | undefined;
+  readonly pi: number;
+}
+
+/** The time a parse thread peeked from line `i`, as `peekLineTime` gives it. */
+function peeked(pb: ParsedBatch, i: number): number | undefined {
+  const t = pb.peek[i]!;
+  return Number.isNaN(t) ? undefined : t;
 }
 
 /** One file's reader and reorder buffer. */
@@ -57,11 +66,13 @@ export class FileSource {
   private maxSeen = -Infinity;
   private buf: Pending[] = [];
   private head = 0;
-  private readonly lines: AsyncIterator<LineBatch>;
+  private readonly lines: AsyncIterator<LineBatch | ParsedBatch>;
 
   constructor(readonly index: number, readonly file: string, readonly kind: 'access' | 'ledger', private readonly ctx: SourceContext) {
     this.stats = newFileStats(file);
-    this.lines = readLines(file, { maxLineBytes: ctx.maxLineBytes });
+    this.lines = kind === 'access' && ctx.workers !== undefined
+      ? ctx.workers.open(file, ctx.maxLineBytes)
+      : readLines(file, { maxLineBytes: ctx.maxLineBytes });
   }
 
   /** True when nothing is left to read or release. */
@@ -116,12 +127,17 @@ export class FileSource {
     }
   }
 
-  /** Sorts a batch's lines into the buffer; returns those already too late to be ordered. */
-  private accept(batch: LineBatch, lastEmitted: number): Pending[] {
+  /**
+   * Sorts a batch's lines into the buffer; returns those already too late to be ordered. A
+   * batch from a parse thread carries each line's peeked time and parse result, used exactly
+   * where this thread would have computed them, so the order of everything is the same.
+   */
+  private accept(batch: LineBatch | ParsedBatch, lastEmitted: number): Pending[] {
     this.bytesRead = batch.bytesRead;
     const inc: Pending[] = [];
     const late: Pending[] = [];
     const { texts, bad } = batch;
+    const pb = 'state' in batch ? batch : undefined;
     let b = 0;
     let max = this.maxSeen;
     for (let i = 0; i < texts.length; i++) {
@@ -139,15 +155,15 @@ export class FileSource {
         continue;
       }
       // Strict mode parses at once, so that the first bad line is the one reported.
-      let t = this.ctx.strict ? undefined : peekLineTime(text);
+      let t = this.ctx.strict ? undefined : pb === undefined ? peekLineTime(text) : peeked(pb, i);
       let ev: PipelineEvent | undefined;
       if (t === undefined) {
-        ev = this.parse(text, line, undefined);
+        ev = this.parse(text, line, undefined, pb, i);
         if (ev === undefined) continue;
         t = ev.t;
       }
       if (t > max) max = t;
-      (t < lastEmitted ? late : inc).push({ t, line, text, ev });
+      (t < lastEmitted ? late : inc).push({ t, line, text, ev, pb, pi: i });
     }
     this.maxSeen = max;
     // Stable sort: equal times keep line order.
@@ -157,9 +173,12 @@ export class FileSource {
   }
 
   /** Parses a line; a bad one is quarantined and gives `undefined`. */
-  private parse(text: string, line: number, peeked: number | undefined): PipelineEvent | undefined {
+  private parse(text: string, line: number, peeked: number | undefined, pb: ParsedBatch | undefined, pi: number): PipelineEvent | undefined {
     const ref: SourceRef = { file: this.file, line };
-    const res = this.kind === 'access' ? parseAccessLine(text, ref, this.ctx.parse) : parseLedgerLine(text, ref);
+    const state = pb === undefined ? LINE.main : pb.state[pi];
+    const res: ParseResult<PipelineEvent> = state === LINE.ok ? { ok: true, value: eventOf(pb!, pi, ref) }
+      : state === LINE.refused ? { ok: false, issues: pb!.issues[pi] ?? [] }
+      : this.kind === 'access' ? parseAccessLine(text, ref, this.ctx.parse) : parseLedgerLine(text, ref);
     if (!res.ok) {
       const msg = res.issues.map((x) => (x.path === undefined || x.path === '$' ? x.message : `${x.path}: ${x.message}`)).join('; ');
       const first = res.issues[0];
@@ -177,7 +196,7 @@ export class FileSource {
 
   /** Parses (if needed) a released line and appends its event to `out`. */
   private finish(p: Pending, out: PipelineEvent[]): void {
-    const ev = p.ev ?? this.parse(p.text, p.line, p.t);
+    const ev = p.ev ?? this.parse(p.text, p.line, p.t, p.pb, p.pi);
     if (ev !== undefined) out.push(ev);
   }
 

@@ -7,12 +7,25 @@
 
 const EMPTY = 0;
 
-/** FNV-1a over UTF-16 code units, with `seed` as offset basis. */
-function fnv(s: string, seed: number): number {
-  let h = seed;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
+/**
+ * Both halves of an id's 64-bit hash, from one pass over its UTF-16 code units: FNV-1a with
+ * two offset bases, each finished by {@link mix}; the low half is forced odd (never EMPTY).
+ * Written into `out` (no allocation per id).
+ */
+function hashInto(s: string, out: Int32Array): void {
+  let a = 0x811c9dc5;
+  let b = 0x01234567;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193);
+  }
+  out[0] = mix(a);
+  out[1] = mix(b) | 1;
 }
+
+/** An id's hash as {@link IdHashSet.hash} leaves it: `[high, low]`. */
+export type IdHash = Int32Array;
 
 /** Final avalanche (from MurmurHash3's fmix32). */
 function mix(h: number): number {
@@ -20,6 +33,9 @@ function mix(h: number): number {
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return h ^ (h >>> 16);
 }
+
+/** The hash of the id being looked up by {@link IdHashSet.has}/{@link IdHashSet.add} (single-threaded). */
+const scratch: IdHash = new Int32Array(2);
 
 /** Hash set of strings by 64-bit hash; grows at half load. */
 export class IdHashSet {
@@ -46,15 +62,34 @@ export class IdHashSet {
     return this.mask + 1;
   }
 
+  /**
+   * Hashes `id` into `out` (a 2-element Int32Array), so that a caller asking several sets
+   * about one id hashes it once ({@link hasHash}, {@link addHash}).
+   */
+  static hash(id: string, out: IdHash): IdHash {
+    hashInto(id, out);
+    return out;
+  }
+
   /** True when `id` is present. */
   has(id: string): boolean {
-    return this.find(mix(fnv(id, 0x811c9dc5)), mix(fnv(id, 0x01234567)) | 1, false);
+    return this.hasHash(IdHashSet.hash(id, scratch));
   }
 
   /** Adds `id`; returns false when it was already present. */
   add(id: string): boolean {
+    return this.addHash(IdHashSet.hash(id, scratch));
+  }
+
+  /** {@link has} of an id hashed with {@link IdHashSet.hash}. */
+  hasHash(h: IdHash): boolean {
+    return this.find(h[0]!, h[1]!, false);
+  }
+
+  /** {@link add} of an id hashed with {@link IdHashSet.hash}. */
+  addHash(h: IdHash): boolean {
     if ((this.count + 1) * 2 > this.mask + 1) this.grow();
-    return !this.find(mix(fnv(id, 0x811c9dc5)), mix(fnv(id, 0x01234567)) | 1, true);
+    return !this.find(h[0]!, h[1]!, true);
   }
 
   /**

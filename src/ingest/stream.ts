@@ -16,6 +16,7 @@ import { DEFAULT_DEDUP_HORIZON_MS, RequestIdDedup } from './dedup.js';
 import { FileSource } from './file-source.js';
 import type { SourceContext } from './file-source.js';
 import { JwtChecker } from './jwt.js';
+import { ParseWorkers } from './parse-workers.js';
 import type { QuarantineWriter } from './quarantine.js';
 import { summarize } from './stats.js';
 import type { IngestStats } from './stats.js';
@@ -39,6 +40,11 @@ export interface EventStreamOptions {
   readonly strict: boolean;
   readonly maxLineBytes?: number;
   readonly dedupHorizonMs?: number;
+  /**
+   * Threads that read and parse access lines beside this one (default 0: all on this thread);
+   * see `parse-workers.ts`. The events, their order and the quarantine are the same.
+   */
+  readonly parseThreads?: number;
   readonly quarantine: QuarantineWriter;
   readonly onProgress?: (p: IngestProgress) => void;
 }
@@ -67,6 +73,7 @@ export function openEventStream(opts: EventStreamOptions): EventStream {
     strict: opts.strict,
     reorderBoundMs: opts.reorderBoundMs ?? DEFAULTS.ingest.reorderBoundMs,
     maxLineBytes: opts.maxLineBytes ?? 1 << 20,
+    ...((opts.parseThreads ?? 0) > 0 && opts.access.length > 0 && { workers: new ParseWorkers(opts.parseThreads!, opts.catalog.routes) }),
   };
   const sources = [
     ...opts.access.map((f, i) => new FileSource(i, f, 'access', ctx)),

@@ -37,6 +37,8 @@ const ingest = {
   reorderBoundMs: 60_000,
   /** Request-id dedup horizon of a hunt (event time); see `RequestIdDedup`. */
   dedupHorizonMs: 10 * 60_000,
+  /** Threads of a hunt: 1 parses on the main thread; N > 1 adds N − 1 parse threads for access files. */
+  threads: 1,
 } as const;
 
 /** Store defaults. */

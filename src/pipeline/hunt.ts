@@ -41,6 +41,8 @@ export interface HuntOptions {
   readonly sigma?: readonly string[];
   readonly strict?: boolean;
   readonly reorderBoundMs?: number;
+  /** Threads: 1 (default) parses on this thread; N adds N − 1 parse threads for access files. */
+  readonly threads?: number;
   readonly settings?: Partial<DetectSettings>;
   readonly progress?: Progress;
 }
@@ -82,6 +84,7 @@ export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
       keys: ref.keys,
       reorderBoundMs: opts.reorderBoundMs ?? DEFAULTS.ingest.reorderBoundMs,
       strict: opts.strict ?? false,
+      parseThreads: (opts.threads ?? DEFAULTS.ingest.threads) - 1,
       quarantine,
       onProgress: (p) => {
         read = p;
