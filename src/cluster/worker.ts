@@ -13,7 +13,7 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { AccessEvent, LedgerEvent, ReferenceData } from '../model/index.js';
 import { BreachwatchError, DEFAULTS } from '../model/index.js';
-import { loadReference, QuarantineWriter } from '../ingest/index.js';
+import { loadReference, QuarantineWriter, type ReferencePaths } from '../ingest/index.js';
 import type { DetectSettings } from '../detect/index.js';
 import type { Store } from '../store/index.js';
 import { detectSettings, openStore, storeLocation } from '../compose/index.js';
@@ -26,7 +26,7 @@ import { GLOBAL_PARTITION } from './routing.js';
 import { readWorkerState, statePath, writeWorkerState, WORKER_STATE_VERSION, type WorkerState } from './worker-state.js';
 
 /** What `worker` takes. */
-export interface WorkerOptions {
+export interface WorkerOptions extends ReferencePaths {
   readonly partition: number;
   readonly partitions: number;
   readonly nats: string;
@@ -36,11 +36,6 @@ export interface WorkerOptions {
   readonly store: string;
   /** Folder of the worker's checkpoint (keep it across restarts). */
   readonly state: string;
-  readonly keys?: string;
-  readonly staff?: string;
-  readonly catalog?: string;
-  readonly clients?: string;
-  readonly honey?: string;
   readonly sigma?: readonly string[];
   readonly settings?: Partial<DetectSettings>;
   readonly checkpointMessages?: number;
@@ -86,13 +81,7 @@ export async function worker(opts: WorkerOptions): Promise<WorkerSummary> {
   if (saved?.ended === true) {
     return { partition: N, partitions: P, resumedAt: saved.next, messages: 0, events: saved.events, alerts: 0, alreadyDone: true, seconds: 0, cpuSeconds: cpuSeconds() };
   }
-  const ref = await loadReference({
-    ...(opts.keys !== undefined && { keys: opts.keys }),
-    ...(opts.staff !== undefined && { staff: opts.staff }),
-    ...(opts.catalog !== undefined && { catalog: opts.catalog }),
-    ...(opts.clients !== undefined && { clients: opts.clients }),
-    ...(opts.honey !== undefined && { honey: opts.honey }),
-  });
+  const ref = await loadReference(opts);
   const settings = detectSettings(opts.settings);
   const engines = await PartitionEngines.build({ partition: N, partitions: P, ref, settings, ...(opts.sigma !== undefined && { sigma: opts.sigma }) });
   if (saved !== undefined) {

@@ -11,7 +11,7 @@ import { dirname, resolve } from 'node:path';
 import type { AccessEvent, Alert, LedgerEvent } from '../model/index.js';
 import { BreachwatchError, DEFAULTS } from '../model/index.js';
 import { Catalog, QuarantineWriter, loadReference, openEventStream } from '../ingest/index.js';
-import type { IngestProgress } from '../ingest/index.js';
+import type { IngestProgress, ReferencePaths } from '../ingest/index.js';
 import { Engine } from '../detect/index.js';
 import type { DetectSettings } from '../detect/index.js';
 import type { AlertStore, IngestStore, StoreLocation } from '../store/index.js';
@@ -23,16 +23,9 @@ import { fmtCount } from './progress.js';
 import { summarizeRun, type HuntSummary } from './summary.js';
 
 /** Everything `hunt` takes (the CLI maps its flags onto this). */
-export interface HuntOptions {
+export interface HuntOptions extends ReferencePaths {
   readonly access: readonly string[];
   readonly ledger: readonly string[];
-  readonly keys?: string;
-  readonly staff?: string;
-  readonly catalog?: string;
-  /** Client registry (contract §7). */
-  readonly clients?: string;
-  /** Honey-account list (contract §8). */
-  readonly honey?: string;
   /** Store URL (`duckdb:PATH`, …) or location; what it holds is replaced unless `append`. */
   readonly store: string | StoreLocation;
   readonly append?: boolean;
@@ -57,13 +50,7 @@ const DRAIN_EVERY_EVENTS = 2_000_000;
 export async function hunt(opts: HuntOptions): Promise<HuntSummary> {
   if (opts.access.length === 0) throw new BreachwatchError('ERR_USAGE', 'hunt needs at least one --access file');
   const started = performance.now();
-  const ref = await loadReference({
-    ...(opts.keys !== undefined && { keys: opts.keys }),
-    ...(opts.staff !== undefined && { staff: opts.staff }),
-    ...(opts.catalog !== undefined && { catalog: opts.catalog }),
-    ...(opts.clients !== undefined && { clients: opts.clients }),
-    ...(opts.honey !== undefined && { honey: opts.honey }),
-  });
+  const ref = await loadReference(opts);
   const settings = detectSettings(opts.settings);
   const detectors = await buildDetectors(settings, ref, { ...(opts.sigma !== undefined && { sigma: opts.sigma }) });
   const where = typeof opts.store === 'string' ? storeLocation(opts.store) : opts.store;
