@@ -40,10 +40,10 @@ describe('openStore', () => {
     expect(duckDbOptions(storeProfile('bulk'))).toEqual({
       memoryLimit: DEFAULTS.store.bulkMemoryLimit, threads: threadsBesideJavaScript(), orderedLoads: true, splitAppends: true,
     });
-    expect(duckDbOptions(storeProfile('read'))).toEqual({ memoryLimit: DEFAULTS.store.memoryLimit, threads: availableParallelism() });
+    expect(duckDbOptions(storeProfile('read'))).toEqual({ memoryLimit: DEFAULTS.store.readMemoryLimit, threads: availableParallelism() });
     expect(STORE_PROFILES.bulk).toMatchObject({ splitAppends: true, memoryLimit: DEFAULTS.store.bulkMemoryLimit, threads: 'beside-js' });
     expect(STORE_PROFILES.live).toMatchObject({ splitAppends: false, loadWithinMs: DEFAULTS.store.liveLoadWithinMs });
-    expect(STORE_PROFILES.read).toMatchObject({ threads: 'all', memoryLimit: DEFAULTS.store.memoryLimit });
+    expect(STORE_PROFILES.read).toMatchObject({ threads: 'all', memoryLimit: DEFAULTS.store.readMemoryLimit });
   });
 
   it('opens a ClickHouse URL through its backend, refusing unknown settings and unreachable servers without naming the password', async () => {

@@ -47,8 +47,15 @@ const store = {
   url: 'duckdb:breachwatch.duckdb',
   /** The ClickHouse database a `clickhouse://host` URL without a path names. */
   clickhouseDatabase: 'breachwatch',
-  /** DuckDB memory limit when none is given (loads and scope spill to disk past it). */
+  /** DuckDB memory limit when none is given (the live service; loads spill to disk past it). */
   memoryLimit: '512MB',
+  /**
+   * DuckDB memory limit of a read (`scope` and the response commands). Not every part of a
+   * scope spills: measured, a scope over 1.23M token indicators (1M accounts × 3 days) failed
+   * at 512MB (out of memory while building its hits) and passed at 1GB. A limit is a ceiling,
+   * not an allocation, so small scopes use no more than before.
+   */
+  readMemoryLimit: '2GB',
   /** DuckDB memory limit of a bulk load (`hunt`): loads need little, detection gets the rest. */
   bulkMemoryLimit: '256MB',
   /** Live service: committed events become visible to queries within about this long. */
