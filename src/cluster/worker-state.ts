@@ -3,9 +3,10 @@
  * partition they cover, written atomically (temporary file, fsync, rename, fsync of the
  * folder) after the results up to there are stored and before those messages are acked.
  */
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BreachwatchError } from '../model/index.js';
+import { writeFileAtomic } from '../evidence/index.js';
 import type { EngineSnapshot } from '../detect/index.js';
 
 /** Format version of worker checkpoints. */
@@ -40,17 +41,7 @@ export function statePath(dir: string, stream: string, partition: number, partit
 /** Writes `s` to `path` atomically (mode 0600, folder 0700). */
 export async function writeWorkerState(path: string, dir: string, s: WorkerState): Promise<void> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(JSON.stringify(s));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-  const d = await open(dir, 'r');
-  try { await d.sync(); } finally { await d.close(); }
+  await writeFileAtomic(path, JSON.stringify(s));
 }
 
 /** Reads the checkpoint at `path` (undefined when there is none); ERR_STATE when it is not this worker's. */

@@ -27,4 +27,5 @@ export type { BundleCheck, BundleReport } from './bundle-verify.js';
 export { BUNDLE_FILES } from './bundle-format.js';
 export type { BundlePart } from './bundle-format.js';
 export { payloadLines } from './payload-lines.js';
+export { writeFileAtomic } from './files.js';
 export type { PayloadLineCounts } from './payload-lines.js';

@@ -3,9 +3,10 @@
  * the journal position (`seq`) they cover, written atomically (temporary file, fsync, rename,
  * fsync of the folder) so a crash leaves either the old checkpoint or the new one.
  */
-import { open, readFile, rename } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { BreachwatchError } from '../model/index.js';
+import { writeFileAtomic } from '../evidence/index.js';
 import type { EngineSnapshot } from '../detect/index.js';
 import type { RecentIdsState } from './recent-ids.js';
 import type { ReorderState } from './reorder.js';
@@ -25,19 +26,9 @@ export interface Checkpoint {
   readonly written: string;
 }
 
-/** Writes `cp` to `path` atomically. */
+/** Writes `cp` to `path` atomically and durably (0600). */
 export async function writeCheckpoint(path: string, cp: Checkpoint): Promise<void> {
-  const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w', 0o600);
-  try {
-    await fh.writeFile(JSON.stringify(cp));
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
-  const dir = await open(dirname(path), 'r');
-  try { await dir.sync(); } finally { await dir.close(); }
+  await writeFileAtomic(path, JSON.stringify(cp));
 }
 
 /** Reads the checkpoint at `path`, or `undefined` when there is none. */
