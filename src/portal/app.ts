@@ -1,7 +1,7 @@
 /**
  * The portal's HTTP face (fastify): the pages, the form posts, the certificate downloads and
  * the JWKS. Security headers by `helmet`, worked out once (`src/http/`): a CSP that allows no
- * script at all, no framing, no referrer, HSTS. `Cache-Control: no-store` on everything personal, form bodies
+ * script at all, no framing, no referrer, HSTS. `Cache-Control: no-store` on everything but the stylesheet and the JWKS, form bodies
  * of at most 8 KiB, CSRF on every post, and a request log that holds method, route, status and
  * time only (no address, no query, no cookie). Every refusal answers through one handler.
  */
@@ -54,27 +54,31 @@ export async function buildPortalApp(d: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 8192, trustProxy: cfg.trust_proxy, return503OnClosing: true });
   await app.register(cookie);
   await app.register(formbody);
-  registerFixedHeaders(app, helmetHeaders({
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"],
-        baseUri: ["'none'"], objectSrc: ["'none'"],
+  // Fixed for every reply: helmet's headers, no caching (the two public files below set their
+  // own), no powerful features.
+  registerFixedHeaders(app, {
+    ...helmetHeaders({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"], styleSrc: ["'self'"], imgSrc: ["'self'"], formAction: ["'self'"], frameAncestors: ["'none'"],
+          baseUri: ["'none'"], objectSrc: ["'none'"],
+        },
       },
-    },
-    frameguard: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-    crossOriginEmbedderPolicy: true,
-  }));
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (req.url !== '/static/portal.css' && req.url !== '/.well-known/jwks.json') void reply.header('cache-control', 'no-store');
-    void reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=(), payment=()');
-    return payload;
+      frameguard: { action: 'deny' },
+      referrerPolicy: { policy: 'no-referrer' },
+      strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+      crossOriginEmbedderPolicy: true,
+    }),
+    'cache-control': 'no-store',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=(), payment=()',
   });
-  app.addHook('onResponse', async (req, reply) => {
-    d.log?.({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
-  });
+  const log = d.log;
+  if (log !== undefined) {
+    app.addHook('onResponse', async (req, reply) => {
+      log({ method: req.method, route: req.routeOptions.url ?? 'unmatched', status: reply.statusCode, ms: Math.round(reply.elapsedTime) });
+    });
+  }
 
   const base = (lang: Lang): PageBase => ({ lang, t: d.texts[lang], publicUrl: cfg.public_url });
   const html = (reply: FastifyReply, status: number, body: string): FastifyReply =>
@@ -87,7 +91,7 @@ export async function buildPortalApp(d: AppDeps): Promise<FastifyInstance> {
       const fe = err as { statusCode?: number; code?: string };
       if (fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) code = 'ERR_TOO_LARGE';
       else if (fe.statusCode !== undefined && fe.statusCode >= 400 && fe.statusCode < 500) code = 'ERR_BAD_REQUEST';
-      else d.log?.({ error: (err as { code?: string }).code ?? (err instanceof Error ? err.name : 'error') });
+      else log?.({ error: (err as { code?: string }).code ?? (err instanceof Error ? err.name : 'error') });
     }
     if (code === 'ERR_RATE_LIMITED' || code === 'ERR_LOCKED') core.d.audit.write('rate_limited', {});
     if (retry !== undefined) void reply.header('retry-after', String(retry));

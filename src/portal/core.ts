@@ -4,7 +4,7 @@
  * (signed, recorded in the incident's evidence log, kept in the state), and join or leave the
  * collective claim (consent version recorded, evidence entry, fdatasync'd before the answer).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import type { EvidenceLog } from '../evidence/index.js';
 import type { PortalConfig } from './config.js';
 import { PortalError } from './errors.js';
@@ -15,6 +15,7 @@ import type { People, Person } from './people.js';
 import type { CertificateRecord, ClaimRecord, PortalState, Session } from './state.js';
 import { newCertificateId, signCertificate, type CertificatePayload, type PortalKey } from './certificate.js';
 import type { AuditLog } from './audit.js';
+import { randomHex } from './random.js';
 import type { Consent } from './texts.js';
 
 /** What the core is built from. */
@@ -22,7 +23,8 @@ export interface CoreDeps {
   readonly config: PortalConfig;
   readonly people: People;
   readonly state: PortalState;
-  readonly secret: Buffer;
+  /** The portal's HMAC key (imported once: a raw key would be imported again by every HMAC). */
+  readonly secret: KeyObject;
   readonly key: PortalKey;
   readonly log: EvidenceLog;
   readonly sender: CodeSender;
@@ -67,7 +69,7 @@ export class PortalCore {
     const wait = this.perId.take(key);
     if (wait !== undefined) throw new PortalError('ERR_RATE_LIMITED', 'too many codes asked for', wait);
     const now = this.d.now();
-    const challengeId = randomBytes(16).toString('hex');
+    const challengeId = randomHex(16);
     const code = newCode();
     this.d.state.putChallenge({ id: challengeId, key, codeHash: codeHash(this.d.secret, challengeId, code), expiresAt: now + this.d.config.otp.ttl_s * 1000, attempts: 0 });
     if (oldSession !== undefined) this.d.state.endSession(oldSession);

@@ -3,7 +3,7 @@
  * an HMAC under the portal's secret, so the state file, the limiter maps and the audit log hold
  * no identifier a reader could reverse or test guesses against without the secret.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 
 /** Which kind of identifier a person typed. */
 export type IdentifierKind = 'email' | 'phone';
@@ -29,7 +29,7 @@ export function parseIdentifier(text: string): Identifier | undefined {
 }
 
 /** The keyed hash of an identifier (hex), what everything but the directory index is keyed by. */
-export function identifierKey(secret: Buffer, id: Identifier): string {
+export function identifierKey(secret: KeyObject, id: Identifier): string {
   return createHmac('sha256', secret).update(`${id.kind}:${id.value}`).digest('hex');
 }
 

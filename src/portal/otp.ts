@@ -4,7 +4,7 @@
  * carries one (email through the shared mail component, or SMS through its webhook), in the
  * person's language, with the portal's official address and a warning never to share it.
  */
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { composeMessage, domainOf, type Mailer, type OutgoingMessage } from '../respond/index.js';
 import type { Lang } from './texts.js';
 import type { Person } from './people.js';
@@ -13,12 +13,12 @@ import type { Person } from './people.js';
 export const newCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0');
 
 /** The stored form of `code` for challenge `id` (hex). */
-export function codeHash(secret: Buffer, id: string, code: string): string {
+export function codeHash(secret: KeyObject, id: string, code: string): string {
   return createHmac('sha256', secret).update(`otp:${id}:${code}`).digest('hex');
 }
 
 /** True when `code` is the challenge's code (constant time). */
-export function codeMatches(secret: Buffer, id: string, code: string, stored: string): boolean {
+export function codeMatches(secret: KeyObject, id: string, code: string, stored: string): boolean {
   const a = Buffer.from(codeHash(secret, id, code), 'hex');
   const b = Buffer.from(stored, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);

@@ -5,6 +5,7 @@
  * a code sent to a shared address would show one person another's data. The portal closes the
  * store again after loading, so it never holds the store's lock while it runs.
  */
+import type { KeyObject } from 'node:crypto';
 import { join } from 'node:path';
 import { QuarantineWriter } from '../ingest/index.js';
 import { csvDirectory, incidentView, requireRun, type IncidentView, type RespondContext } from '../respond/index.js';
@@ -35,7 +36,7 @@ export interface People {
 
 /** Loads the incident, its run and the directory (the caller closes the store afterwards). */
 export async function loadPeople(ctx: RespondContext, opts: {
-  incidentId: string; runId?: string; directory: string; stateDir: string; secret: Buffer;
+  incidentId: string; runId?: string; directory: string; stateDir: string; secret: KeyObject;
 }): Promise<People> {
   const store = ctx.store;
   {

@@ -3,6 +3,8 @@
  * an injected clock, the state journal (replay, expiry, compaction, 0600 in 0700), codes as
  * HMACs, and certificates signed and checked with jose (a changed byte, another key, another typ).
  */
+import { createSecretKey } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import { identifierKey, maskIdentifier, parseIdentifier } from './identifiers.js
 import { WindowLimit } from './limits.js';
 import { PortalState, STATE_FILE, readClaims } from './state.js';
 import { codeHash, codeMatches, newCode } from './otp.js';
+import { randomBase64url, randomHex } from './random.js';
 import { newCertificateId, portalKey, signCertificate, verifyCertificate, type CertificatePayload } from './certificate.js';
 
 const dirs: string[] = [];
@@ -24,10 +27,10 @@ describe('identifiers', () => {
     expect(parseIdentifier('+82 10-1234-5678')).toEqual({ kind: 'phone', value: '01012345678' });
     expect(parseIdentifier('010-1234-5678')).toEqual({ kind: 'phone', value: '01012345678' });
     for (const bad of ['', 'x', 'a@b', '<script>@x.y', '12', 'a'.repeat(300)]) expect(parseIdentifier(bad), bad).toBeUndefined();
-    const s = Buffer.alloc(32, 1);
+    const s = createSecretKey(Buffer.alloc(32, 1));
     const k = identifierKey(s, parseIdentifier('victim@example.org')!);
     expect(k).toBe(identifierKey(s, parseIdentifier('VICTIM@example.org')!));
-    expect(k).not.toBe(identifierKey(Buffer.alloc(32, 2), parseIdentifier('victim@example.org')!));
+    expect(k).not.toBe(identifierKey(createSecretKey(Buffer.alloc(32, 2)), parseIdentifier('victim@example.org')!));
     expect(k).not.toContain('victim');
     expect(maskIdentifier(parseIdentifier('victim@example.org')!)).toBe('v•••@example.org');
   });
@@ -52,7 +55,7 @@ describe('WindowLimit', () => {
 
 describe('codes', () => {
   it('are six digits, stored as an HMAC bound to the challenge', () => {
-    const s = Buffer.alloc(32, 7);
+    const s = createSecretKey(Buffer.alloc(32, 7));
     const c = newCode();
     expect(c).toMatch(/^[0-9]{6}$/);
     const h = codeHash(s, 'ch1', c);
@@ -88,6 +91,40 @@ describe('PortalState', () => {
     // Compacted on open: only live lines remain.
     expect((await readFile(join(dir, STATE_FILE), 'utf8')).trim().split('\n')).toHaveLength(3);
     expect(readClaims(dir).claims.map((c) => c.claim_id)).toEqual(['claim-1']);
+  });
+});
+
+describe('state journal writes', () => {
+  it('writes plain lines at the end of the turn, and everything before a claim with the claim', async () => {
+    const dir = await tmp();
+    const s = new PortalState(dir, () => 1000);
+    // Read synchronously: an await would let the end of the turn come first.
+    const lines = (): string[] => readFileSync(join(dir, STATE_FILE), 'utf8').split('\n').filter((l) => l !== '');
+    s.putChallenge({ id: 'c1', key: 'k1', codeHash: 'aa', expiresAt: 5000, attempts: 0 });
+    s.putSession({ id: 's1', expiresAt: 2000, challenge: 'c1' });
+    expect(lines()).toHaveLength(0);
+    await new Promise((r) => setImmediate(r));
+    expect(lines().map((l) => (JSON.parse(l) as { t: string }).t)).toEqual(['challenge', 'session']);
+    s.noteAttempt('c1', 1);
+    s.putClaim({ claim_id: 'claim-1', account_id: 'm-1', name: 'N', channel: 'email', contact: 'a@b.cd', consent_version: 'v1', certificate_id: 'cert-x', joined_at: 't', evidence_entry: 3 });
+    // The claim is on disk when putClaim returns, after the attempt queued before it.
+    expect(lines().map((l) => (JSON.parse(l) as { t: string }).t)).toEqual(['challenge', 'session', 'attempt', 'claim']);
+    s.lock('k1', 9000);
+    s.close();
+    expect(lines().at(-1)).toContain('"lock"');
+  });
+});
+
+describe('random ids', () => {
+  it('hands out each pooled byte once: ids are distinct across pool refills', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 2000; i++) {
+      const hex = randomHex(16);
+      expect(hex).toMatch(/^[0-9a-f]{32}$/);
+      seen.add(hex);
+      expect(randomBase64url(32)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    }
+    expect(seen.size).toBe(2000);
   });
 });
 

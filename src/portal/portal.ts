@@ -7,7 +7,7 @@
  * again), open the state folder (0700; secret, signing key, journal, audit, all 0600), build
  * the mailer, listen.
  */
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -53,12 +53,13 @@ export function portalStateDir(c: PortalConfig): string {
   return join(incidentPaths(incidentsHome(storeLocation(c.store), c.home), c.incident).dir, 'portal');
 }
 
-function secretOf(dir: string): Buffer {
+/** The portal's HMAC key (`secret.key`, made on first start), imported once as a KeyObject. */
+function secretOf(dir: string): KeyObject {
   const path = join(dir, 'secret.key');
   if (!existsSync(path)) writeFileSync(path, randomBytes(32), { mode: 0o600, flag: 'wx' });
   const s = readFileSync(path);
   if (s.length !== 32) throw new BreachwatchError('ERR_CONFIG', `${path}: not a 32-byte secret`);
-  return s;
+  return createSecretKey(s);
 }
 
 function mailerOf(c: PortalConfig, env: NodeJS.ProcessEnv): Mailer {

@@ -5,8 +5,9 @@
  * is verified (no fixation). Every form carries a CSRF token, an HMAC of the cookie token under
  * the portal's secret, checked in constant time.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, hash, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomBase64url } from './random.js';
 
 /** Cookie settings. */
 export interface CookieSettings {
@@ -18,18 +19,18 @@ export interface CookieSettings {
 export const cookieName = (secure: boolean): string => (secure ? '__Host-bw_sid' : 'bw_sid');
 
 /** A new cookie token. */
-export const newToken = (): string => randomBytes(32).toString('base64url');
+export const newToken = (): string => randomBase64url(32);
 
 /** The id a session is stored under: SHA-256 of its token. */
-export const sessionId = (token: string): string => createHash('sha256').update(token).digest('hex');
+export const sessionId = (token: string): string => hash('sha256', token, 'hex');
 
 /** The CSRF token of a cookie token. */
-export function csrfOf(secret: Buffer, token: string): string {
+export function csrfOf(secret: KeyObject, token: string): string {
   return createHmac('sha256', secret).update(`csrf:${token}`).digest('base64url');
 }
 
 /** True when `given` is the CSRF token of `token` (constant time). */
-export function csrfOk(secret: Buffer, token: string, given: unknown): boolean {
+export function csrfOk(secret: KeyObject, token: string, given: unknown): boolean {
   if (typeof given !== 'string') return false;
   const a = Buffer.from(csrfOf(secret, token));
   const b = Buffer.from(given);

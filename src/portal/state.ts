@@ -1,8 +1,11 @@
 /**
  * The portal's state, in one journal file (`state.ndjson`, 0600, in the 0700 state folder):
  * one-time-code challenges (the code's HMAC only), sessions (the token's SHA-256 only),
- * identifier lockouts, issued certificates and claims. Every change is one appended line;
- * certificates and claims are fdatasync'd before they are acknowledged. Opening replays the
+ * identifier lockouts, issued certificates and claims. Every change is one appended line.
+ * Certificates and claims are written and fdatasync'd before they are acknowledged; the other
+ * lines are written together at the end of the event-loop turn (one write for every request
+ * of that turn instead of one per line), so a crash loses at most that turn's codes, sessions,
+ * attempts and lockouts — the person asks for a new code. Opening replays the
  * journal, drops what has expired and rewrites it compacted; it is compacted again whenever
  * the dead lines outnumber the live ones by far, so neither memory nor the file grows with
  * traffic. One portal process per state folder (the incident's evidence log lock enforces it).
@@ -89,6 +92,9 @@ export class PortalState {
   readonly claims = new Map<string, ClaimRecord>();
   private fd = -1;
   private lines = 0;
+  /** Lines applied in memory and not yet written (see {@link flush}). */
+  private pending = '';
+  private flushing: NodeJS.Immediate | undefined;
   private readonly path: string;
 
   constructor(dir: string, private readonly now: () => number, readOnly = false) {
@@ -136,11 +142,26 @@ export class PortalState {
 
   private write(l: Line, sync = false): void {
     this.apply(l);
-    writeSync(this.fd, `${JSON.stringify(l)}\n`);
-    if (sync) fdatasyncSync(this.fd);
+    this.pending += `${JSON.stringify(l)}\n`;
+    if (sync) {
+      this.flush();
+      fdatasyncSync(this.fd);
+    } else {
+      this.flushing ??= setImmediate(() => this.flush());
+    }
     this.lines++;
     const live = this.challenges.size + this.sessions.size + this.locks.size + this.certificates.size + this.claims.size;
     if (this.lines > 10_000 && this.lines > 4 * live) this.compact();
+  }
+
+  /** Writes the lines not yet written (at the end of the turn, before a synced line, at close). */
+  flush(): void {
+    if (this.flushing !== undefined) clearImmediate(this.flushing);
+    this.flushing = undefined;
+    if (this.pending === '' || this.fd < 0) return;
+    const text = this.pending;
+    this.pending = '';
+    writeSync(this.fd, text);
   }
 
   /** Drops expired entries from memory (the journal follows at the next compaction). */
@@ -156,6 +177,10 @@ export class PortalState {
   /** Rewrites the journal with only the live state (atomically), and appends from there. */
   compact(): void {
     this.sweep();
+    // What is pending is already in memory, so in the compacted file.
+    this.pending = '';
+    if (this.flushing !== undefined) clearImmediate(this.flushing);
+    this.flushing = undefined;
     if (this.fd >= 0) closeSync(this.fd);
     const tmp = `${this.path}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
@@ -192,6 +217,7 @@ export class PortalState {
   putClaim(v: ClaimRecord): void { this.write({ t: 'claim', v }, true); }
 
   close(): void {
+    this.flush();
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
   }

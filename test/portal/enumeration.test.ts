@@ -144,10 +144,15 @@ describe('portal enumeration safety and abuse limits', () => {
     expect(h.get('referrer-policy')).toBe('no-referrer');
     expect(h.get('cache-control')).toBe('no-store');
     expect(h.get('strict-transport-security')).toMatch(/max-age=\d+/);
+    expect(h.get('permissions-policy')).toMatch(/camera=\(\)/);
+    // The two public files may be cached; nothing else may.
+    expect((await c.req('GET', '/static/portal.css')).headers.get('cache-control')).toBe('public, max-age=3600');
+    expect((await c.req('GET', '/.well-known/jwks.json')).headers.get('cache-control')).toBe('public, max-age=300');
     for (const path of ['/lookup', '/verify', '/claim', '/claim/withdraw', '/logout']) {
       const r = await c.req('POST', path, { csrf: 'forged', lang: 'en', identifier: VICTIM }, 'application/json');
       expect(r.status, path).toBe(403);
       expect(JSON.parse(r.body)).toMatchObject({ code: 'ERR_CSRF' });
+      expect(r.headers.get('cache-control'), path).toBe('no-store');
     }
     const big = await c.req('POST', '/lookup', { csrf: c.csrf, identifier: 'x'.repeat(20_000) }, 'application/json');
     expect(big.status).toBe(413);
