@@ -1,12 +1,14 @@
 /**
  * Load generator of the portal bench, its own process; prints one JSON line at the end.
  *   tsx bench/portal-loadgen.ts <json>   with {mode, url, seconds, concurrency, rate?, cookies?}
- * Modes: `baseline` GETs `/`; `otp` is a person asking for a code (POST /lookup with a fresh
- * unknown address and the GET /code its redirect leads to, which gives the next form's token:
- * one OTP request = that pair; each connection starts from the form token of one GET /);
+ * Modes: `baseline` GETs `/`; `lookup` is the OTP request alone (POST /lookup with a fresh
+ * unknown address, again and again with the form token of one GET /: the token is an HMAC of
+ * the cookie, so it stays valid, as it would for a script hammering the form); `otp` is a
+ * person's step (that POST and the GET /code its redirect leads to, which gives the next
+ * form's token: one unit = that pair);
  * `page` GETs `/me` with a signed-in cookie; `steady` does `otp` and `page` alternately at
  * `rate` requests a second.
- * The three burst modes run on autocannon (keep-alive connections, requests written from
+ * The burst modes run on autocannon (keep-alive connections, requests written from
  * prepared buffers), which spends far less CPU per request than `fetch`: the server under
  * test, not the load generator, is what runs out, so the rates compare the servers' costs.
  * The steady mode runs at a fixed low rate, where the client's cost does not matter, on fetch.
@@ -14,7 +16,8 @@
 import { randomBytes } from 'node:crypto';
 import autocannon, { type Context, type Request } from 'autocannon';
 
-interface Args { mode: 'baseline' | 'otp' | 'page' | 'steady'; url: string; seconds: number; concurrency: number; rate?: number; cookies?: string[] }
+type Burst = 'baseline' | 'lookup' | 'otp' | 'page';
+interface Args { mode: Burst | 'steady'; url: string; seconds: number; concurrency: number; rate?: number; cookies?: string[] }
 const a = JSON.parse(process.argv[2] ?? '{}') as Args;
 
 class Worker {
@@ -90,7 +93,7 @@ const FORM = 'application/x-www-form-urlencoded';
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 
 /** The sequence of requests each autocannon connection repeats, and how many make one unit. */
-async function burstRequests(mode: 'baseline' | 'otp' | 'page'): Promise<{ requests: Request[]; per: number; expect: Record<string, number> }> {
+async function burstRequests(mode: Burst): Promise<{ requests: Request[]; per: number; expect: Record<string, number> }> {
   if (mode === 'baseline') return { requests: [{ method: 'GET', path: '/' }], per: 1, expect: { 200: 1 } };
   if (mode === 'page') {
     const cookies = a.cookies ?? [];
@@ -109,6 +112,13 @@ async function burstRequests(mode: 'baseline' | 'otp' | 'page'): Promise<{ reque
   const w = new Worker();
   await w.req('GET', '/?lang=en');
   const start: Context = { cookie: w.cookie, csrf: w.csrf };
+  if (mode === 'lookup') {
+    const body = (): string => new URLSearchParams({ csrf: str(start.csrf), lang: 'en', identifier: unknown() }).toString();
+    return {
+      requests: [{ method: 'POST', path: '/lookup', setupRequest: (req) => ({ ...req, headers: { cookie: str(start.cookie), 'content-type': FORM }, body: body() }) }],
+      per: 1, expect: { 303: 1 },
+    };
+  }
   return {
     requests: [
       {
@@ -137,7 +147,7 @@ async function burstRequests(mode: 'baseline' | 'otp' | 'page'): Promise<{ reque
 }
 
 /** Runs a burst mode on autocannon: units (requests, or OTP pairs) per second, and how many answered as expected. */
-async function burst(mode: 'baseline' | 'otp' | 'page'): Promise<void> {
+async function burst(mode: Burst): Promise<void> {
   const { requests, per, expect } = await burstRequests(mode);
   const r = await autocannon({ url: a.url, connections: a.concurrency, duration: a.seconds, requests });
   const answered = Object.fromEntries(Object.entries(r.statusCodeStats).map(([k, v]) => [k, v.count]));

@@ -6,7 +6,8 @@
  * CPU per request than the servers, so the rates compare the servers, not the client):
  *   - baseline: GET of the constant route, the figure every rate is compared with;
  *   - OTP requests/s: POST /lookup (an unknown address: the same work as a known one but the
- *     mail, which the shared relay's rate limit would bound) + the GET /code it redirects to;
+ *     mail, which the shared relay's rate limit would bound), alone;
+ *   - a person's step/s: that POST and the GET /code it redirects to (two requests);
  *   - verified-page views/s: GET /me with signed-in sessions (signed in through real codes
  *     read from a real SMTP server);
  *   - steady run: both at a fixed rate for `--seconds` (default 30; 300 for the 5-minute
@@ -100,13 +101,15 @@ limits: { per_identifier_max: 1000000, per_address_max: 100000000, global_per_se
     await loadgen({ mode: 'baseline', url: baseUrl, seconds: 2, concurrency: c });
     await loadgen({ mode: 'page', url: portal.url, seconds: 2, concurrency: c, cookies });
     const b = await measured(base.pid ?? 0, { mode: 'baseline', url: baseUrl, seconds: burst, concurrency: c });
+    const l = await measured(portal.pid, { mode: 'lookup', url: portal.url, seconds: burst, concurrency: c });
     const o = await measured(portal.pid, { mode: 'otp', url: portal.url, seconds: burst, concurrency: c });
     const p = await measured(portal.pid, { mode: 'page', url: portal.url, seconds: burst, concurrency: c, cookies });
     const pct = (x: number): string => `${Math.round((100 * x) / Math.max(1, b.perSecond))}%`;
     const cpu = (x: { cpuPer: number }): string => `server CPU ${x.cpuPer.toFixed(3)} ms each (baseline's ${(x.cpuPer / Math.max(1e-9, b.cpuPer)).toFixed(1)}x)`;
     console.log(`portal bench (loopback, ${c} connections, ${burst} s each, load generator in its own process)`);
     console.log(`  baseline fastify constant route : ${b.perSecond} req/s   p50 ${b.p50} ms  p99 ${b.p99} ms  server CPU ${b.cpuPer.toFixed(3)} ms each`);
-    console.log(`  OTP requests (lookup + code page): ${o.perSecond} /s    p50 ${o.p50} ms  p99 ${o.p99} ms  = ${pct(o.perSecond)} of baseline (${o.bad} unfinished or refused); ${cpu(o)}`);
+    console.log(`  OTP requests (POST /lookup)      : ${l.perSecond} /s    p50 ${l.p50} ms  p99 ${l.p99} ms  = ${pct(l.perSecond)} of baseline (${l.bad} unfinished or refused); ${cpu(l)}`);
+    console.log(`  a person's step (lookup + code page, 2 requests): ${o.perSecond} /s    p50 ${o.p50} ms  p99 ${o.p99} ms  = ${pct(o.perSecond)} of baseline (${o.bad} unfinished or refused); ${cpu(o)}`);
     console.log(`  verified-page views (/me)        : ${p.perSecond} /s    p50 ${p.p50} ms  p99 ${p.p99} ms  = ${pct(p.perSecond)} of baseline (${p.bad} unfinished or refused); ${cpu(p)}`);
 
     const rate = 40;
