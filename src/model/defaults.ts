@@ -124,6 +124,12 @@ const serve = {
   authMaxFailures: 20,
   /** The window of {@link serve.authMaxFailures}, seconds. */
   authWindowS: 60,
+  /**
+   * How long a key that authenticated from an address stays trusted there, seconds: while that
+   * address is throttled, its trusted keys still work (one client with a wrong key does not lock
+   * out everyone behind the same address); every other key gets 429.
+   */
+  authTrustS: 86_400,
   /** Scope jobs that run at once; more wait in the queue. */
   scopeMaxRunning: 1,
   /** Scope jobs that may wait; past it a new one gets 429. */

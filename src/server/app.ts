@@ -104,7 +104,7 @@ export async function buildApp(ctx: AppContext, logger: FastifyBaseLogger, state
     req.log.debug({ method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   registerSecurityHeaders(app);
-  registerAuth(app, { keys: ctx.keys, audit: ctx.audit, maxFailures: ctx.config.auth.max_failures, windowS: ctx.config.auth.window_s });
+  registerAuth(app, { keys: ctx.keys, audit: ctx.audit, maxFailures: ctx.config.auth.max_failures, windowS: ctx.config.auth.window_s, trustS: ctx.config.auth.trust_s });
   registerIngest(app, ctx);
   registerOtlp(app, ctx);
   registerAlerts(app, ctx);

@@ -6,7 +6,8 @@
  *
  * Every route names the role it needs (`config.role`), and one `onRequest` hook checks it —
  * before any body is read, for every route alike. An `/api/` or `/v1/` route that names none
- * needs `admin` (deny by default). Failed keys are throttled per address (see `auth-throttle.ts`).
+ * needs `admin` (deny by default). Failed keys are throttled per address, keys already trusted
+ * there excepted (see `auth-throttle.ts`).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
@@ -44,6 +45,12 @@ export function hashKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
 }
 
+/** The key of an `Authorization: Bearer <key>` header. */
+function bearerOf(req: FastifyRequest): string | undefined {
+  const h = req.headers.authorization;
+  return typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h)?.[1] : undefined;
+}
+
 /** Checks presented keys against configured hashes. */
 export class ApiKeys {
   private readonly keys: { name: string; role: Role; hash: Buffer }[];
@@ -62,12 +69,17 @@ export class ApiKeys {
     return found;
   }
 
+  /** The principal of the key `req` presents, or `undefined` (none, or unknown). */
+  presented(req: FastifyRequest): Principal | undefined {
+    const key = bearerOf(req);
+    return key === undefined ? undefined : this.identify(key);
+  }
+
   /** Authenticates `req` and checks that its role grants `need`; throws 401/403 otherwise. */
   require(req: FastifyRequest, need: Role): Principal {
-    const h = req.headers.authorization;
-    const m = typeof h === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(h) : null;
-    if (m === null) throw new HttpError('ERR_UNAUTHORIZED', 'an API key is required (Authorization: Bearer <key>)');
-    const p = this.identify(m[1] as string);
+    const key = bearerOf(req);
+    if (key === undefined) throw new HttpError('ERR_UNAUTHORIZED', 'an API key is required (Authorization: Bearer <key>)');
+    const p = this.identify(key);
     if (p === undefined) throw new HttpError('ERR_UNAUTHORIZED', 'unknown API key');
     if (!GRANTS[need].includes(p.role)) throw new HttpError('ERR_FORBIDDEN', `this needs the ${need} role`);
     return p;
@@ -92,6 +104,8 @@ export interface AuthHookOptions {
   readonly audit: AuditLog;
   readonly maxFailures: number;
   readonly windowS: number;
+  /** How long a key that worked from an address stays trusted there while it is throttled, seconds. */
+  readonly trustS: number;
 }
 
 /** The role a request needs: the route's own, else `admin` under `/api/` and `/v1/`, else none. */
@@ -104,18 +118,25 @@ function roleOf(req: FastifyRequest): Role | undefined {
 
 /** Registers the authentication hook on `app` (before the routes). */
 export function registerAuth(app: FastifyInstance, o: AuthHookOptions): void {
-  const throttle = new AuthThrottle(o.maxFailures, o.windowS * 1000, (ip, failures, refused) => {
-    app.log.warn({ ip, failures, refused }, 'authentication throttle window ended');
+  const throttle = new AuthThrottle({
+    maxFailures: o.maxFailures, windowMs: o.windowS * 1000, trustMs: o.trustS * 1000,
+    onWindowEnd: (ip, failures, refused) => { app.log.warn({ ip, failures, refused }, 'authentication throttle window ended'); },
   });
   app.addHook('onRequest', async (req) => {
     const need = roleOf(req);
     if (need === undefined) return;
     const ip = req.ip;
-    if (throttle.refuse(ip)) {
-      throw new HttpError('ERR_RATE_LIMITED', 'too many failed authentications from this address; retry later', throttle.retryAfterS(ip));
+    if (throttle.throttled(ip)) {
+      // Only a key already trusted at this address gets past; any other, right or wrong, gets the same 429.
+      const known = o.keys.presented(req);
+      if (known === undefined || !throttle.trusted(ip, known.name)) {
+        throttle.refuse(ip);
+        throw new HttpError('ERR_RATE_LIMITED', 'too many failed authentications from this address; retry later', throttle.retryAfterS(ip));
+      }
     }
     try {
       req.principal = o.keys.require(req, need);
+      throttle.succeed(ip, req.principal.name);
     } catch (e) {
       if (e instanceof HttpError && e.code === 'ERR_UNAUTHORIZED') {
         const f = throttle.fail(ip);

@@ -70,6 +70,7 @@ export const configSchema = z.object({
   auth: z.object({
     max_failures: z.number().int().min(1).default(S.authMaxFailures),
     window_s: z.number().int().min(1).default(S.authWindowS),
+    trust_s: z.number().int().min(0).default(S.authTrustS),
   }).strict().prefault({}),
   /** Per-request bounds on bad input. */
   ingest: z.object({

@@ -69,7 +69,7 @@ beforeAll(async () => {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, b, done) => done(null, b));
   app.setErrorHandler(errorHandler);
-  registerAuth(app, { keys, audit, maxFailures: 100, windowS: 60 });
+  registerAuth(app, { keys, audit, maxFailures: 100, windowS: 60, trustS: 0 });
   registerContain(app, { store: w.store, audit, keys, config: { contain: { home: w.ctx.home, issuer: 'https://breachwatch.example', audience: 'https://rp.example',
     subject_issuer: 'https://shop.example', push_url: `${base}/events` } } } as unknown as AppContext);
   await app.ready();

@@ -98,6 +98,13 @@ describe('serve: the lesser problems', () => {
     const codes: number[] = [];
     for (let i = 0; i < 8; i++) codes.push((await fetch(`${t.url}/api/v1/alerts`, { headers: auth(wrong) })).status);
     expect(codes).toEqual([401, 401, 401, 401, 401, 429, 429, 429]);
+    // The analyst key worked from this address before the failures: it still works.
+    expect((await fetch(`${t.url}/api/v1/alerts`, { headers: auth(t.keys.analyst) })).status).toBe(200);
+    // The admin key is right but never worked from here: it gets exactly a wrong key's answer.
+    const right = await fetch(`${t.url}/api/v1/alerts`, { headers: auth(t.keys.admin) });
+    const guess = await fetch(`${t.url}/api/v1/alerts`, { headers: auth(`${wrong}-2`) });
+    expect([right.status, guess.status]).toEqual([429, 429]);
+    expect(await right.json()).toEqual(await guess.json());
     expect(t.logs()).toMatch(/"ip":"127\.0\.0\.1","count":5[^\n]*authentication failed/);
     expect(t.logs()).not.toContain(wrong);
     const audit = await readFile(join(t.dir, 'state', 'audit.ndjson'), 'utf8');
