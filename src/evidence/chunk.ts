@@ -40,14 +40,17 @@ export class Chunk {
   /** Entries staged. */
   count = 0;
 
-  /** True when `text` may not fit: commit first. */
-  full(text: string): boolean {
-    return this.count > 0 && (this.count >= COMMIT_ENTRIES || this.used - 1 >= COMMIT_BYTES || this.used + 3 * text.length + 1 > this.bytes.length);
+  /**
+   * True when the chunk holds what one commit takes: commit it before staging more. A chunk
+   * that is not full has room for any entry of up to MAX_ENTRY_BYTES (3 bytes per UTF-16 unit).
+   */
+  get full(): boolean {
+    return this.count >= COMMIT_ENTRIES || this.used - 1 >= COMMIT_BYTES;
   }
 
   /**
    * Stages canonical entry `text` (at most MAX_ENTRY_BYTES, no raw newline), whose line starts
-   * at file offset `at`. Returns the line's length in bytes.
+   * at file offset `at`, and returns the line's length in bytes. The chunk must not be full.
    */
   add(text: string, at: number): number {
     const n = this.bytes.write(text, this.used);
