@@ -184,7 +184,7 @@ export class EvidenceLog {
       let total = this.head.entries_bytes;
       const commit = async (): Promise<void> => {
         const c = chunk;
-        const hashed = this.s.hasher!.hash(c.shared, c.used, c.treeShared);
+        const hashed = this.s.hasher!.hash(c, total - (c.used - 1));
         hashed.catch(() => undefined); // awaited in order by the write below
         last = this.commit(c, hashed, last, total, onProgress, first);
         last.catch(() => undefined); // awaited before the chunk is reused, and at the end
@@ -208,7 +208,7 @@ export class EvidenceLog {
           }
           text = r.value;
         }
-        total += chunk.add(text, total);
+        total += chunk.add(text);
       };
       const step = (e: NewEntry): Promise<void> | undefined => {
         if (chunk.full) return commit().then(() => stage(e));
