@@ -50,18 +50,22 @@ function list(v: unknown): readonly unknown[] {
   return v;
 }
 
-/** `"file":…,"line":…,"sha256":…` of a line reference (the file name repeats: it is checked once). */
+/** The line references `{"file":…,"line":…,"sha256":…}`, comma-separated. */
 function lineRefs(v: unknown): string {
   const refs = list(v);
   let out = '';
   let file: string | undefined;
+  let head = '';
   for (let i = 0; i < refs.length; i++) {
     const r = exactly(refs[i], LINE_REF_KEYS);
     const f = r.file;
-    // Consecutive lines are mostly of one file: its name is checked when it changes.
-    if (file === undefined || f !== file) file = str(f);
+    // Consecutive lines are mostly of one file: its name is checked, and spelled, when it changes.
+    if (file === undefined || f !== file) {
+      file = str(f);
+      head = `{"file":"${file}","line":`;
+    }
     const h = r.sha256;
-    out += `${i > 0 ? ',' : ''}{"file":"${file}","line":${int(r.line)},"sha256":${h === null ? 'null' : `"${str(h)}"`}}`;
+    out += `${i > 0 ? ',' : ''}${head}${int(r.line)},"sha256":${h === null ? 'null' : `"${str(h)}"`}}`;
   }
   return out;
 }
