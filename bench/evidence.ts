@@ -8,7 +8,8 @@
  * proof checked, so the log written is a real one. Prints both rates, the ratio (aim ≥ 50%),
  * CPU time of both (all threads), peak RSS, and bytes on disk per entry.
  * `--per-account K` appends the way `incident scope` does instead: one `account_evidence`
- * entry per account of K lines ({file, line, sha256} each, chunked at LINES_PER_ENTRY).
+ * entry per account of K lines ({file, line, sha256} each, chunked at LINES_PER_ENTRY), built
+ * by respond's own accountEvidenceEntries.
  * Run: npm run bench -- evidence [--events N] [--per-account K]
  */
 import { hash } from 'node:crypto';
@@ -16,12 +17,15 @@ import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openEvidenceLog, verifyConsistency, verifyInclusion, type NewEntry } from '../src/evidence/index.js';
-import { LINES_PER_ENTRY } from '../src/respond/index.js';
+import { accountEvidenceEntries } from '../src/respond/index.js';
+import type { LineHash } from '../src/store/index.js';
 import { accessLineIter } from './sigma.js';
 
 /** Distinct lines held in memory; the runs cycle through them (the same bytes for both). */
 const POOL = 200_000;
 const FILE = 'access-2025-06-24.ndjson.gz';
+/** What an account of the contract's catalog exposes (its addresses route). */
+const ACCOUNT_FIELDS = ['address', 'entrance_code', 'name', 'phone'];
 
 const cpuMs = (): number => {
   const u = process.cpuUsage();
@@ -43,13 +47,19 @@ function* entries(pool: readonly string[], n: number): Generator<NewEntry<'reque
   for (let i = 0; i < n; i++) yield { kind: 'request_line', payload: { file: FILE, line: i + 1, sha256: hash('sha256', pool[i % POOL]!, 'hex') } };
 }
 
-/** The incident path: one entry per account listing its K lines' hashes (the line count is still n). */
+/**
+ * The incident path: each account's `account_evidence` entries as `incident scope` builds them
+ * (respond's accountEvidenceEntries over its exposure and its K lines as the store returns them;
+ * the line count is still n).
+ */
 function* accountEntries(pool: readonly string[], n: number, k: number): Generator<NewEntry> {
-  const per = Math.max(1, Math.min(k, LINES_PER_ENTRY));
+  const per = Math.max(1, k);
+  const t0 = Date.parse('2025-06-24T00:00:00Z');
   for (let i = 0, a = 0; i < n; a++) {
-    const lines = [];
+    const lines: LineHash[] = [];
     for (let j = 0; j < per && i < n; j++, i++) lines.push({ file: FILE, line: i + 1, sha256: hash('sha256', pool[i % POOL]!, 'hex') });
-    yield { kind: 'account_evidence', payload: { incident_id: 'inc-bench', run_id: 'run-bench', account_id: `m-${a}`, part: 1, parts: 1, lines } };
+    const acc = { account_id: `m-${100000 + a}`, fields: ACCOUNT_FIELDS, first_access: t0 + a, last_access: t0 + a + 3_600_000, accesses: lines.length, src_ips: [] };
+    yield* accountEvidenceEntries('inc-bench', 'run-bench', acc, lines);
   }
 }
 

@@ -1,9 +1,10 @@
 /**
  * A commit in the making: entries staged as the bytes they will have on disk (the entries
- * file, their end offsets, and room for the tree's new hashes), in shared memory, so that the
- * tree hasher's thread reads the lines and writes the hashes without a copy, and one commit is
- * three appends and three fdatasyncs however many entries it holds. Byte 0 of the entry
- * buffer is reserved: the hasher sets the byte before each line to 0x00 for its leaf hash.
+ * file, room for their end offsets and for the tree's new hashes), in shared memory, so that
+ * the tree hasher's thread reads the lines and writes the offsets and the hashes without a
+ * copy, and one commit is three appends and three fdatasyncs however many entries it holds.
+ * Byte 0 of the entry buffer is reserved: the hasher sets the byte before each line to 0x00
+ * for its leaf hash. Staging a line records only where it ends (`ends`).
  */
 import type { FileHandle } from 'node:fs/promises';
 import { COMMIT_BYTES, COMMIT_ENTRIES, MAX_ENTRY_BYTES } from './defaults.js';
@@ -32,37 +33,42 @@ export class Chunk {
   readonly shared = new SharedArrayBuffer(1 + COMMIT_BYTES + 3 * MAX_ENTRY_BYTES + 1);
   /** Room for every tree hash the chunk's leaves can complete. */
   readonly treeShared = new SharedArrayBuffer((2 * COMMIT_ENTRIES + 64) * HASH_BYTES);
+  /** Where each staged line ends in `shared` (past its newline), as 32-bit integers. */
+  readonly endsShared = new SharedArrayBuffer(4 * COMMIT_ENTRIES);
+  /** Room for the entries file's end offset of each line (8 bytes little-endian), which the hasher writes. */
+  readonly offsetsShared = new SharedArrayBuffer(8 * COMMIT_ENTRIES);
   private readonly bytes = Buffer.from(this.shared);
   private readonly tree = Buffer.from(this.treeShared);
-  private readonly offsets = Buffer.allocUnsafe(8 * COMMIT_ENTRIES);
+  private readonly ends = new Int32Array(this.endsShared);
+  private readonly offsets = Buffer.from(this.offsetsShared);
   /** End of the staged lines in the shared buffer. */
   used = 1;
   /** Entries staged. */
   count = 0;
 
-  /** True when `text` may not fit: commit first. */
-  full(text: string): boolean {
-    return this.count > 0 && (this.count >= COMMIT_ENTRIES || this.used - 1 >= COMMIT_BYTES || this.used + 3 * text.length + 1 > this.bytes.length);
+  /**
+   * True when the chunk holds what one commit takes: commit it before staging more. A chunk
+   * that is not full has room for any entry of up to MAX_ENTRY_BYTES (3 bytes per UTF-16 unit).
+   */
+  get full(): boolean {
+    return this.count >= COMMIT_ENTRIES || this.used - 1 >= COMMIT_BYTES;
   }
 
   /**
-   * Stages canonical entry `text` (at most MAX_ENTRY_BYTES, no raw newline), whose line starts
-   * at file offset `at`. Returns the line's length in bytes.
+   * Stages canonical entry `text` (at most MAX_ENTRY_BYTES, no raw newline) and returns its
+   * line's length in bytes. The chunk must not be full.
    */
-  add(text: string, at: number): number {
+  add(text: string): number {
     const n = this.bytes.write(text, this.used);
     this.bytes[this.used + n] = NL;
     this.used += n + 1;
-    const end = at + n + 1;
-    this.offsets.writeUInt32LE(end % 0x1_0000_0000, 8 * this.count);
-    this.offsets.writeUInt32LE(Math.floor(end / 0x1_0000_0000), 8 * this.count + 4);
-    this.count++;
+    this.ends[this.count++] = this.used;
     return n + 1;
   }
 
   /**
-   * Appends the staged bytes and the `treeBytes` of tree hashes the hasher wrote to the
-   * files, and makes them durable; then the chunk is empty.
+   * Appends the staged bytes, the offsets and the `treeBytes` of tree hashes the hasher wrote
+   * to the files, and makes them durable; then the chunk is empty.
    */
   async write(files: DataFiles, treeBytes: number): Promise<void> {
     await Promise.all([

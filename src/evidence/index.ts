@@ -11,7 +11,7 @@ export type { AppendResult, BatchProgress, BatchResult, CommitStats, Rejection, 
 export type { EntrySelection, EntryText } from './log-read.js';
 export type { EvidenceEntry, NewEntry, StoredEntry } from './entry.js';
 export { EVIDENCE_KINDS, EVIDENCE_KIND_DESCRIPTIONS, isEvidenceKind } from './kinds.js';
-export type { EvidenceKind, InputFilePayload, JsonObject, JsonValue, KnownPayloads, PayloadOf, RecoveryPayload, RequestLinePayload } from './kinds.js';
+export type { AccountEvidencePayload, EvidenceKind, InputFilePayload, JsonObject, JsonValue, KnownPayloads, LineRef, PayloadOf, RecoveryPayload, RequestLinePayload } from './kinds.js';
 export { canonicalJson, isCanonicalJson } from './canonical.js';
 export { EMPTY_ROOT, consistencyProof, inclusionProof, leafHash, leafListSource, nodeHash, rootOfLeaves } from './merkle.js';
 export type { NodeSource } from './merkle.js';

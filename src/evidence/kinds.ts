@@ -36,7 +36,7 @@ export const EVIDENCE_KIND_DESCRIPTIONS: Record<EvidenceKind, string> = {
   alert: 'an alert as the detectors raised it',
   indicator: 'an indicator (token, source, key) that scope followed',
   scope_run: 'a saved scope run: its id, inputs and result counts',
-  account_evidence: 'what of one affected account was exposed, with its request lines',
+  account_evidence: 'what of one affected account was exposed, with its request lines (AccountEvidencePayload)',
   request_line: 'one request line behind an affected account: file, line, SHA-256 (RequestLinePayload)',
   incident: 'an incident opened, changed or closed',
   hold: 'a legal preservation hold placed or lifted',
@@ -79,6 +79,32 @@ export type RequestLinePayload = {
   account_id?: string;
 };
 
+/** One request line named by its hash, as `account_evidence` lists them. */
+export type LineRef = {
+  file: string;
+  /** 1-based line number. */
+  line: number;
+  /** Lower-case hex SHA-256 of the line (see hashRequestLine); null when it could not be read back. */
+  sha256: string | null;
+};
+
+/** Payload of `account_evidence`: one affected account of a scope run and (part of) the request lines behind it. */
+export type AccountEvidencePayload = {
+  incident_id: string;
+  run_id: string;
+  account_id: string;
+  /** The account's exposed fields (catalog names). */
+  fields: string[];
+  /** First and last access to the account's data (RFC 3339). */
+  first_access: string;
+  last_access: string;
+  accesses: number;
+  /** This entry's 1-based part of `parts` (an account with very many lines has several). */
+  part: number;
+  parts: number;
+  lines: LineRef[];
+};
+
 /** Payload of `log_recovered`: what opening the log after a crash kept and dropped. */
 export type RecoveryPayload = {
   /** Size the log had at its last commit. */
@@ -95,6 +121,7 @@ export type RecoveryPayload = {
 export interface KnownPayloads {
   input_file: InputFilePayload;
   request_line: RequestLinePayload;
+  account_evidence: AccountEvidencePayload;
   log_recovered: RecoveryPayload;
 }
 

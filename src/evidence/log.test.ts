@@ -86,6 +86,31 @@ describe('evidence log', () => {
     await log.close();
   });
 
+  it('fixed-shape and other entries interleaved: every leaf is the canonical text, refusals are named by position', async () => {
+    const log = await openEvidenceLog(dir, { now });
+    const account = (id: string, lines: unknown[]): NewEntry => ({
+      kind: 'account_evidence',
+      payload: { incident_id: 'inc-1', run_id: 'run-1', account_id: id, fields: ['name'], first_access: 'a', last_access: 'b', accesses: 1, part: 1, parts: 1, lines },
+    } as NewEntry);
+    const ref = { file: 'f.ndjson', line: 3, sha256: 'ab'.repeat(32) };
+    const es: NewEntry[] = [
+      account('m-1', [ref, { ...ref, line: 4, sha256: null }]),
+      account('m-"2"', [ref]), // an odd string: the generic canonicaliser spells it
+      { kind: 'request_line', payload: { ...lineEntry(5).payload, account_id: 'm-é' } },
+      account('m-3', [{ ...ref, line: 1.5 }]),
+      lineEntry(6),
+    ];
+    const bad = [account('m-4', [{ ...ref, line: Number.NaN }]), { kind: 'request_line', payload: { file: 'f', line: 1, sha256: 'x\ud800' } } as NewEntry];
+    const r = await log.appendMany([es[0]!, es[1]!, bad[0]!, es[2]!, es[3]!, bad[1]!, es[4]!]);
+    expect(r.rejections.map((x) => [x.position, x.issues[0]?.code, x.issues[0]?.path])).toEqual([
+      [2, 'not_finite', '$.payload.lines[0].line'], [5, 'lone_surrogate', '$.payload.sha256'],
+    ]);
+    expect(r).toMatchObject({ appended: 5, size: 5, root: expectedRoot(es).toString('hex') });
+    const lines = (await readFile(join(dir, 'entries.ndjson'), 'utf8')).split('\n');
+    es.forEach((e, i) => expect(lines[i]).toBe((encodeEntry(e, T0.toISOString()) as { value: string }).value));
+    await log.close();
+  });
+
   it('entries by kind and range; files 0600 in a 0700 directory', async () => {
     const log = await openEvidenceLog(dir, { now });
     await log.appendMany([lineEntry(0), { kind: 'alert', payload: { id: 'a' } }, lineEntry(1), { kind: 'alert', payload: { id: 'b' } }]);

@@ -15,6 +15,7 @@ import { signCheckpoint, verifyCheckpoint, type SignedCheckpoint } from './check
 import { Chunk, type DataFiles } from './chunk.js';
 import { MAX_REJECTIONS_KEPT } from './defaults.js';
 import { decodeEntry, encodeEntry, type NewEntry, type StoredEntry } from './entry.js';
+import { fixedEntryText } from './entry-fixed.js';
 import { LOG_FILES, LOG_VERSION, writeFileAtomic, type Head } from './files.js';
 import type { PublicJwk } from './keys.js';
 import type { RecoveryPayload } from './kinds.js';
@@ -24,8 +25,12 @@ import { consistencyProof, inclusionProof, rangeHash } from './merkle.js';
 import { TreeFile } from './tree-file.js';
 import type { ChunkTree, TreeHasher } from './tree-hasher.js';
 
-/** Entries a batch encodes between turns of the event loop (where its commits' I/O goes on). */
+/**
+ * Entries, and bytes staged, a batch encodes between turns of the event loop (where its
+ * commits' I/O goes on: a commit takes about ten turns, and must end before the chunks go round).
+ */
 const YIELD_EVERY = 1024;
+const YIELD_BYTES = 128 << 10;
 
 /** The tree head: how many entries, and the root over them (lower-case hex). */
 export interface TreeHead {
@@ -179,7 +184,7 @@ export class EvidenceLog {
       let total = this.head.entries_bytes;
       const commit = async (): Promise<void> => {
         const c = chunk;
-        const hashed = this.s.hasher!.hash(c.shared, c.used, c.treeShared);
+        const hashed = this.s.hasher!.hash(c, total - (c.used - 1));
         hashed.catch(() => undefined); // awaited in order by the write below
         last = this.commit(c, hashed, last, total, onProgress, first);
         last.catch(() => undefined); // awaited before the chunk is reused, and at the end
@@ -190,33 +195,48 @@ export class EvidenceLog {
         if (free !== undefined) await free;
         now = this.s.now().toISOString();
       };
-      const step = (e: NewEntry): Promise<void> | undefined => {
-        const text = encodeEntry(e, now);
+      const stage = (e: NewEntry): void => {
         position++;
-        if (!text.ok) {
-          if (rejected++ < MAX_REJECTIONS_KEPT) rejections.push({ position: position - 1, issues: text.issues });
-          return undefined;
+        // The shapes appended by the million are spelled by fixedEntryText; the rest, and anything
+        // odd in those, go through the canonicaliser (which also says what is wrong).
+        let text = fixedEntryText(e, now);
+        if (text === undefined) {
+          const r = encodeEntry(e, now);
+          if (!r.ok) {
+            if (rejected++ < MAX_REJECTIONS_KEPT) rejections.push({ position: position - 1, issues: r.issues });
+            return;
+          }
+          text = r.value;
         }
-        if (chunk.full(text.value)) {
-          return commit().then(() => { total += chunk.add(text.value, total); });
-        }
-        total += chunk.add(text.value, total);
+        total += chunk.add(text);
+      };
+      const step = (e: NewEntry): Promise<void> | undefined => {
+        if (chunk.full) return commit().then(() => stage(e));
+        stage(e);
         return undefined;
       };
       // A commit's writes and fsyncs advance in callbacks on this thread: encoding yields to
-      // them every YIELD_EVERY entries, or a commit would take one step per chunk filled.
+      // them every YIELD_EVERY entries or YIELD_BYTES staged, or a commit would take one step
+      // per chunk filled.
       let sinceYield = 0;
+      let yieldAt = total + YIELD_BYTES;
+      const due = (): boolean => {
+        if (++sinceYield < YIELD_EVERY && total < yieldAt) return false;
+        sinceYield = 0;
+        yieldAt = total + YIELD_BYTES;
+        return true;
+      };
       if (Symbol.asyncIterator in entries) {
         for await (const e of entries) {
           await step(e);
-          if (++sinceYield >= YIELD_EVERY) { sinceYield = 0; await setImmediateP(); }
+          if (due()) await setImmediateP();
         }
       } else {
         // A plain loop: `for await` over a plain iterable would cost a microtask per entry.
         for (const e of entries) {
           const p = step(e);
           if (p !== undefined) await p;
-          if (++sinceYield >= YIELD_EVERY) { sinceYield = 0; await setImmediateP(); }
+          if (due()) await setImmediateP();
         }
       }
       if (chunk.count > 0) await commit();

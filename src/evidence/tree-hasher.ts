@@ -1,7 +1,7 @@
 /**
  * The main thread's side of the tree hasher: one worker thread per writer, fed the staged
  * chunks through shared memory (nothing is copied), answering with the tree's new size and
- * root. The worker holds the event loop open only while a chunk is being hashed, so a log
+ * root once it has written the chunk's offsets and tree hashes. The worker holds the event loop open only while a chunk is being hashed, so a log
  * left open never keeps a process alive. Under the TypeScript sources (tests, tsx) the
  * worker is loaded through tsx's require hook; the built package runs the compiled file.
  */
@@ -18,12 +18,25 @@ export interface HasherInit {
   readonly hashes: readonly string[];
 }
 
-/** One chunk to hash: entry lines in `bytes[1, used)`, tree hashes to be written into `tree`. */
+/** The shared buffers of one staged chunk (see Chunk). */
+export interface ChunkBuffers {
+  /** Entry lines from byte 1 on. */
+  readonly shared: SharedArrayBuffer;
+  /** Where line i ends, past its newline (Int32). */
+  readonly endsShared: SharedArrayBuffer;
+  /** The entries file's end offset of line i goes here (8 bytes little-endian). */
+  readonly offsetsShared: SharedArrayBuffer;
+  /** The tree hashes the lines add go here. */
+  readonly treeShared: SharedArrayBuffer;
+  /** Lines staged. */
+  readonly count: number;
+}
+
+/** One chunk to hash: its buffers, and the entries file's size before it (where its byte 1 goes). */
 export interface HashRequest {
   readonly id: number;
-  readonly bytes: SharedArrayBuffer;
-  readonly used: number;
-  readonly tree: SharedArrayBuffer;
+  readonly chunk: ChunkBuffers;
+  readonly base: number;
 }
 
 /** The tree after a chunk: `treeBytes` of new hashes were written; or why it failed. */
@@ -75,14 +88,18 @@ export class TreeHasher {
     this.pending.clear();
   }
 
-  /** Hashes the lines staged in `bytes[1, used)`, writing the new tree hashes into `tree`. */
-  hash(bytes: SharedArrayBuffer, used: number, tree: SharedArrayBuffer): Promise<ChunkTree> {
+  /**
+   * Hashes the lines staged in `chunk`, whose first byte goes at offset `base` of the entries
+   * file, writing their end offsets and the new tree hashes into the chunk's shared buffers.
+   */
+  hash(chunk: ChunkBuffers, base: number): Promise<ChunkTree> {
     if (this.failure !== undefined) return Promise.reject(new BreachwatchError('ERR_INTERNAL', `tree hashing failed: ${this.failure.message}`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       if (this.pending.size === 1) this.worker.ref();
-      const req: HashRequest = { id, bytes, used, tree };
+      const { shared, endsShared, offsetsShared, treeShared, count } = chunk;
+      const req: HashRequest = { id, chunk: { shared, endsShared, offsetsShared, treeShared, count }, base };
       this.worker.postMessage(req);
     });
   }

@@ -1,7 +1,8 @@
 /**
  * The tree hasher's thread: it owns the compact range of a writer's log and, for each chunk
  * the main thread has staged (in shared memory), hashes every leaf in place and every node the
- * leaves complete, writing the new tree hashes into the chunk's shared tree buffer. Hashing
+ * leaves complete, writing the new tree hashes into the chunk's shared tree buffer and each
+ * line's end offset in the entries file into its offsets buffer. Hashing
  * is most of an append's cost; here it runs on another core while the main thread encodes the
  * next chunk. Started by {@link TreeHasher} only.
  */
@@ -14,17 +15,24 @@ const init = workerData as HasherInit;
 const range = CompactRange.fromEdge(init.size, init.levels, init.hashes);
 
 function hashChunk(req: HashRequest): HashReply {
-  const bytes = Buffer.from(req.bytes);
-  const out = new HashSink(Buffer.from(req.tree));
-  let start = 1; // byte 0 is reserved: it stands in for the 0x00 prefix of the first leaf
-  while (start < req.used) {
-    const nl = bytes.indexOf(0x0a, start);
+  const c = req.chunk;
+  const bytes = Buffer.from(c.shared);
+  const ends = new Int32Array(c.endsShared);
+  const offsets = new DataView(c.offsetsShared);
+  const out = new HashSink(Buffer.from(c.treeShared));
+  // Byte 0 is reserved: it stands in for the 0x00 prefix of the first leaf. Byte 1 is at file offset `base`.
+  let start = 1;
+  for (let i = 0; i < c.count; i++) {
+    const end = ends[i]!;
     const before = bytes[start - 1]!;
     bytes[start - 1] = 0x00;
-    const leaf = hash('sha256', bytes.subarray(start - 1, nl), 'latin1');
+    const leaf = hash('sha256', bytes.subarray(start - 1, end - 1), 'latin1');
     bytes[start - 1] = before;
     range.push(leaf, out);
-    start = nl + 1;
+    const fileEnd = req.base + end - 1;
+    offsets.setUint32(8 * i, fileEnd % 0x1_0000_0000, true);
+    offsets.setUint32(8 * i + 4, Math.floor(fileEnd / 0x1_0000_0000), true);
+    start = end;
   }
   return { id: req.id, treeBytes: out.len, size: range.size, root: range.root().toString('hex') };
 }

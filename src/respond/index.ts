@@ -29,7 +29,7 @@ export type { SavedScopeRun, ScopeRunOptions } from './run/save-run.js';
 export { accountExposure, requireRun } from './run/exposure.js';
 export type { AccountExposure } from './run/exposure.js';
 export { CHANGES_HEADER } from './run/changes-csv.js';
-export { LINES_PER_ENTRY } from './run/line-evidence.js';
+export { accountEvidenceEntries, LINES_PER_ENTRY } from './run/line-evidence.js';
 export { buildRegulatorReport } from './report/regulator.js';
 export type { RegulatorReport } from './report/regulator.js';
 export { renderReportHtml } from './report/html.js';

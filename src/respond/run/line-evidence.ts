@@ -5,7 +5,7 @@
  * `[{file, line, sha256}]` (chunked past {@link LINES_PER_ENTRY}), appended with the log's
  * batch append. One entry per account, not per line: each entry costs a leaf and tree work.
  */
-import type { EvidenceLog, NewEntry } from '../../evidence/index.js';
+import type { EvidenceLog, LineRef, NewEntry } from '../../evidence/index.js';
 import { toRfc3339 } from '../../model/index.js';
 import type { AccountEvidenceRef, AccountLines, AffectedAccount, LineHash } from '../../store/index.js';
 import { archivePath, type RespondContext } from '../context.js';
@@ -73,6 +73,31 @@ async function* zipAccounts(a: AsyncIterable<AffectedAccount>, l: AsyncIterable<
   }
 }
 
+/**
+ * The `account_evidence` entries of one affected account: its exposure and its lines, in parts
+ * of at most {@link LINES_PER_ENTRY} (one entry, with no lines, when it has none).
+ */
+export function* accountEvidenceEntries(incidentId: string, runId: string, acc: AffectedAccount, lines: readonly LineHash[]): Generator<NewEntry<'account_evidence'>> {
+  const parts = Math.max(1, Math.ceil(lines.length / LINES_PER_ENTRY));
+  const fields = [...acc.fields];
+  const firstAccess = toRfc3339(acc.first_access);
+  const lastAccess = toRfc3339(acc.last_access);
+  for (let p = 0; p < parts; p++) {
+    const refs: LineRef[] = [];
+    // Only file, line and hash are evidence (a read-back problem is the store's, not the log's).
+    for (let i = p * LINES_PER_ENTRY, end = Math.min(lines.length, i + LINES_PER_ENTRY); i < end; i++) {
+      const x = lines[i]!;
+      refs.push({ file: x.file, line: x.line, sha256: x.sha256 });
+    }
+    yield {
+      kind: 'account_evidence', payload: {
+        incident_id: incidentId, run_id: runId, account_id: acc.account_id, fields, first_access: firstAccess, last_access: lastAccess,
+        accesses: acc.accesses, part: p + 1, parts, lines: refs,
+      },
+    };
+  }
+}
+
 /** Appends each affected account's `account_evidence` entries and stores where they are. */
 export async function recordAccountEvidence(ctx: RespondContext, log: EvidenceLog, incidentId: string, runId: string): Promise<{ accounts: number; entries: number }> {
   const refs: { account_id: string; offset: number; entries: number }[] = [];
@@ -80,19 +105,12 @@ export async function recordAccountEvidence(ctx: RespondContext, log: EvidenceLo
   const store = ctx.store;
   async function* entries(): AsyncGenerator<NewEntry> {
     for await (const [acc, lines] of zipAccounts(store.runAccounts(runId), store.runAccountLines(runId))) {
-      const parts = Math.max(1, Math.ceil(lines.lines.length / LINES_PER_ENTRY));
-      refs.push({ account_id: acc.account_id, offset, entries: parts });
-      for (let p = 0; p < parts; p++) {
-        const chunk = lines.lines.slice(p * LINES_PER_ENTRY, (p + 1) * LINES_PER_ENTRY);
-        yield {
-          kind: 'account_evidence', payload: {
-            incident_id: incidentId, run_id: runId, account_id: acc.account_id, fields: [...acc.fields],
-            first_access: toRfc3339(acc.first_access), last_access: toRfc3339(acc.last_access), accesses: acc.accesses,
-            part: p + 1, parts, lines: chunk.map((x) => ({ file: x.file, line: x.line, sha256: x.sha256 })),
-          },
-        };
+      const first = offset;
+      for (const e of accountEvidenceEntries(incidentId, runId, acc, lines.lines)) {
         offset++;
+        yield e;
       }
+      refs.push({ account_id: acc.account_id, offset: first, entries: offset - first });
     }
   }
   const r = await log.appendMany(entries());
