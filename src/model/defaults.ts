@@ -68,6 +68,12 @@ const cluster = {
   subjectPrefix: 'breachwatch.events',
   /** Events per published message (a message stays well under NATS' 1 MiB payload limit). */
   batchEvents: 500,
+  /**
+   * A live feed on stdin that brings nothing for this long (wall clock) has everything read so
+   * far published at once (the reorder buffer released, partial messages sent), so a quiet feed
+   * is detected without waiting for a message to fill. Files are never flushed early.
+   */
+  pauseFlushMs: 200,
   /** How long JetStream remembers a message id, so a re-run ship inside it publishes nothing twice. */
   duplicateWindowMs: 60 * 60_000,
   /** A worker checkpoints (stores, saves its engine state, then acks) after this many messages… */
