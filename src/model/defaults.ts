@@ -60,6 +60,14 @@ const store = {
   bulkMemoryLimit: '256MB',
   /** Live service: committed events become visible to queries within about this long. */
   liveLoadWithinMs: 1000,
+  /**
+   * A ClickHouse insert that fails transiently (connection reset or refused, EPIPE, 502/503/504,
+   * too many parts) is sent again this many times, after 200 ms, then twice as long each time
+   * (6.2 s in all), when its text is at most `insertRetainChars` (kept until it is stored).
+   */
+  insertRetries: 5,
+  insertRetryBackoffMs: 200,
+  insertRetainChars: 64 * 1024 * 1024,
 } as const;
 
 /** Partitioned detection (`breachwatch ship` and `breachwatch worker`) defaults. */
