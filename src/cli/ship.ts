@@ -1,6 +1,8 @@
 /**
  * `breachwatch ship`: parse access and ledger files (or stdin) as hunt does and publish them
  * to a JetStream stream, partitioned by key for `breachwatch worker` (docs/CLUSTER.md).
+ * SIGTERM or SIGINT stops reading: what was read is published, no end-of-input mark is sent,
+ * and the exit status is 1 (the input was not finished).
  */
 import type { Command } from 'commander';
 import { DEFAULTS } from '../model/index.js';
@@ -12,6 +14,7 @@ import { expandInputs, intOption } from './files.js';
 interface ShipFlags {
   nats: string; stream: string; partitions: string; subject?: string; batch?: string;
   access?: string[]; ledger?: string[]; keys?: string; catalog?: string; quarantine: string; strict?: boolean; reorder?: string; json?: boolean;
+  pauseFlush?: string;
 }
 
 /** Adds `ship` to the program. */
@@ -30,8 +33,13 @@ export function registerShip(program: Command): void {
     .option('--quarantine <file>', 'where bad lines go', 'ship.quarantine.ndjson')
     .option('--strict', 'stop at the first unreadable line')
     .option('--reorder <seconds>', 'bound of the reorder buffer for out-of-order events', String(seconds(DEFAULTS.ingest.reorderBoundMs)))
+    .option('--pause-flush <ms>', 'stdin: publish what was read once the feed is quiet this long', String(DEFAULTS.cluster.pauseFlushMs))
     .option('--json', 'print the summary as JSON')
     .action(async (f: ShipFlags) => {
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void => { if (!stop.signal.aborted) stop.abort(signal); };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
       const access = f.access === undefined && f.ledger === undefined ? ['-'] : await expandInputs(f.access ?? [], '--access');
       const summary = await ship({
         access, ledger: await expandInputs(f.ledger ?? [], '--ledger'),
@@ -41,9 +49,17 @@ export function registerShip(program: Command): void {
         ...(f.catalog !== undefined && { catalog: f.catalog }),
         quarantine: f.quarantine, strict: f.strict === true,
         reorderBoundMs: intOption('--reorder', f.reorder, seconds(DEFAULTS.ingest.reorderBoundMs), 0) * 1000,
+        pauseFlushMs: intOption('--pause-flush', f.pauseFlush, DEFAULTS.cluster.pauseFlushMs, 1),
+        stop: stop.signal,
         progress: terminalProgress(),
-      });
+      }).finally(() => { process.off('SIGTERM', onSignal); process.off('SIGINT', onSignal); });
       console.log(f.json === true ? JSON.stringify(summary, null, 2) : renderShip(summary));
+      if (!summary.finished) {
+        console.error(`breachwatch: ship stopped by ${String(stop.signal.reason)} before the end of its input: what was read is published, but no end-of-input mark was sent, so the workers wait for more`);
+        process.exitCode = 1;
+        // a read of stdin may still be waiting for input that will not be used
+        process.stdin.destroy();
+      }
     });
 }
 

@@ -2,6 +2,8 @@
  * `breachwatch worker`: one partition of partitioned detection (docs/CLUSTER.md): consumes its
  * partition of the stream `ship` published, runs the detectors it owns, stores into the shared
  * store, checkpoints, and exits once the partition's end-of-input mark is processed.
+ * SIGTERM or SIGINT stops it cleanly: the message in hand is finished, stored, checkpointed
+ * and acked, and it exits 0 saying where a restart goes on.
  */
 import type { Command } from 'commander';
 import { DEFAULTS } from '../model/index.js';
@@ -37,6 +39,10 @@ export function registerWorker(program: Command): void {
   addDetectFlags(cmd)
     .option('--json', 'print the summary as JSON')
     .action(async (f: WorkerFlags) => {
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals): void => { if (!stop.signal.aborted) stop.abort(signal); };
+      process.once('SIGTERM', onSignal);
+      process.once('SIGINT', onSignal);
       const partitions = intOption('--partitions', f.partitions, 1, 1);
       const summary = await worker({
         partition: intOption('--partition', f.partition, 0, 0), partitions,
@@ -51,7 +57,11 @@ export function registerWorker(program: Command): void {
         settings: detectSettingsFrom(f),
         checkpointMessages: intOption('--checkpoint-messages', f.checkpointMessages, DEFAULTS.cluster.checkpointMessages, 1),
         log: (line) => process.stderr.write(`${line}\n`),
-      });
+        stop: stop.signal,
+      }).finally(() => { process.off('SIGTERM', onSignal); process.off('SIGINT', onSignal); });
+      if (summary.stopped) {
+        process.stderr.write(`partition ${summary.partition}/${summary.partitions}: stopped by ${String(stop.signal.reason)}: stored, checkpointed and acked through message ${summary.next - 1}; a restart with the same --state goes on at message ${summary.next}\n`);
+      }
       if (f.json === true) { console.log(JSON.stringify(summary, null, 2)); return; }
       console.log(summary.alreadyDone
         ? `partition ${summary.partition}/${summary.partitions}: already complete (${summary.events} events)`

@@ -5,6 +5,12 @@
  * `routing.ts` and docs/CLUSTER.md): subject `<prefix>.<p>`, batches of `batchEvents` events
  * per message, each message with a stable `Nats-Msg-Id` so that a re-run inside the stream's
  * duplicate window publishes nothing twice, and an end-of-input mark to every partition.
+ *
+ * Stdin is a live feed: when it brings nothing for `pauseFlushMs`, what was read goes out at
+ * once in partial messages (their boundaries then depend on the feed's pauses, so only a
+ * re-run of files publishes the same messages). `stop` (SIGTERM) stops reading, publishes what
+ * the stream yielded (from files, a prefix of the whole run's events, so a re-run completes it;
+ * see `EventStreamOptions.stop`), and sends no end-of-input mark (`finished: false`).
  */
 import { resolve } from 'node:path';
 import type { PipelineEvent } from '../model/index.js';
@@ -34,6 +40,10 @@ export interface ShipOptions {
   readonly quarantine: string;
   readonly strict?: boolean;
   readonly reorderBoundMs?: number;
+  /** A live feed (stdin) quiet this long has what was read published (default `DEFAULTS.cluster.pauseFlushMs`). */
+  readonly pauseFlushMs?: number;
+  /** Stops reading when aborted (SIGTERM): what was read is published, without an end-of-input mark. */
+  readonly stop?: AbortSignal;
   readonly progress?: Progress;
 }
 
@@ -47,6 +57,8 @@ export interface ShipSummary {
   readonly messages: number;
   /** Messages the stream already held (a re-run): dropped by JetStream's dedup. */
   readonly duplicates: number;
+  /** False when stopped before the end of the input: no end-of-input mark was sent, workers wait for more. */
+  readonly finished: boolean;
   /** Published events per input event (the routing's cost). */
   readonly copiesPerEvent: number;
   readonly seconds: number;
@@ -80,6 +92,8 @@ export async function ship(opts: ShipOptions): Promise<ShipSummary> {
       access: [...opts.access], ledger: [...opts.ledger], catalog: new Catalog(ref.catalog), keys: ref.keys,
       reorderBoundMs: opts.reorderBoundMs ?? DEFAULTS.ingest.reorderBoundMs, strict: opts.strict ?? false, quarantine,
       onProgress: (p) => { read = p; },
+      pauseFlushMs: opts.pauseFlushMs ?? DEFAULTS.cluster.pauseFlushMs,
+      ...(opts.stop !== undefined && { stop: opts.stop }),
     });
     const pub = new Publisher(link, opts.stream, prefix, P);
     const pending: { e: PipelineEvent[]; w: (number | null)[] }[] = Array.from({ length: P }, () => ({ e: [], w: [] }));
@@ -87,6 +101,14 @@ export async function ship(opts: ShipOptions): Promise<ShipSummary> {
     let wm = -Infinity;
     let input = 0;
     const full: number[] = [];
+    const sendPartial = async (): Promise<void> => {
+      for (let p = 0; p < P; p++) {
+        const q = pending[p]!;
+        if (q.e.length === 0) continue;
+        pending[p] = { e: [], w: [] };
+        await pub.send(p, (n, i) => ({ v: MESSAGE_VERSION, p, n, i, t0, e: q.e, w: q.w }));
+      }
+    };
     for await (const batch of stream) {
       for (const e of batch) {
         if (t0 === null) t0 = e.t;
@@ -102,18 +124,22 @@ export async function ship(opts: ShipOptions): Promise<ShipSummary> {
         for (const p of full) {
           const q = pending[p]!;
           pending[p] = { e: [], w: [] };
-          await pub.send(p, (n) => ({ v: MESSAGE_VERSION, p, n, t0, e: q.e, w: q.w }));
+          await pub.send(p, (n, i) => ({ v: MESSAGE_VERSION, p, n, i, t0, e: q.e, w: q.w }));
         }
         full.length = 0;
       }
+      // a quiet live feed: what was read goes out now, not when a message fills
+      if (stream.atPause()) {
+        await sendPartial();
+        await pub.settle();
+      }
       opts.progress?.update(`ship: ${read.bytesTotal > 0 ? `${((100 * read.bytesRead) / read.bytesTotal).toFixed(1)}% ` : ''}${fmtCount(input)} events, ${fmtCount(pub.messages)} messages`);
     }
-    for (let p = 0; p < P; p++) {
-      const q = pending[p]!;
-      if (q.e.length > 0) await pub.send(p, (n) => ({ v: MESSAGE_VERSION, p, n, t0, e: q.e, w: q.w }));
-    }
-    for (let p = 0; p < P; p++) {
-      await pub.send(p, (n) => ({ v: MESSAGE_VERSION, p, n, t0, end: { wm: wm === -Infinity ? null : wm, events: pub.events[p]! } }));
+    await sendPartial();
+    const finished = !stream.stopped();
+    // stopped before the end: the workers must not finish on what they have
+    for (let p = 0; p < P && finished; p++) {
+      await pub.send(p, (n, i) => ({ v: MESSAGE_VERSION, p, n, i, t0, end: { wm: wm === -Infinity ? null : wm, events: i } }));
     }
     await pub.settle();
     await quarantine.close();
@@ -121,7 +147,7 @@ export async function ship(opts: ShipOptions): Promise<ShipSummary> {
     const sent = pub.events.reduce((a, b) => a + b, 0);
     return {
       stats: stream.stats(), quarantine: quarantinePath, partitions: P, events: [...pub.events], messages: pub.messages,
-      duplicates: pub.duplicates, copiesPerEvent: input === 0 ? 0 : sent / input, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSeconds(),
+      duplicates: pub.duplicates, finished, copiesPerEvent: input === 0 ? 0 : sent / input, seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSeconds(),
     };
   } finally {
     await quarantine.close().catch(() => undefined);
@@ -142,11 +168,11 @@ class Publisher {
     this.next = new Array<number>(P).fill(0);
   }
 
-  /** Publishes partition `p`'s next message (built with its number). */
-  async send(p: number, build: (n: number) => ClusterMessage): Promise<void> {
+  /** Publishes partition `p`'s next message (built with its number and the offset of its first event). */
+  async send(p: number, build: (n: number, i: number) => ClusterMessage): Promise<void> {
     const n = this.next[p]!;
     this.next[p] = n + 1;
-    const m = build(n);
+    const m = build(n, this.events[p]!);
     if (!('end' in m)) this.events[p]! += m.e.length;
     const subject = subjectOf(this.prefix, p);
     const { data, id } = encodeMessage(subject, m);

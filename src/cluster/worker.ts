@@ -1,13 +1,16 @@
 /**
  * `worker`: one partition of partitioned detection. A durable pull consumer on the
  * partition's subject (explicit acks) feeds the partition's engines (`engines.ts`) strictly in
- * message order; partition 0 also stores every event. At each checkpoint the worker stores the
+ * the partition's event order (by each message's offset, so the same input published twice
+ * with other message boundaries is applied once); partition 0 also stores every event. At each checkpoint the worker stores the
  * alerts and indicators that changed, flushes the store, writes its checkpoint (engine state
  * and the next message number) and only then acks the messages it covers. A worker killed at
  * any point restarts from its checkpoint: it makes its consumer again from the message after
  * the checkpoint (so the partition is redelivered now, not after the ack wait), acks and skips
  * what the checkpoint already covers, and the store drops what it holds already (events by
- * identity, alerts by id, latest version). See docs/CLUSTER.md.
+ * identity, alerts by id, latest version). Asked to stop (`stop`, SIGTERM), it finishes the
+ * message in hand, checkpoints (stores, writes its state, acks) and returns `stopped`; a
+ * restart goes on from there with nothing stored twice. See docs/CLUSTER.md.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -42,6 +45,8 @@ export interface WorkerOptions extends ReferencePaths {
   readonly checkpointMs?: number;
   /** One line now and then (progress), and on resume. */
   readonly log?: (line: string) => void;
+  /** When aborted, the worker checkpoints after the message in hand and returns (`stopped`). */
+  readonly stop?: AbortSignal;
 }
 
 /** What a worker did in this run. */
@@ -57,6 +62,10 @@ export interface WorkerSummary {
   /** Alerts this partition's engines hold. */
   readonly alerts: number;
   readonly alreadyDone: boolean;
+  /** Stopped (`stop`) before the end of its partition, after a checkpoint: a restart goes on from it. */
+  readonly stopped: boolean;
+  /** Messages 0 … next-1 of the partition are covered by the checkpoint. */
+  readonly next: number;
   readonly seconds: number;
   /** CPU time of this process (user + system), for the cost model. */
   readonly cpuSeconds: number;
@@ -79,7 +88,7 @@ export async function worker(opts: WorkerOptions): Promise<WorkerSummary> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const saved = await readWorkerState(path, { stream: opts.stream, subject, partition: N, partitions: P });
   if (saved?.ended === true) {
-    return { partition: N, partitions: P, resumedAt: saved.next, messages: 0, events: saved.events, alerts: 0, alreadyDone: true, seconds: 0, cpuSeconds: cpuSeconds() };
+    return { partition: N, partitions: P, resumedAt: saved.next, messages: 0, events: saved.events, alerts: 0, alreadyDone: true, stopped: false, next: saved.next, seconds: 0, cpuSeconds: cpuSeconds() };
   }
   const ref = await loadReference(opts);
   const settings = detectSettings(opts.settings);
@@ -101,7 +110,7 @@ export async function worker(opts: WorkerOptions): Promise<WorkerSummary> {
     await run.consume();
     return {
       partition: N, partitions: P, resumedAt: saved?.next ?? 0, messages: run.processed, events: run.events,
-      alerts: engines.all().reduce((n, x) => n + x.engine.alerts().length, 0), alreadyDone: false,
+      alerts: engines.all().reduce((n, x) => n + x.engine.alerts().length, 0), alreadyDone: false, stopped: !run.ended, next: run.next,
       seconds: (performance.now() - started) / 1000, cpuSeconds: cpuSeconds(),
     };
   } finally {
@@ -109,6 +118,16 @@ export async function worker(opts: WorkerOptions): Promise<WorkerSummary> {
     await store.close();
     await link.nc.drain().catch(() => undefined);
   }
+}
+
+/** Events a message holds (0 for the end mark). */
+function lengthOf(m: ClusterMessage): number {
+  return isEnd(m) ? 0 : m.e.length;
+}
+
+/** True when every event of batch `m` is applied by a worker at partition offset `applied` (an end mark never is). */
+function covered(m: ClusterMessage, applied: number): boolean {
+  return !isEnd(m) && m.i + m.e.length <= applied;
 }
 
 /** Opens the shared store, creating its tables when missing (workers may race to create them). */
@@ -139,14 +158,16 @@ interface RunParts {
 class PartitionRun {
   processed = 0;
   events: number;
-  private next: number;
+  /** The next message number to apply. */
+  next: number;
   /** Stream sequence of the last message applied. */
   private seq: number;
   private t0: number | null;
   private started: boolean;
-  private ended = false;
+  /** The partition's end-of-input mark was applied. */
+  ended = false;
   private unacked: JsMsg[] = [];
-  /** Messages that arrived before their turn (a redelivery reorders), by number. */
+  /** Messages that arrived before their turn (a redelivery reorders), by the offset of their first event. */
   private readonly early = new Map<number, { msg: JsMsg; m: ClusterMessage }>();
   private sinceCheckpoint = 0;
   private lastCheckpoint = performance.now();
@@ -185,7 +206,8 @@ class PartitionRun {
     }
     const consumer = await link.js.consumers.get(opts.stream, name);
     const maxMs = opts.checkpointMs ?? DEFAULTS.cluster.checkpointMs;
-    while (!this.ended) {
+    const stopped = (): boolean => opts.stop?.aborted === true;
+    while (!this.ended && !stopped()) {
       // The fetch is drained first: processing inside its iteration would starve its heartbeats.
       const batch: JsMsg[] = [];
       try {
@@ -195,6 +217,8 @@ class PartitionRun {
         opts.log?.(`partition ${opts.partition}/${opts.partitions}: fetch failed (${e instanceof Error ? e.message : String(e)}); retrying`);
       }
       for (const msg of batch) {
+        // asked to stop: the rest of the fetch is not taken (unacked, it comes again after the checkpoint)
+        if (stopped()) break;
         await this.take(msg);
         if (this.ended) break;
         if (this.sinceCheckpoint >= every || performance.now() - this.lastCheckpoint >= maxMs) await this.checkpoint();
@@ -202,22 +226,46 @@ class PartitionRun {
       if (!this.ended && this.sinceCheckpoint > 0 && performance.now() - this.lastCheckpoint >= maxMs) await this.checkpoint();
       this.progress();
     }
+    if (!this.ended) await this.checkpoint();
   }
 
-  /** One delivered message: skipped when already reflected, held when early, else processed. */
+  /**
+   * One delivered message, placed by the offset of its first event in the partition: skipped
+   * when every event of it is applied already, held when it starts past what is applied, else
+   * applied from the first event not yet applied (a message of the same input published with
+   * other boundaries overlaps; see message.ts). A message of another input (its first event
+   * time differs) is refused.
+   */
   private async take(msg: JsMsg): Promise<void> {
-    const m = decodeMessage(msg.data, `stream ${this.x.opts.stream} message ${msg.seq}`);
-    if (m.p !== this.x.opts.partition) {
-      throw new BreachwatchError('ERR_INPUT_INVALID', `stream ${this.x.opts.stream} message ${msg.seq} is for partition ${m.p}, not ${this.x.opts.partition}`);
+    const { stream, partition } = this.x.opts;
+    const m = decodeMessage(msg.data, `stream ${stream} message ${msg.seq}`);
+    if (m.p !== partition) {
+      throw new BreachwatchError('ERR_INPUT_INVALID', `stream ${stream} message ${msg.seq} is for partition ${m.p}, not ${partition}`);
+    }
+    if (this.started && m.t0 !== this.t0) {
+      throw new BreachwatchError('ERR_STATE', `stream ${stream} message ${msg.seq} is of another input than the one this worker's checkpoint follows (its first event time differs): publish each input to its own stream, or start the workers with a fresh --state`);
     }
     this.unacked.push(msg);
-    if (m.n < this.next) return;
-    if (m.n > this.next) { this.early.set(m.n, { msg, m }); return; }
+    if (covered(m, this.events)) return;
+    if (m.i > this.events) { this.hold(msg, m); return; }
     await this.apply(m, msg.seq);
-    for (let held = this.early.get(this.next); held !== undefined && !this.ended; held = this.early.get(this.next)) {
-      this.early.delete(held.m.n);
-      await this.apply(held.m, held.msg.seq);
+    for (let held = this.nextHeld(); held !== undefined && !this.ended; held = this.nextHeld()) await this.apply(held.m, held.msg.seq);
+  }
+
+  /** Holds an early message; of two starting at the same offset the longer is kept (it covers the other). */
+  private hold(msg: JsMsg, m: ClusterMessage): void {
+    const had = this.early.get(m.i);
+    if (had === undefined || lengthOf(m) > lengthOf(had.m)) this.early.set(m.i, { msg, m });
+  }
+
+  /** A held message that can be applied now (those wholly covered meanwhile are dropped). */
+  private nextHeld(): { msg: JsMsg; m: ClusterMessage } | undefined {
+    for (const [i, held] of this.early) {
+      if (i > this.events) continue;
+      this.early.delete(i);
+      if (!covered(held.m, this.events)) return held;
     }
+    return undefined;
   }
 
   private async apply(m: ClusterMessage, seq: number): Promise<void> {
@@ -240,22 +288,29 @@ class PartitionRun {
       await this.checkpoint();
       return;
     }
-    engines.push(m.e, m.w);
-    this.events += m.e.length;
+    // events before this worker's offset were applied from an overlapping message
+    const skip = this.events - m.i;
+    const e = skip > 0 ? m.e.slice(skip) : m.e;
+    engines.push(e, skip > 0 ? m.w.slice(skip) : m.w);
+    this.events += e.length;
     if (this.x.opts.partition === GLOBAL_PARTITION) {
       const access: AccessEvent[] = [];
       const ledger: LedgerEvent[] = [];
-      for (const e of m.e) {
-        if (e.kind === 'access') access.push(e);
-        else ledger.push(e);
+      for (const x of e) {
+        if (x.kind === 'access') access.push(x);
+        else ledger.push(x);
       }
       if (access.length > 0) await store.appendAccess(access);
       if (ledger.length > 0) await store.appendLedger(ledger);
     }
   }
 
-  /** Stores what changed, flushes, writes the checkpoint, then acks what it covers. */
+  /**
+   * Stores what changed, flushes, writes the checkpoint, then acks what it covers. Nothing
+   * before the first message is applied (a checkpoint then would skip the engines' start).
+   */
   private async checkpoint(): Promise<void> {
+    if (!this.started) return;
     const { engines, store, opts, path, stateDir, subject } = this.x;
     for (const { engine } of engines.all()) {
       const changed = engine.drainChangedAlerts();

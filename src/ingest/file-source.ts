@@ -2,7 +2,9 @@
  * One input file inside an event stream: reads its lines in batches, parses them, quarantines
  * bad ones, waits for the batch's JWT signature checks, and holds events in a bounded reorder
  * buffer sorted by event time. An event is released once the file's greatest time seen minus
- * the reorder bound reaches it (or at end of file).
+ * the reorder bound reaches it (or at end of file). A live source (stdin, when the stream has
+ * a pause flush) reads chunk by chunk and can release everything it holds when its input
+ * pauses (`releaseHeld`); any source can stop reading for good (`halt`).
  */
 import type { ParseResult, PipelineEvent, SourceRef } from '../model/index.js';
 import { BreachwatchError } from '../model/index.js';
@@ -30,6 +32,8 @@ export interface SourceContext {
   readonly maxLineBytes: number;
   /** Parse threads for access files (none: every line is parsed here). */
   readonly workers?: ParseWorkers;
+  /** Stdin is a live feed: read it chunk by chunk, and it may pause (see `EventStreamOptions.pauseFlushMs`). */
+  readonly liveStdin?: boolean;
 }
 
 const COMPACT_AT = 1 << 16;
@@ -62,7 +66,13 @@ export class FileSource {
   /** Released events, in order; consumed from `readyPos`. */
   ready: PipelineEvent[] = [];
   readyPos = 0;
+  /** Reads from stdin as a live feed (chunk by chunk; may pause). */
+  readonly live: boolean;
   private eof = false;
+  /** Stopped reading before the end (`halt`). */
+  private halted = false;
+  /** The read in flight, kept across a pause of a live source. */
+  private reading: Promise<IteratorResult<LineBatch | ParsedBatch>> | undefined;
   private maxSeen = -Infinity;
   private buf: Pending[] = [];
   private head = 0;
@@ -70,14 +80,21 @@ export class FileSource {
 
   constructor(readonly index: number, readonly file: string, readonly kind: 'access' | 'ledger', private readonly ctx: SourceContext) {
     this.stats = newFileStats(file);
-    this.lines = kind === 'access' && ctx.workers !== undefined
+    this.live = file === '-' && ctx.liveStdin === true;
+    this.lines = kind === 'access' && ctx.workers !== undefined && !this.live
       ? ctx.workers.open(file, ctx.maxLineBytes)
-      : readLines(file, { maxLineBytes: ctx.maxLineBytes });
+      : readLines(file, { maxLineBytes: ctx.maxLineBytes, eachChunk: this.live });
   }
 
   /** True when nothing is left to read or release. */
   get done(): boolean {
-    return this.eof && this.readyPos >= this.ready.length && this.head >= this.buf.length;
+    return (this.eof || this.halted) && this.readyPos >= this.ready.length && this.head >= this.buf.length;
+  }
+
+  /** The next read (the one in flight, if any): resolves when input has come (or the file ended). */
+  read(): Promise<unknown> {
+    this.reading ??= this.lines.next();
+    return this.reading;
   }
 
   /** True when a released event is waiting. */
@@ -85,9 +102,48 @@ export class FileSource {
     return this.readyPos < this.ready.length;
   }
 
-  /** Stops reading (closes the file). */
+  /**
+   * Stops reading (closes the file). A read still waiting for input (a halted live feed) is
+   * not waited for: the reader closes once it returns, or with the process.
+   */
   async close(): Promise<void> {
+    if (this.reading !== undefined) { void this.lines.return?.(undefined); return; }
     await this.lines.return?.(undefined);
+  }
+
+  /**
+   * Stops reading for good. A live source releases what it holds (`releaseHeld`: its lines are
+   * gone from the pipe). A file drops what it holds, released or not, uncounted (`lines` counts
+   * only the lines taken), so that what the stream has yielded is a prefix of what a whole read
+   * yields: a re-run over the same files goes on from there.
+   */
+  async halt(): Promise<void> {
+    this.halted = true;
+    if (this.live) { await this.releaseHeld(); return; }
+    for (let i = this.head; i < this.buf.length; i++) {
+      this.stats.lines--;
+      if (this.buf[i]!.ev !== undefined) this.stats.accepted--;
+    }
+    const released = this.ready.length - this.readyPos;
+    this.stats.lines -= released;
+    this.stats.accepted -= released;
+    this.buf = [];
+    this.head = 0;
+    this.ready = [];
+    this.readyPos = 0;
+  }
+
+  /**
+   * Releases every event the reorder buffer holds, ripe or not (the input paused, or reading
+   * stopped). A later line older than what the stream has emitted since will be late.
+   */
+  async releaseHeld(): Promise<void> {
+    const released: PipelineEvent[] = [];
+    for (let i = this.head; i < this.buf.length; i++) this.finish(this.buf[i]!, released);
+    this.head = this.buf.length;
+    this.compact();
+    if (this.ctx.parse.jwt.pendingCount > 0) await this.ctx.parse.jwt.settle();
+    this.addReady(released);
   }
 
   /**
@@ -110,7 +166,8 @@ export class FileSource {
    * buffer; what is ripe is parsed (JWT signatures awaited) and released to `ready`.
    */
   async pull(lastEmitted: number, late: PipelineEvent[]): Promise<void> {
-    const r = await this.lines.next();
+    const r = await (this.reading ?? this.lines.next());
+    this.reading = undefined;
     let inLate: Pending[] = [];
     if (r.done === true) this.eof = true;
     else inLate = this.accept(r.value, lastEmitted);
@@ -121,10 +178,13 @@ export class FileSource {
     this.head = n;
     this.compact();
     if (this.ctx.parse.jwt.pendingCount > 0) await this.ctx.parse.jwt.settle();
-    if (released.length > 0) {
-      this.ready = this.readyPos < this.ready.length ? this.ready.slice(this.readyPos).concat(released) : released;
-      this.readyPos = 0;
-    }
+    this.addReady(released);
+  }
+
+  private addReady(released: PipelineEvent[]): void {
+    if (released.length === 0) return;
+    this.ready = this.readyPos < this.ready.length ? this.ready.slice(this.readyPos).concat(released) : released;
+    this.readyPos = 0;
   }
 
   /**

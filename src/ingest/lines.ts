@@ -39,6 +39,11 @@ export interface ReadLinesOptions {
   readonly maxLineBytes?: number;
   /** Lines per batch, roughly (default 2048). */
   readonly batchLines?: number;
+  /**
+   * Yield the complete lines of every chunk as soon as it is read (a live feed on stdin, whose
+   * next chunk may be long in coming), not only once `batchLines` have gathered.
+   */
+  readonly eachChunk?: boolean;
 }
 
 const EXCERPT = 200;
@@ -204,6 +209,7 @@ export async function* readLines(file: string, opts: ReadLinesOptions = {}): Asy
         else { carry.push(rest); carryLen = rest.length; }
       }
       while (b.texts.length >= batchLines) yield b.take(src.bytes(), batchLines);
+      if (opts.eachChunk === true && b.texts.length > 0) yield b.take(src.bytes());
     }
   } catch (e) {
     if (b.line === 0 && unopenable(e)) {

@@ -89,6 +89,30 @@ describe('openEventStream', () => {
     expect(Math.max(...batches)).toBeLessThanOrEqual(4096);
   });
 
+  it('stops reading when stopped: what was merged so far, a prefix of the whole, is yielded; counts add up', async () => {
+    const t0 = Date.UTC(2025, 5, 24, 10);
+    const file = join(dir, 'stop.ndjson');
+    writeFileSync(file, Array.from({ length: 10_000 }, (_, i) => line(t0 + i * 1000, `s-${i}`)).join('\n'));
+    const stop = new AbortController();
+    const s = openEventStream({ access: [file], ledger: [], catalog, keys: [], strict: false, reorderBoundMs: 60_000, quarantine: new QuarantineWriter(), stop: stop.signal });
+    const events: PipelineEvent[] = [];
+    for await (const b of s) {
+      events.push(...b);
+      stop.abort();
+    }
+    expect(s.stopped()).toBe(true);
+    const t = s.stats().totals;
+    expect(t.lines).toBeLessThan(10_000);
+    // the reorder buffer's events are not counted: what is counted came out, in order
+    expect(events).toHaveLength(t.accepted);
+    expect(t.lines).toBe(t.blank + t.accepted + t.quarantined);
+    expect(events.map((e) => e.ref.line)).toEqual(events.map((_, i) => i + 1));
+    const whole = openEventStream({ access: [file], ledger: [], catalog, keys: [], strict: false, quarantine: new QuarantineWriter(), stop: new AbortController().signal });
+    let n = 0;
+    for await (const b of whole) n += b.length;
+    expect([n, whole.stopped()]).toEqual([10_000, false]);
+  });
+
   it('quarantines a repeated request_id within dedupHorizonMs, not one long after', async () => {
     const t0 = Date.UTC(2025, 5, 24);
     const file = join(dir, 'dups.ndjson');

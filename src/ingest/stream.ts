@@ -7,6 +7,10 @@
  * emitted a later time is emitted at once, out of order, and counted as `late` — so a consumer
  * recognises a late event exactly by `e.t` being below the greatest `t` it has seen.
  * Duplicate `request_id`s (within `dedupHorizonMs` of event time) are quarantined on output.
+ *
+ * A live feed on stdin (`pauseFlushMs`): when it brings nothing for that long, everything read
+ * so far leaves the reorder buffer and the merge and is yielded (`atPause()`), so a quiet feed
+ * is not held back until more input comes. `stop` ends the stream early (see `stop`).
  */
 import { stat } from 'node:fs/promises';
 import type { KeyRecord, PipelineEvent } from '../model/index.js';
@@ -47,12 +51,29 @@ export interface EventStreamOptions {
   readonly parseThreads?: number;
   readonly quarantine: QuarantineWriter;
   readonly onProgress?: (p: IngestProgress) => void;
+  /**
+   * Stdin is a live feed: it is read chunk by chunk, and once it has brought nothing for this
+   * long (wall clock) every event read so far is released, ripe or not, and yielded; the batch
+   * yielded then has `atPause()` true (it may be empty). A line that comes later and is older
+   * than what was released is late. Unset: stdin is read like a file. Files never pause.
+   */
+  readonly pauseFlushMs?: number;
+  /**
+   * When aborted, reading stops and the stream ends (`stopped()`) with what was merged in order
+   * so far: a prefix of what the whole input yields (events a file's reorder buffer still held
+   * are dropped and not counted; a live stdin feed's are released, as at a pause).
+   */
+  readonly stop?: AbortSignal;
 }
 
 /** An async iterable of event batches (iterate once) with counts. */
 export interface EventStream extends AsyncIterable<PipelineEvent[]> {
   /** Counts so far; final once iteration has ended. */
   stats(): IngestStats;
+  /** True while the batch just yielded is the last before a pause of a live feed (everything read is out). */
+  atPause(): boolean;
+  /** True when `stop` ended the stream before the end of its input. */
+  stopped(): boolean;
 }
 
 const MAX_BATCH = 4096;
@@ -73,6 +94,7 @@ export function openEventStream(opts: EventStreamOptions): EventStream {
     strict: opts.strict,
     reorderBoundMs: opts.reorderBoundMs ?? DEFAULTS.ingest.reorderBoundMs,
     maxLineBytes: opts.maxLineBytes ?? 1 << 20,
+    liveStdin: opts.pauseFlushMs !== undefined,
     ...((opts.parseThreads ?? 0) > 0 && opts.access.length > 0 && { workers: new ParseWorkers(opts.parseThreads!, opts.catalog.routes) }),
   };
   const sources = [
@@ -83,6 +105,8 @@ export function openEventStream(opts: EventStreamOptions): EventStream {
   let started = false;
   return {
     stats: () => summarize(sources.map((s) => s.stats), merger.late),
+    atPause: () => merger.pausing,
+    stopped: () => merger.stopped,
     [Symbol.asyncIterator]() {
       if (started) throw new BreachwatchError('ERR_STATE', 'an event stream can be iterated only once');
       started = true;
@@ -110,6 +134,11 @@ async function totalBytes(files: readonly string[]): Promise<number> {
 /** The k-way merge over the files' released events. */
 class Merger {
   late = 0;
+  /** The batch being yielded ends a pause of the live sources. */
+  pausing = false;
+  stopped = false;
+  /** Live sources whose input paused (everything they held is released). */
+  private readonly paused = new Set<FileSource>();
   private events = 0;
   private lastEmitted = -Infinity;
   private out: PipelineEvent[] = [];
@@ -134,18 +163,66 @@ class Merger {
   private async *merge(bytesTotal: number, lateNow: PipelineEvent[]): AsyncGenerator<PipelineEvent[]> {
     for (;;) {
       for (const s of this.sources) {
-        while (!s.hasReady && !s.done) {
+        while (!s.hasReady && !s.done && !this.paused.has(s)) {
           if (this.out.length >= MIN_BATCH) yield await this.flush(bytesTotal);
+          const got = await this.wait([s]);
+          if (got === 'stop') { await this.halt(); break; }
+          if (got === 'pause') { await s.releaseHeld(); this.paused.add(s); break; }
           await s.pull(this.lastEmitted, lateNow);
           for (const e of lateNow) this.emit(e, true);
           lateNow.length = 0;
         }
       }
-      if (!this.emitRun()) break;
+      if (!this.emitRun()) {
+        if (this.paused.size === 0) break;
+        // Every source left is a quiet live feed and all that was read is out: hand it on,
+        // then wait for input (or the stop).
+        this.pausing = true;
+        yield await this.flush(bytesTotal);
+        this.pausing = false;
+        const got = await this.wait([...this.paused], true);
+        if (got === 'stop') await this.halt();
+        else if (got !== 'pause') this.paused.delete(got);
+        continue;
+      }
       if (this.out.length >= MAX_BATCH) yield await this.flush(bytesTotal);
     }
     if (this.out.length > 0) yield await this.flush(bytesTotal);
     await this.ctx.quarantine.drain();
+  }
+
+  /**
+   * Waits until one of `sources` has input (that source), or the pause flush passes with none
+   * for a live source ('pause'; not when `paused`: they are waited for without limit), or the
+   * stream is stopped ('stop'). A source that needs no race is returned at once (`pull` waits).
+   */
+  private async wait(sources: readonly FileSource[], paused = false): Promise<FileSource | 'pause' | 'stop'> {
+    const { stop } = this.opts;
+    if (stop?.aborted === true) return 'stop';
+    const pauseMs = !paused && sources[0]!.live ? this.opts.pauseFlushMs : undefined;
+    if (!paused && pauseMs === undefined && stop === undefined) return sources[0]!;
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    try {
+      return await Promise.race([
+        // a failed read fails in `pull`, where it is reported
+        ...sources.map(async (s) => { await s.read().catch(() => undefined); return s; }),
+        new Promise<'pause' | 'stop'>((res) => {
+          if (pauseMs !== undefined) timer = setTimeout(() => res('pause'), pauseMs);
+          if (stop !== undefined) { onAbort = () => res('stop'); stop.addEventListener('abort', onAbort, { once: true }); }
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      if (onAbort !== undefined) stop?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Stops reading: no source reads more (see `FileSource.halt`). */
+  private async halt(): Promise<void> {
+    this.stopped = true;
+    this.paused.clear();
+    for (const s of this.sources) if (!s.done) await s.halt();
   }
 
   /** Emits from the file with the earliest head until another file's head comes first. */

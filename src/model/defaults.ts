@@ -60,6 +60,14 @@ const store = {
   bulkMemoryLimit: '256MB',
   /** Live service: committed events become visible to queries within about this long. */
   liveLoadWithinMs: 1000,
+  /**
+   * A ClickHouse insert that fails transiently (connection reset or refused, EPIPE, 502/503/504,
+   * too many parts) is sent again this many times, after 200 ms, then twice as long each time
+   * (6.2 s in all), when its text is at most `insertRetainChars` (kept until it is stored).
+   */
+  insertRetries: 5,
+  insertRetryBackoffMs: 200,
+  insertRetainChars: 64 * 1024 * 1024,
 } as const;
 
 /** Partitioned detection (`breachwatch ship` and `breachwatch worker`) defaults. */
@@ -68,6 +76,12 @@ const cluster = {
   subjectPrefix: 'breachwatch.events',
   /** Events per published message (a message stays well under NATS' 1 MiB payload limit). */
   batchEvents: 500,
+  /**
+   * A live feed on stdin that brings nothing for this long (wall clock) has everything read so
+   * far published at once (the reorder buffer released, partial messages sent), so a quiet feed
+   * is detected without waiting for a message to fill. Files are never flushed early.
+   */
+  pauseFlushMs: 200,
   /** How long JetStream remembers a message id, so a re-run ship inside it publishes nothing twice. */
   duplicateWindowMs: 60 * 60_000,
   /** A worker checkpoints (stores, saves its engine state, then acks) after this many messages… */

@@ -8,8 +8,9 @@
  *
  * A profile maps to loading: `live` loads staged rows within `loadWithinMs`; `bulk` and
  * `read` only in full inserts and at flush. Threads and memory are the server's to manage.
+ * Inserts are retried after a transient failure (`retry-insert.ts`, `DEFAULTS.store.insert*`).
  */
-import { BreachwatchError, type ParseResult } from '../../model/index.js';
+import { BreachwatchError, DEFAULTS, type ParseResult } from '../../model/index.js';
 import type { StoreBackend } from '../backend.js';
 import type { ClickHouseStoreLocation } from '../location.js';
 import type { Store } from '../store.js';
@@ -17,6 +18,7 @@ import type { ClickHouseStoreOptions } from './clickhouse-store.js';
 import { isIdentifier } from './escape.js';
 import { httpSql } from './http-sql.js';
 import { openClickHouseStore } from './open.js';
+import { retryingInserts } from './retry-insert.js';
 
 /** The URL settings this backend knows. */
 const KNOWN = ['cluster'] as const;
@@ -48,7 +50,10 @@ export const clickhouseBackend: StoreBackend<ClickHouseStoreLocation> = {
     const r = clickHouseOptions(location);
     if (!r.ok) throw new BreachwatchError('ERR_CONFIG', r.issues.map((i) => i.message).join('; '));
     const live = opts.profile.loadWithinMs !== undefined ? { loadWithinMs: opts.profile.loadWithinMs } : {};
-    return openClickHouseStore(await httpSql(location), { ...r.value, ...live }, {
+    const sql = retryingInserts(await httpSql(location), {
+      retries: DEFAULTS.store.insertRetries, backoffMs: DEFAULTS.store.insertRetryBackoffMs, retainChars: DEFAULTS.store.insertRetainChars,
+    });
+    return openClickHouseStore(sql, { ...r.value, ...live }, {
       ...(opts.fresh === true && { fresh: true }), ...(opts.mustExist === true && { mustExist: true }),
     });
   },

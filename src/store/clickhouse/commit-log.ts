@@ -20,6 +20,7 @@ import type { StoreCommit } from '../store.js';
 import { readFailure } from './errors.js';
 import { sqlInt } from './escape.js';
 import { InsertPipe } from './insert-pipe.js';
+import { insertRows } from './alerts.js';
 import { accessRow, ledgerRow } from './rows.js';
 import type { TableNames } from './schema.js';
 import type { ClickHouseSql, Settings } from './sql.js';
@@ -134,7 +135,8 @@ export class CommitLog {
       await before;
       await rows;
       if (this.failure !== undefined) return;
-      await this.opts.sql.command(`INSERT INTO ${this.opts.tables.commits} (seq) VALUES (${sqlInt(seq)})`);
+      // an insert (not a statement), so that a transient failure is retried (retry-insert.ts)
+      await insertRows(this.opts.sql, this.opts.tables.commits, [`{"seq":${sqlInt(seq)}}\n`]);
       this.loaded = seq;
     })().catch((e: unknown) => { this.failure ??= e; });
     return this.sealing;
