@@ -1,54 +1,87 @@
 /**
  * One person's notice, start to end, synchronously: the wording in their locale, the email
- * message (see compose.ts), its file under `eml/` (0600, written here in the background until
- * {@link NoticeRenderer.written}), its SHA-256, and its
- * mail-merge row already formatted for both files — all but the last column, the evidence
- * index, which only the main thread knows (it appends entries in order). A render thread
+ * message (see compose.ts), its SHA-256, the message stored — appended to the batch's block of
+ * mbox text ({@link RenderedBatch.mbox}, which the main thread appends to `notices.mbox`), or
+ * written to its own file under `eml/` (0600, in the background until
+ * {@link NoticeRenderer.written}) — and its mail-merge row already formatted for both files,
+ * all but the columns only the main thread knows (the message's offset in the mbox, and the
+ * evidence index: it appends the batches and entries in order). A render thread
  * (render-worker.ts) holds one {@link NoticeRenderer}.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFile } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { toRfc3339 } from '../../model/index.js';
-import { composeMessage, domainOf } from '../mail/index.js';
+import { composeMessage, domainOf, MBOX_TRAILER, mboxFromLine, mboxrdQuote } from '../mail/index.js';
 import { ContentBuilder } from './content.js';
 import { textFor, type IncidentInfo } from './incident-info.js';
 import type { NoticeKit } from './kit.js';
 import { emlPath, messageIdOf, noticeId } from './notice-id.js';
-import { csvRecord, MERGE_COLUMNS, type MergeRow } from './render-folder.js';
-import type { NoticeChannel, PlannedNotice } from './types.js';
+import { csvRecord, RENDER_FILES, THREAD_COLUMNS, type MergeRow } from './render-folder.js';
+import type { MessageFormat, NoticeChannel, PlannedNotice } from './types.js';
 
-/** A mail-merge row without its evidence index. */
-export type RowBody = Omit<MergeRow, 'evidence_index'>;
+/** A mail-merge row without the columns the main thread fills in. */
+export type RowBody = Omit<MergeRow, 'message_offset' | 'evidence_index'>;
 
-/** A rendered notice: its row, and the row's text in both files up to the evidence index. */
+/** A rendered notice: its row, and the row's text in both files up to `message_offset`. */
 export interface RenderedRow {
   readonly row: RowBody;
-  /** The CSV line without its last cell and line end (`,<index>\n` completes it). */
+  /**
+   * Where the message starts in its batch's {@link RenderedBatch.mbox} (the main thread adds
+   * where the batch lands in `notices.mbox`); 0 for an `.eml` and without a message.
+   */
+  readonly offset: number;
+  /** The CSV line up to `message_file` (`,<offset>,<length>,<index>\n` completes it). */
   readonly csv: string;
-  /** The NDJSON object without its closing brace (`,"evidence_index":<index>}\n` completes it). */
+  /** The NDJSON object up to `message_file`, without its closing brace. */
   readonly json: string;
 }
 
-const COLUMNS = MERGE_COLUMNS.filter((c): c is Exclude<typeof c, 'evidence_index'> => c !== 'evidence_index');
+/** A batch of rendered notices. */
+export interface RenderedBatch {
+  readonly rows: readonly RenderedRow[];
+  /** Format `mbox`: the batch's messages in mbox form (separator, quoted message, empty line each), in row order. */
+  readonly mbox: Uint8Array | undefined;
+}
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
-/** Renders notices into the render folder `dir` (which exists). */
+/** Renders notices into the render folder `dir` (which exists), storing messages in `format`. */
 export class NoticeRenderer {
   private readonly content: ContentBuilder;
   private readonly domain: string;
   private readonly madeDirs = new Set<string>();
-  /** Message files being written since the last {@link written}. */
+  private readonly fromLine: Buffer;
+  private readonly trailer = Buffer.from(MBOX_TRAILER, 'latin1');
+  /** Message files of the batch being rendered. */
   private writing: Promise<void>[] = [];
+  /** Format `mbox`: the pieces of the batch's block so far, and its size. */
+  private pieces: Buffer[] = [];
+  private size = 0;
 
-  constructor(private readonly kit: NoticeKit, private readonly incident: IncidentInfo, private readonly now: Date, private readonly dir: string) {
-    this.content = new ContentBuilder(kit, incident, now.getTime());
+  constructor(private readonly kit: NoticeKit, private readonly incident: IncidentInfo, private readonly opts: { readonly now: Date; readonly dir: string; readonly format: MessageFormat }) {
+    this.content = new ContentBuilder(kit, incident, opts.now.getTime());
     this.domain = domainOf(incident.sender.email);
+    this.fromLine = Buffer.from(mboxFromLine(incident.sender.email, opts.now), 'latin1');
   }
 
-  /** Renders `n`, writing its message file when it goes by email. */
-  render(n: PlannedNotice): RenderedRow {
+  /**
+   * Renders a batch: its rows, and (format `mbox`) its block of mbox text in one buffer that
+   * owns its memory (a thread hands it over without a copy). Format `eml` resolves once every
+   * message file of the batch is written (rejects with the first that could not be). Batches
+   * may overlap: each takes what it rendered before its first wait.
+   */
+  async renderBatch(notices: readonly PlannedNotice[]): Promise<RenderedBatch> {
+    const rows = notices.map((n) => this.render(n));
+    const mbox = this.opts.format === 'mbox' ? this.takeBlock() : undefined;
+    const writing = this.writing;
+    this.writing = [];
+    await Promise.all(writing);
+    return { rows, mbox };
+  }
+
+  /** Renders `n`, storing its message when it goes by email. */
+  private render(n: PlannedNotice): RenderedRow {
     const { incident, kit, content } = this;
     const c = n.contact;
     const locale = kit.localeFor(c?.locale ?? '');
@@ -57,19 +90,31 @@ export class NoticeRenderer {
     const id = noticeId(incident.id, n.account_id, n.kind, n.fields);
     const messageId = messageIdOf(id, incident.id, this.domain);
     const r = content.renderBytes(n, locale);
-    let eml = '';
+    let file = '';
+    let offset = 0;
+    let length = 0;
     let hash = '';
     let bytes = 0;
     if (channel === 'email') {
       const raw = composeMessage({
         from: { name: textFor(incident.sender.name, locale), address: incident.sender.email },
-        to: { name: c!.name, address: c!.email }, subject: r.subject, text: r.text, html: r.html, messageId, date: this.now,
+        to: { name: c!.name, address: c!.email }, subject: r.subject, text: r.text, html: r.html, messageId, date: this.opts.now,
         headers: { 'X-Breachwatch-Notice': id, 'X-Breachwatch-Incident': incident.id },
       });
-      eml = emlPath(id);
-      this.write(eml, raw);
       hash = sha256(raw);
       bytes = raw.length;
+      if (this.opts.format === 'mbox') {
+        file = RENDER_FILES.mbox;
+        const stored = mboxrdQuote(raw);
+        offset = this.size + this.fromLine.length;
+        length = stored.length;
+        this.pieces.push(this.fromLine, stored, this.trailer);
+        this.size = offset + length + this.trailer.length;
+      } else {
+        file = emlPath(id);
+        length = bytes;
+        this.write(file, raw);
+      }
     } else if (channel === 'sms') {
       hash = sha256(r.sms);
       bytes = Buffer.byteLength(r.sms);
@@ -81,20 +126,21 @@ export class NoticeRenderer {
       fields: content.labelsFor(locale, n.fields).join(';'), field_names: n.fields.join(';'),
       new_fields: content.labelsFor(locale, n.new_fields).join(';'),
       first_access: toRfc3339(n.first_access), last_access: toRfc3339(n.last_access),
-      eml, sha256: hash, bytes, sms_text: channel === 'sms' ? r.sms : '',
+      sha256: hash, bytes, sms_text: channel === 'sms' ? r.sms : '', message_file: file, message_length: length,
     };
-    // The evidence index is the last column (and key): the main thread appends it.
-    return { row, csv: csvRecord(COLUMNS.map((k) => row[k])), json: JSON.stringify(row).slice(0, -1) };
+    const json = JSON.stringify(row);
+    // JSON.stringify keeps the key order above: message_length is last, and the main thread writes it again after the offset.
+    return { row, offset, csv: csvRecord(THREAD_COLUMNS.map((k) => row[k])), json: json.slice(0, json.lastIndexOf(',"message_length":')) };
   }
 
-  /**
-   * Resolves when every message file rendered since the last call is written (rejects with the
-   * first that could not be). A batch's rows are answered only after this.
-   */
-  async written(): Promise<void> {
-    const w = this.writing;
-    this.writing = [];
-    await Promise.all(w);
+  /** The mbox text rendered since the last call, in one buffer of its own. */
+  private takeBlock(): Buffer {
+    const block = Buffer.allocUnsafeSlow(this.size);
+    let at = 0;
+    for (const p of this.pieces) at += p.copy(block, at);
+    this.pieces = [];
+    this.size = 0;
+    return block;
   }
 
   /**
@@ -105,13 +151,13 @@ export class NoticeRenderer {
   private write(rel: string, bytes: Buffer): void {
     const d = dirname(rel);
     if (!this.madeDirs.has(d)) {
-      mkdirSync(join(this.dir, d), { recursive: true, mode: 0o700 });
+      mkdirSync(join(this.opts.dir, d), { recursive: true, mode: 0o700 });
       this.madeDirs.add(d);
     }
     const w = new Promise<void>((resolve, reject) => {
-      writeFile(join(this.dir, rel), bytes, { mode: 0o600 }, (e) => { if (e === null) resolve(); else reject(e); });
+      writeFile(join(this.opts.dir, rel), bytes, { mode: 0o600 }, (e) => { if (e === null) resolve(); else reject(e); });
     });
-    w.catch(() => undefined); // awaited in written(); a render that fails before then must not leave it unhandled
+    w.catch(() => undefined); // awaited in renderBatch(); a render that fails before then must not leave it unhandled
     this.writing.push(w);
   }
 }
