@@ -4,7 +4,8 @@
  * shared rate limiter and a retry policy.
  * Breach notices send through it, and so will the victim portal's one-time codes.
  */
-export { composeMessage, domainOf, type Mailbox, type MessageParts } from './compose.js';
+export { composeInto, composeMessage, domainOf, type Mailbox, type MessageParts } from './compose.js';
+export { ByteBlock } from './byte-block.js';
 export { mboxFromLine, mboxrdQuote, mboxrdUnquote, MBOX_TRAILER } from './mbox.js';
 export type { EmailMessage, MessageTransport, OutgoingMessage, SendOutcome, SmsMessage } from './transport.js';
 export { parseSmtpUrl, smtpLocation, describeSmtp, type SmtpLocation, type SmtpTls } from './smtp-url.js';

@@ -107,13 +107,17 @@ class ChunkedFile {
     if (this.buf.length >= FLUSH_AT) await this.push();
   }
 
-  /** Appends `bytes` (already a large block) after what is buffered; returns the offset it starts at. */
-  async append(bytes: Uint8Array): Promise<number> {
+  /**
+   * Appends `bytes` (already a large block) after what is buffered; returns the offset it
+   * starts at. `written` is called once the bytes are in the file (not before: until then the
+   * memory must not change).
+   */
+  async append(bytes: Uint8Array, written?: () => void): Promise<number> {
     await this.push();
     if (this.failure !== undefined) throw this.failure;
     const at = this.size;
     this.size += bytes.byteLength;
-    if (!this.out.write(bytes)) await once(this.out, 'drain');
+    if (!this.out.write(bytes, (e) => { if (e == null) written?.(); })) await once(this.out, 'drain');
     return at;
   }
 
@@ -161,11 +165,12 @@ export class RenderFolder {
 
   /**
    * Appends a batch of messages, already in mbox form (see `RenderedBatch` in render-one.ts), to
-   * `notices.mbox`; returns the offset the batch starts at.
+   * `notices.mbox`; returns the offset the batch starts at. `written` is called once they are
+   * in the file.
    */
-  async appendMessages(mbox: Uint8Array): Promise<number> {
+  async appendMessages(mbox: Uint8Array, written?: () => void): Promise<number> {
     if (this.mbox === undefined) throw new BreachwatchError('ERR_INTERNAL', `a render in format ${this.format} has no ${RENDER_FILES.mbox}`);
-    return this.mbox.append(mbox);
+    return this.mbox.append(mbox, written);
   }
 
   /**

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFile } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { toRfc3339 } from '../../model/index.js';
-import { composeMessage, domainOf, MBOX_TRAILER, mboxFromLine, mboxrdQuote } from '../mail/index.js';
+import { ByteBlock, composeInto, domainOf, MBOX_TRAILER, mboxFromLine, mboxrdQuote } from '../mail/index.js';
 import { ContentBuilder } from './content.js';
 import { textFor, type IncidentInfo } from './incident-info.js';
 import type { NoticeKit } from './kit.js';
@@ -46,6 +46,12 @@ export interface RenderedBatch {
 
 const sha256 = (b: Buffer | string): string => createHash('sha256').update(b).digest('hex');
 
+/** A batch block's first size: a batch of 128 messages of 13–16 KB fits without growing. */
+const BLOCK_BYTES = 4 << 20;
+
+/** Written blocks kept to be written again (a thread has at most a few batches in flight). */
+const SPARE_BLOCKS = 8;
+
 /** Renders notices into the render folder `dir` (which exists), storing messages in `format`. */
 export class NoticeRenderer {
   private readonly content: ContentBuilder;
@@ -55,9 +61,12 @@ export class NoticeRenderer {
   private readonly trailer = Buffer.from(MBOX_TRAILER, 'latin1');
   /** Message files of the batch being rendered. */
   private writing: Promise<void>[] = [];
-  /** Format `mbox`: the pieces of the batch's block so far, and its size. */
-  private pieces: Buffer[] = [];
-  private size = 0;
+  /** The batch's messages (format `mbox`: in mbox form), composed one after another. */
+  private block = new ByteBlock(BLOCK_BYTES);
+  /** Blocks' memory handed back once written (see {@link recycle}). */
+  private readonly spare: ArrayBuffer[] = [];
+  /** A person's bodies in UTF-8, emptied for every person. */
+  private readonly scratch = new ByteBlock(1 << 15);
 
   constructor(private readonly kit: NoticeKit, private readonly incident: IncidentInfo, private readonly opts: { readonly now: Date; readonly dir: string; readonly format: MessageFormat }) {
     this.content = new ContentBuilder(kit, incident, opts.now.getTime());
@@ -73,7 +82,9 @@ export class NoticeRenderer {
    */
   async renderBatch(notices: readonly PlannedNotice[]): Promise<RenderedBatch> {
     const rows = notices.map((n) => this.render(n));
-    const mbox = this.opts.format === 'mbox' ? this.takeBlock() : undefined;
+    // The .eml files being written hold views of the block: it is never reused, only replaced.
+    const block = this.takeBlock();
+    const mbox = this.opts.format === 'mbox' ? block : undefined;
     const writing = this.writing;
     this.writing = [];
     await Promise.all(writing);
@@ -89,27 +100,35 @@ export class NoticeRenderer {
     const template = content.templateFor(locale);
     const id = noticeId(incident.id, n.account_id, n.kind, n.fields);
     const messageId = messageIdOf(id, incident.id, this.domain);
-    const r = content.renderBytes(n, locale);
+    this.scratch.length = 0;
+    const r = content.renderBytes(n, locale, this.scratch);
     let file = '';
     let offset = 0;
     let length = 0;
     let hash = '';
     let bytes = 0;
     if (channel === 'email') {
-      const raw = composeMessage({
+      const { block } = this;
+      const mbox = this.opts.format === 'mbox';
+      if (mbox) block.append(this.fromLine);
+      const start = composeInto({
         from: { name: textFor(incident.sender.name, locale), address: incident.sender.email },
         to: { name: c!.name, address: c!.email }, subject: r.subject, text: r.text, html: r.html, messageId, date: this.opts.now,
         headers: { 'X-Breachwatch-Notice': id, 'X-Breachwatch-Incident': incident.id },
-      });
+      }, block);
+      const raw = block.view(start);
       hash = sha256(raw);
       bytes = raw.length;
-      if (this.opts.format === 'mbox') {
+      if (mbox) {
         file = RENDER_FILES.mbox;
         const stored = mboxrdQuote(raw);
-        offset = this.size + this.fromLine.length;
+        if (stored !== raw) {
+          block.length = start;
+          block.append(stored);
+        }
+        offset = start;
         length = stored.length;
-        this.pieces.push(this.fromLine, stored, this.trailer);
-        this.size = offset + length + this.trailer.length;
+        block.append(this.trailer);
       } else {
         file = emlPath(id);
         length = bytes;
@@ -133,14 +152,21 @@ export class NoticeRenderer {
     return { row, offset, csv: csvRecord(THREAD_COLUMNS.map((k) => row[k])), json: json.slice(0, json.lastIndexOf(',"message_length":')) };
   }
 
-  /** The mbox text rendered since the last call, in one buffer of its own. */
+  /**
+   * Takes back the memory of a batch's mbox block once the main thread has written it, to
+   * compose later batches into: a fresh block per batch, handed to the main thread and
+   * dropped there, made its collector run a full collection every few dozen batches.
+   */
+  recycle(memory: ArrayBuffer): void {
+    if (this.spare.length < SPARE_BLOCKS) this.spare.push(memory);
+  }
+
+  /** The messages composed since the last call (in memory of their own), and a block for the next batch. */
   private takeBlock(): Buffer {
-    const block = Buffer.allocUnsafeSlow(this.size);
-    let at = 0;
-    for (const p of this.pieces) at += p.copy(block, at);
-    this.pieces = [];
-    this.size = 0;
-    return block;
+    const done = this.block.view();
+    const memory = this.opts.format === 'mbox' ? this.spare.pop() : undefined;
+    this.block = new ByteBlock(BLOCK_BYTES, memory);
+    return done;
   }
 
   /**

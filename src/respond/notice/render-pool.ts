@@ -27,11 +27,8 @@ export interface RenderInit {
   readonly format: MessageFormat;
 }
 
-/** A batch of notices to render. */
-export interface RenderBatch {
-  readonly id: number;
-  readonly notices: readonly PlannedNotice[];
-}
+/** A batch of notices to render, or the memory of a written mbox block to compose into again. */
+export type RenderRequest = { readonly id: number; readonly notices: readonly PlannedNotice[] } | { readonly recycle: ArrayBuffer };
 
 /** The rendered batch, or why it failed. */
 export type RenderReply = { readonly id: number; readonly batch: RenderedBatch } | { readonly id: number; readonly error: string };
@@ -58,6 +55,8 @@ export interface BatchRenderer {
   /** Threads rendering (0: the calling thread). */
   readonly threads: number;
   render(notices: readonly PlannedNotice[]): Promise<RenderedBatch>;
+  /** Hands back a batch's mbox block once it is written (it must not be used after). */
+  recycle(mbox: Uint8Array): void;
   close(): Promise<void>;
 }
 
@@ -78,6 +77,7 @@ export function startRenderer(kit: NoticeKit, incident: IncidentInfo, opts: Rend
   return {
     threads: 0,
     render: (notices) => r.renderBatch(notices),
+    recycle: (mbox) => { r.recycle(mbox.buffer as ArrayBuffer); },
     close: () => Promise.resolve(),
   };
 }
@@ -87,6 +87,7 @@ class RenderPool implements BatchRenderer {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<number, Waiting>();
   private nextId = 0;
+  private recycled = 0;
   private failure: Error | undefined;
 
   /** Starts `opts.threads` (≥ 1) render threads for `kit` and `incident`. */
@@ -123,9 +124,17 @@ class RenderPool implements BatchRenderer {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      const batch: RenderBatch = { id, notices };
+      const batch: RenderRequest = { id, notices };
       this.workers[id % this.workers.length]!.postMessage(batch);
     });
+  }
+
+  /** Hands `mbox`'s memory to the threads in turn. */
+  recycle(mbox: Uint8Array): void {
+    if (this.failure !== undefined) return;
+    const memory = mbox.buffer as ArrayBuffer;
+    const r: RenderRequest = { recycle: memory };
+    this.workers[this.recycled++ % this.workers.length]!.postMessage(r, [memory]);
   }
 
   /** Stops the threads. */

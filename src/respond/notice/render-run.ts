@@ -134,7 +134,8 @@ export async function renderNotices(opts: RenderOptions): Promise<RenderSummary>
   const drain = async (): Promise<void> => {
     const b = await inFlight.shift()!;
     // One large append per batch; the rows' offsets are relative to its start.
-    const base = b.mbox === undefined ? 0 : await folder.appendMessages(b.mbox);
+    const { mbox } = b;
+    const base = mbox === undefined ? 0 : await folder.appendMessages(mbox, () => { pool.recycle(mbox); });
     for (const r of b.rows) await emit(r, base);
   };
   try {
