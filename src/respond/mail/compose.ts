@@ -4,8 +4,9 @@
  * buffer of its own ({@link composeMessage}) or appended to a {@link ByteBlock} that a bulk
  * render fills with a whole batch of messages ({@link composeInto}). Header
  * values are encoded by nodemailer's own encoder (`MimeNode.encodeHeaderValue`: addresses
- * punycoded and quoted, RFC 2047 words for non-ASCII, line breaks stripped) and folded by its
- * `foldLines`; bodies are UTF-8 in base64 (RFC 2045), 76 characters a line. nodemailer's
+ * punycoded and quoted, RFC 2047 words for non-ASCII, line breaks stripped) — a single named
+ * mailbox the same way without its address parser (mailbox-value.ts) — and folded by its
+ * `foldLines`; values that repeat from message to message are encoded once; bodies are UTF-8 in base64 (RFC 2045), 76 characters a line. nodemailer's
  * stream-based composer took milliseconds per message; this takes microseconds (see
  * bench/notices.ts). The caller fixes the Message-ID (the idempotency key of a delivery) and
  * the Date, and the boundary is derived from the Message-ID, so the same parts always give the

@@ -16,6 +16,7 @@ import { loadIncidentFile } from './incident-info.js';
 import { loadNoticeKit, type NoticeKit } from './kit.js';
 import { MERGE_COLUMNS, type MergeRow } from './render-folder.js';
 import { mboxrdUnquote } from '../mail/index.js';
+import type { RenderedRow } from './render-one.js';
 import { startRenderer } from './render-pool.js';
 import type { IncidentInfo } from './incident-info.js';
 import type { PlannedNotice } from './types.js';
@@ -43,6 +44,11 @@ function planned(i: number, contact: Partial<PlannedNotice['contact'] & object> 
   };
 }
 
+/** The full mail-merge row a rendered row's text completes to (what the main thread writes). */
+function fullRow(r: RenderedRow, evidenceIndex = -1): MergeRow {
+  return JSON.parse(`${r.json},"message_offset":${r.offset},"message_length":${r.length},"evidence_index":${evidenceIndex}}`) as MergeRow;
+}
+
 const notices = [
   planned(1, { name: '김테스트', email: 'kim@test.example.org', locale: 'ko' }, ['address', 'entrance_code', 'name']),
   planned(2, { name: 'Doe, "Test" Person', email: 'doe@test.example.org', locale: 'en' }, ['email', 'phone']),
@@ -53,14 +59,16 @@ const notices = [
 describe('NoticeRenderer', () => {
   it('writes a message that parses back and mail-merge text that completes to the full row', async () => {
     const out = join(dir, 'inline');
-    const r = startRenderer(kit, incident, { now: new Date('2025-11-20T00:00:00Z'), dir: out, format: 'eml', threads: 0 });
-    const { rows, mbox } = await r.render(notices);
+    const r = startRenderer(kit, incident, { now: new Date('2025-11-20T00:00:00Z'), dir: out, format: 'eml', facts: true, threads: 0 });
+    const { rows: rendered, mbox } = await r.render(notices);
     expect(mbox).toBeUndefined();
-    expect(rows.map((x) => x.row.channel)).toEqual(['email', 'email', 'sms', 'posting']);
-    for (const [i, { row, offset, csv, json }] of rows.entries()) {
-      const full: MergeRow = { ...row, message_offset: offset, evidence_index: 10 + i };
-      expect(`${csv},${offset},${row.message_length},${10 + i}\n`).toBe(stringify([MERGE_COLUMNS.map((c) => full[c])]));
-      expect(JSON.parse(`${json},"message_offset":${offset},"message_length":${row.message_length},"evidence_index":${10 + i}}`)).toEqual(full);
+    expect(rendered.map((x) => x.channel)).toEqual(['email', 'email', 'sms', 'posting']);
+    const rows = rendered.map((x, i) => ({ row: fullRow(x, 10 + i), x }));
+    for (const [i, { row, x }] of rows.entries()) {
+      expect(`${x.csv},${x.offset},${x.length},${10 + i}\n`).toBe(stringify([MERGE_COLUMNS.map((c) => row[c])]));
+      // What the main thread counts and records is the row's own.
+      expect({ channel: x.channel, locale: x.locale, bytes: x.bytes, length: x.length }).toEqual({ channel: row.channel, locale: row.locale, bytes: row.bytes, length: row.message_length });
+      expect(x.facts).toEqual({ notice_id: row.notice_id, message_id: row.message_id, account_id: row.account_id, kind: row.kind, reason: row.reason, template: row.template, sha256: row.sha256 });
     }
     const ko = rows[0]!.row;
     expect(ko.message_file).toMatch(/^eml\/[0-9a-f]{2}\/n-[0-9a-f]{24}\.eml$/);
@@ -87,8 +95,11 @@ describe('NoticeRenderer', () => {
 
   it('puts a batch\'s messages in one mbox block, each where its row says, the same bytes as the .eml', async () => {
     const now = new Date('2025-11-20T00:00:00Z');
-    const eml = await startRenderer(kit, incident, { now, dir: join(dir, 'eml'), format: 'eml', threads: 0 }).render(notices);
-    const { rows, mbox } = await startRenderer(kit, incident, { now, dir: join(dir, 'mbox'), format: 'mbox', threads: 0 }).render(notices);
+    const eml = await startRenderer(kit, incident, { now, dir: join(dir, 'eml'), format: 'eml', facts: false, threads: 0 }).render(notices);
+    const emlRows = eml.rows.map((x) => ({ row: fullRow(x) }));
+    const { rows: rendered, mbox } = await startRenderer(kit, incident, { now, dir: join(dir, 'mbox'), format: 'mbox', facts: false, threads: 0 }).render(notices);
+    const rows = rendered.map((x) => ({ row: fullRow(x), offset: x.offset, facts: x.facts }));
+    expect(rows.every((x) => x.facts === undefined)).toBe(true);
     const block = Buffer.from(mbox!);
     const text = block.toString('latin1');
     // Two messages: each a From_ line with the envelope sender and the render's time, the message, an empty line.
@@ -101,7 +112,7 @@ describe('NoticeRenderer', () => {
       expect(offset).toBe(starts[i]!.index + starts[i]![0].length);
       const stored = block.subarray(offset, offset + row.message_length);
       const raw = mboxrdUnquote(stored);
-      expect(raw.equals(await readFile(join(dir, 'eml', eml.rows[i]!.row.message_file)))).toBe(true);
+      expect(raw.equals(await readFile(join(dir, 'eml', emlRows[i]!.row.message_file)))).toBe(true);
       expect(createHash('sha256').update(raw).digest('hex')).toBe(row.sha256);
       expect(block.toString('latin1', offset + row.message_length, offset + row.message_length + 2)).toBe('\r\n');
       expect((await simpleParser(raw)).messageId).toBe(row.message_id);
@@ -109,8 +120,8 @@ describe('NoticeRenderer', () => {
     expect(starts[1]!.index).toBe(rows[0]!.offset + rows[0]!.row.message_length + 2);
     expect(block.length).toBe(rows[1]!.offset + rows[1]!.row.message_length + 2);
     // Everything but where the message is kept is the same row as in format eml.
-    const same = (r: (typeof rows)[number]['row']): object => ({ ...r, message_file: '', message_length: 0 });
-    expect(rows.map((x) => same(x.row))).toEqual(eml.rows.map((x) => same(x.row)));
+    const same = (r: MergeRow): object => ({ ...r, message_file: '', message_offset: 0, message_length: 0 });
+    expect(rows.map((x) => same(x.row))).toEqual(emlRows.map((x) => same(x.row)));
   });
 
   it('renders the same rows and bytes, in order, on two threads as on the calling thread', async () => {
@@ -118,15 +129,15 @@ describe('NoticeRenderer', () => {
     const many = Array.from({ length: 40 }, (_, i) => notices[i % notices.length]!).map((n, i) => ({ ...n, account_id: `m-${String(i).padStart(4, '0')}` }));
     const batches = [many.slice(0, 15), many.slice(15, 16), many.slice(16)];
     for (const format of ['eml', 'mbox'] as const) {
-      const inline = startRenderer(kit, incident, { now, dir: join(dir, `a-${format}`), format, threads: 0 });
-      const pool = startRenderer(kit, incident, { now, dir: join(dir, `b-${format}`), format, threads: 2 });
+      const inline = startRenderer(kit, incident, { now, dir: join(dir, `a-${format}`), format, facts: true, threads: 0 });
+      const pool = startRenderer(kit, incident, { now, dir: join(dir, `b-${format}`), format, facts: true, threads: 2 });
       try {
         const fromPool = await Promise.all(batches.map((b) => pool.render(b)));
         const fromInline = await Promise.all(batches.map((b) => inline.render(b)));
         expect(fromPool.map((b) => b.rows)).toEqual(fromInline.map((b) => b.rows));
         expect(fromPool.map((b) => b.mbox && Buffer.from(b.mbox).toString('base64'))).toEqual(fromInline.map((b) => b.mbox && Buffer.from(b.mbox).toString('base64')));
         if (format === 'eml') {
-          const file = fromPool[0]!.rows.find((x) => x.row.message_file !== '')!.row.message_file;
+          const file = fromPool[0]!.rows.map((x) => fullRow(x)).find((x) => x.message_file !== '')!.message_file;
           expect((await readFile(join(dir, 'b-eml', file))).equals(await readFile(join(dir, 'a-eml', file)))).toBe(true);
         } else {
           // The one-notice batch is a posting: an empty block.
@@ -137,6 +148,6 @@ describe('NoticeRenderer', () => {
       }
       await expect(pool.render(many)).rejects.toMatchObject({ code: 'ERR_INTERNAL' });
     }
-    expect(() => startRenderer(kit, incident, { now, dir, format: 'mbox', threads: -1 })).toThrow(/threads/);
+    expect(() => startRenderer(kit, incident, { now, dir, format: 'mbox', facts: false, threads: -1 })).toThrow(/threads/);
   });
 });

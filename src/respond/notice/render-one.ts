@@ -3,10 +3,11 @@
  * message (see compose.ts), its SHA-256, the message stored — appended to the batch's block of
  * mbox text ({@link RenderedBatch.mbox}, which the main thread appends to `notices.mbox`), or
  * written to its own file under `eml/` (0600, in the background until
- * {@link NoticeRenderer.written}) — and its mail-merge row already formatted for both files,
- * all but the columns only the main thread knows (the message's offset in the mbox, and the
- * evidence index: it appends the batches and entries in order). A render thread
- * (render-worker.ts) holds one {@link NoticeRenderer}.
+ * the batch is answered) — and its mail-merge row already formatted for both files, all but
+ * the columns only the main thread knows (the message's offset in the mbox, and the evidence
+ * index: it appends the batches and entries in order). What goes back to the main thread is
+ * kept to that text and a few facts: a row object per notice cost more to copy between the
+ * threads than the text. A render thread (render-worker.ts) holds one {@link NoticeRenderer}.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFile } from 'node:fs';
@@ -21,16 +22,26 @@ import { csvRecord, RENDER_FILES, THREAD_COLUMNS, type MergeRow } from './render
 import type { MessageFormat, NoticeChannel, PlannedNotice } from './types.js';
 
 /** A mail-merge row without the columns the main thread fills in. */
-export type RowBody = Omit<MergeRow, 'message_offset' | 'evidence_index'>;
+type RowBody = Omit<MergeRow, 'message_offset' | 'evidence_index'>;
 
-/** A rendered notice: its row, and the row's text in both files up to `message_offset`. */
+/** What a `notice_rendered` evidence entry records of a notice besides what {@link RenderedRow} has. */
+export type NoticeFacts = Pick<MergeRow, 'notice_id' | 'message_id' | 'account_id' | 'kind' | 'reason' | 'template' | 'sha256'>;
+
+/** A rendered notice: what the main thread counts, and its row's text in both files up to `message_offset`. */
 export interface RenderedRow {
-  readonly row: RowBody;
+  readonly channel: NoticeChannel;
+  readonly locale: string;
+  /** Bytes of the message (email) or the SMS text (sms); 0 for posting. */
+  readonly bytes: number;
   /**
    * Where the message starts in its batch's {@link RenderedBatch.mbox} (the main thread adds
    * where the batch lands in `notices.mbox`); 0 for an `.eml` and without a message.
    */
   readonly offset: number;
+  /** The row's `message_length`. */
+  readonly length: number;
+  /** With the renderer's `facts` (a render that records evidence). */
+  readonly facts?: NoticeFacts;
   /** The CSV line up to `message_file` (`,<offset>,<length>,<index>\n` completes it). */
   readonly csv: string;
   /** The NDJSON object up to `message_file`, without its closing brace. */
@@ -68,7 +79,8 @@ export class NoticeRenderer {
   /** A person's bodies in UTF-8, emptied for every person. */
   private readonly scratch = new ByteBlock(1 << 15);
 
-  constructor(private readonly kit: NoticeKit, private readonly incident: IncidentInfo, private readonly opts: { readonly now: Date; readonly dir: string; readonly format: MessageFormat }) {
+  /** `facts`: answer each row's {@link NoticeFacts} too. */
+  constructor(private readonly kit: NoticeKit, private readonly incident: IncidentInfo, private readonly opts: { readonly now: Date; readonly dir: string; readonly format: MessageFormat; readonly facts: boolean }) {
     this.content = new ContentBuilder(kit, incident, opts.now.getTime());
     this.domain = domainOf(incident.sender.email);
     this.fromLine = Buffer.from(mboxFromLine(incident.sender.email, opts.now), 'latin1');
@@ -148,8 +160,14 @@ export class NoticeRenderer {
       sha256: hash, bytes, sms_text: channel === 'sms' ? r.sms : '', message_file: file, message_length: length,
     };
     const json = JSON.stringify(row);
-    // JSON.stringify keeps the key order above: message_length is last, and the main thread writes it again after the offset.
-    return { row, offset, csv: csvRecord(THREAD_COLUMNS.map((k) => row[k])), json: json.slice(0, json.lastIndexOf(',"message_length":')) };
+    const facts: NoticeFacts | undefined = this.opts.facts
+      ? { notice_id: id, message_id: messageId, account_id: n.account_id, kind: n.kind, reason: n.reason, template: row.template, sha256: hash }
+      : undefined;
+    return {
+      channel, locale, bytes, offset, length, ...(facts !== undefined && { facts }), csv: csvRecord(THREAD_COLUMNS.map((k) => row[k])),
+      // JSON.stringify keeps the key order above: message_length is last, and the main thread writes it again after the offset.
+      json: json.slice(0, json.lastIndexOf(',"message_length":')),
+    };
   }
 
   /**

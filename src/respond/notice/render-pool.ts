@@ -25,6 +25,8 @@ export interface RenderInit {
   /** The render folder. */
   readonly dir: string;
   readonly format: MessageFormat;
+  /** Answer each row's evidence facts (the render records evidence). */
+  readonly facts: boolean;
 }
 
 /** A batch of notices to render, or the memory of a written mbox block to compose into again. */
@@ -65,6 +67,8 @@ export interface RendererOptions {
   readonly now: Date;
   readonly dir: string;
   readonly format: MessageFormat;
+  /** Answer each row's evidence facts (see `NoticeFacts`). */
+  readonly facts: boolean;
   /** Render threads; 0 renders on the calling thread (small renders, measurements). */
   readonly threads: number;
 }
@@ -92,7 +96,7 @@ class RenderPool implements BatchRenderer {
 
   /** Starts `opts.threads` (≥ 1) render threads for `kit` and `incident`. */
   constructor(kit: NoticeKit, incident: IncidentInfo, opts: RendererOptions) {
-    const init: RenderInit = { incident, rules: kit.rules.id, dataDir: kit.dataDir, now: opts.now.getTime(), dir: opts.dir, format: opts.format };
+    const init: RenderInit = { incident, rules: kit.rules.id, dataDir: kit.dataDir, now: opts.now.getTime(), dir: opts.dir, format: opts.format, facts: opts.facts };
     for (let i = 0; i < opts.threads; i++) {
       const w = spawn(init);
       w.on('message', (r: RenderReply) => {

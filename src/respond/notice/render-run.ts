@@ -105,24 +105,26 @@ export async function renderNotices(opts: RenderOptions): Promise<RenderSummary>
   let messageBytes = 0;
   let rendered = 0;
 
-  const emit = async ({ row, offset, csv, json }: RenderedRow, base: number): Promise<void> => {
+  const emit = async (r: RenderedRow, base: number): Promise<void> => {
     let evidenceIndex = -1;
-    if (evidence !== undefined && row.channel !== 'posting') {
+    const f = r.facts;
+    if (evidence !== undefined && f !== undefined && r.channel !== 'posting') {
       evidenceIndex = await evidence.add({
-        incident_id: incident.id, notice_id: row.notice_id, message_id: row.message_id, account_id: row.account_id,
-        kind: row.kind, reason: row.reason, channel: row.channel, locale: row.locale, template: row.template,
-        rules: kit.rules.id, rules_as_of: kit.rules.as_of, sha256: row.sha256, bytes: row.bytes,
+        incident_id: incident.id, notice_id: f.notice_id, message_id: f.message_id, account_id: f.account_id,
+        kind: f.kind, reason: f.reason, channel: r.channel, locale: r.locale, template: f.template,
+        rules: kit.rules.id, rules_as_of: kit.rules.as_of, sha256: f.sha256, bytes: r.bytes,
       });
     }
-    const at = row.message_length === 0 ? 0 : base + offset;
-    await folder.addRow(csv, json, { offset: at, length: row.message_length, evidenceIndex });
-    byChannel[row.channel]++;
-    byLocale[row.locale] = (byLocale[row.locale] ?? 0) + 1;
-    if (row.channel === 'email') { messages++; messageBytes += row.bytes; }
+    await folder.addRow(r.csv, r.json, { offset: r.length === 0 ? 0 : base + r.offset, length: r.length, evidenceIndex });
+    byChannel[r.channel]++;
+    byLocale[r.locale] = (byLocale[r.locale] ?? 0) + 1;
+    if (r.channel === 'email') { messages++; messageBytes += r.bytes; }
     if (++rendered % 1000 === 0) opts.onProgress?.({ rendered, expected: opts.expected, elapsedMs: performance.now() - started });
   };
 
-  const pool = startRenderer(kit, incident, { now, dir: opts.out, format, threads: opts.threads ?? DEFAULTS.notice.renderWorkers });
+  const pool = startRenderer(kit, incident, {
+    now, dir: opts.out, format, facts: evidence !== undefined, threads: opts.threads ?? DEFAULTS.notice.renderWorkers,
+  });
   const inFlight: Promise<RenderedBatch>[] = [];
   let batch: PlannedNotice[] = [];
   const send = (): void => {

@@ -13,7 +13,7 @@ import type { RenderInit, RenderReply, RenderRequest } from './render-pool.js';
 
 const init = workerData as RenderInit;
 const ready = loadNoticeKit(init.incident, { rules: init.rules, dataDir: init.dataDir })
-  .then((kit) => new NoticeRenderer(kit, init.incident, { now: new Date(init.now), dir: init.dir, format: init.format }));
+  .then((kit) => new NoticeRenderer(kit, init.incident, { now: new Date(init.now), dir: init.dir, format: init.format, facts: init.facts }));
 // A failure to load is answered per batch (below); this only keeps it from being unhandled.
 ready.catch(() => undefined);
 
