@@ -1,6 +1,7 @@
 /**
- * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|cluster|notices|portal|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--threads T] [--seconds S] [--rolling] [--notices N]`
- * (`--notices`: delivery-ledger notices of the clickhouse benchmark, default 2000).
+ * Benchmark runner: `npm run bench -- [hunt|peer|coverage|scope|sigma|serve|simulate|evidence|clickhouse|cluster|notices|portal|all] [--accounts N] [--persons N] [--days D] [--events N] [--per-account K] [--threads T] [--seconds S] [--rolling] [--notices N] [--format mbox|eml]`
+ * (`--notices`: delivery-ledger notices of the clickhouse benchmark, default 2000; `--format`: how
+ * the notices benchmark stores its messages, default mbox).
  * Every figure is printed next to a baseline measured in the same run.
  */
 import { parseArgs } from 'node:util';
@@ -11,7 +12,7 @@ const { values, positionals } = parseArgs({
   options: {
     accounts: { type: 'string' }, days: { type: 'string' }, events: { type: 'string' }, 'per-account': { type: 'string' }, scenario: { type: 'string' },
     seconds: { type: 'string' }, rolling: { type: 'boolean' }, persons: { type: 'string' }, threads: { type: 'string' },
-    notices: { type: 'string' },
+    notices: { type: 'string' }, format: { type: 'string' },
   },
 });
 const which = positionals[0] ?? 'all';
@@ -77,6 +78,7 @@ if (which === 'notices' || which === 'all') {
   await benchNotices({
     ...(values.persons !== undefined && { persons: Number(values.persons) }),
     ...(values.threads !== undefined && { threads: Number(values.threads) }),
+    ...(values.format !== undefined && { format: values.format === 'eml' ? 'eml' : 'mbox' }),
   });
 }
 if (which === 'serve' || which === 'all') {

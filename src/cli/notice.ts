@@ -1,6 +1,7 @@
 /**
  * `breachwatch notice render|send|status`: breach notices to each affected person. `render`
- * writes a folder of `.eml` messages, a mail-merge CSV/NDJSON and posting pages from an
+ * writes a folder of the messages (one mbox, or an `.eml` each: `--format`), a mail-merge
+ * CSV/NDJSON and posting pages from an
  * incident's saved scope run in the store (or from a scope folder and an incident file) and
  * the customer directory; `send` delivers a finished folder over
  * SMTP (and SMS through a webhook) with the delivery ledger in the store; `status` prints the
@@ -14,15 +15,16 @@ import { QuarantineWriter } from '../ingest/index.js';
 import { openEvidenceLog, type EvidenceLog } from '../evidence/index.js';
 import { incidentsHome, openDeliveryStore, openStore, storeLocation } from '../compose/index.js';
 import {
-  csvDirectory, DEFAULT_RETRY, loadIncidentFile, loadNoticeKit, Mailer, populationFile, RateLimiter, RENDER_FILES,
+  csvDirectory, DEFAULT_RETRY, loadIncidentFile, loadNoticeKit, Mailer, MESSAGE_FORMATS, populationFile, RateLimiter, RENDER_FILES,
   renderNotices, renderRunNotices, scopeFolderSource, sendNotices, SmsWebhookTransport, SmtpTransport, smtpLocation,
-  type RenderProgress, type SendProgress,
+  type MessageFormat, type RenderProgress, type SendProgress,
 } from '../respond/index.js';
 import { addStoreFlags, storeUrlFrom, type StoreFlags } from './store-flags.js';
 
 interface RenderFlags extends StoreFlags {
   scope?: string; directory: string; incident: string; out: string; previousScope?: string; population?: string;
   rules?: string; data?: string; evidence?: string; quiet?: boolean; run?: string; previousRun?: string; home?: string;
+  format: string;
 }
 interface SendFlags extends StoreFlags {
   out: string; smtp?: string; smtpCa?: string; smsWebhook?: string; rate: string; retryAttempts: string; retryDelayMs: string;
@@ -52,6 +54,13 @@ function throttled<P>(quiet: boolean | undefined, line: (p: P) => string): { tic
   };
 }
 
+/** `--format`, or a usage error naming the choices. */
+function formatOf(v: string): MessageFormat {
+  const f = MESSAGE_FORMATS.find((x) => x === v);
+  if (f === undefined) throw new BreachwatchError('ERR_USAGE', `--format must be one of ${MESSAGE_FORMATS.join(', ')} (got ${v})`);
+  return f;
+}
+
 const rate = (n: number, ms: number): string => `${Math.round(n / Math.max(ms / 1000, 0.001))}/s`;
 
 async function openEvidence(dir: string | undefined): Promise<EvidenceLog | undefined> {
@@ -72,7 +81,7 @@ async function renderFromRun(f: RenderFlags): Promise<void> {
   const store = await openStore(url, 'read', { mustExist: true });
   try {
     const r = await renderRunNotices({ store, home }, {
-      incidentId: f.incident, directory: f.directory, out: f.out, onProgress: show.tick,
+      incidentId: f.incident, directory: f.directory, out: f.out, format: formatOf(f.format), onProgress: show.tick,
       ...(f.run !== undefined && { runId: f.run }), ...(f.previousRun !== undefined && { previousRunId: f.previousRun }),
       ...(f.rules !== undefined && { rules: f.rules }), ...(f.data !== undefined && { dataDir: f.data }),
       ...(f.population !== undefined && { population: f.population }),
@@ -88,6 +97,7 @@ async function renderFromRun(f: RenderFlags): Promise<void> {
 async function render(f: RenderFlags): Promise<void> {
   if (f.store !== undefined || f.db !== undefined || f.run !== undefined || f.previousRun !== undefined) return renderFromRun(f);
   if (f.scope === undefined) throw new BreachwatchError('ERR_USAGE', 'give --scope DIR with an incident file, or --store/--db (and --run) with an incident id');
+  const format = formatOf(f.format);
   const incident = await loadIncidentFile(f.incident);
   const kit = await loadNoticeKit(incident, { ...(f.rules !== undefined && { rules: f.rules }), ...(f.data !== undefined && { dataDir: f.data }) });
   const summaryFile = join(f.scope, 'summary.json');
@@ -104,7 +114,7 @@ async function render(f: RenderFlags): Promise<void> {
   const show = throttled<RenderProgress>(f.quiet, renderLine);
   try {
     const r = await renderNotices({
-      incident, kit, directory, quarantine, out: f.out, onProgress: show.tick,
+      incident, kit, directory, quarantine, out: f.out, format, onProgress: show.tick,
       current: scopeFolderSource(f.scope, quarantine),
       ...(f.previousScope !== undefined && { previous: scopeFolderSource(f.previousScope, quarantine) }),
       ...(population !== undefined && { population }),
@@ -165,11 +175,12 @@ async function send(f: SendFlags): Promise<void> {
 export function registerNotice(program: Command): void {
   const notice = program.command('notice').description('breach notices to each affected person: render, send, status');
   const renderCmd = notice.command('render')
-    .description('render one notice per affected person (.eml, mail-merge CSV/NDJSON, posting pages) into a new folder: ' +
+    .description('render one notice per affected person (the messages in one mbox or an .eml each, mail-merge CSV/NDJSON, posting pages) into a new folder: ' +
       'from an incident\'s saved scope run (--incident ID with --store/--db, --run) or from a scope folder and an incident file (--scope, --incident FILE)')
     .requiredOption('--directory <file>', 'customer directory CSV: account_id,name,email,phone,locale')
     .requiredOption('--incident <id|file>', 'with a store: the incident id; else the incident description file (YAML or JSON)')
-    .requiredOption('--out <dir>', 'render folder to create (new or empty)');
+    .requiredOption('--out <dir>', 'render folder to create (new or empty)')
+    .option('--format <mbox|eml>', 'mbox: every message in one notices.mbox (any size); eml: a file per person (small incidents, messages opened one by one)', DEFAULTS.notice.format);
   addStoreFlags(renderCmd, 'the incident lives in (render from its saved run)', false)
     .option('--run <id>', 'the incident\'s saved scope run to notify (default: its latest)')
     .option('--previous-run <id>', 'an earlier run already notified: follow-ups only to added persons and grown fields')

@@ -158,6 +158,12 @@ const serve = {
 const notice = {
   /** Worker threads that render, compose and write the messages (the main thread plans and writes the mail-merge files). */
   renderWorkers: 2,
+  /**
+   * How `notice render` stores the messages: `mbox`, one `notices.mbox` for the whole render
+   * (any size; a file per person costs more than rendering it), or `eml`, a file per person
+   * (small incidents, where people open single messages). See docs/NOTICES.md.
+   */
+  format: 'mbox' as 'mbox' | 'eml',
 } as const;
 
 /** Mail defaults (breach notices and, later, the portal's one-time codes share one relay). */

@@ -1,16 +1,19 @@
 /**
  * `breachwatch notice render|send` as a user runs them (the built binary), delivering to a
  * real SMTP server (STARTTLS, AUTH) and reading what arrived: every required item of the
- * rules in every notice (ko and en), only the person's own fields, a temporary refusal
- * retried, a rerun that sends nothing, follow-ups only to changed persons, and a `notice send`
- * SIGKILLed mid-run that resumes with no person getting the same notice twice.
+ * rules in every notice (ko and en), only the person's own fields, each message the bytes the
+ * render hashed, a temporary refusal retried, a rerun that sends nothing, follow-ups only to
+ * changed persons, and a `notice send` SIGKILLed mid-run that resumes with no person getting
+ * the same notice twice — with the messages in one mbox and with an `.eml` each.
  */
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mboxrdUnquote } from '../../src/respond/index.js';
 import { BIN, ROOT, runCli } from './run-cli.js';
 import { startSmtpSink, type Arrived, type SmtpSink } from './smtp-sink.js';
 
@@ -41,9 +44,18 @@ async function until(what: string, ms: number, f: () => boolean): Promise<void> 
   }
 }
 
-interface Row { notice_id: string; message_id: string; account_id: string; email: string; channel: string; locale: string; kind: string; field_names: string }
+interface Row {
+  notice_id: string; message_id: string; account_id: string; email: string; channel: string; locale: string; kind: string; field_names: string;
+  sha256: string; message_file: string; message_offset: number; message_length: number;
+}
 async function mergeRows(out: string): Promise<Row[]> {
   return (await readFile(join(out, 'mail-merge.ndjson'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Row);
+}
+
+/** A row's message as the render stored it (a range of the mbox, unquoted, or its .eml). */
+async function messageOf(out: string, row: Row): Promise<Buffer> {
+  const file = await readFile(join(out, row.message_file));
+  return row.message_file.endsWith('.mbox') ? mboxrdUnquote(file.subarray(row.message_offset, row.message_offset + row.message_length)) : file;
 }
 
 interface Template { sections: { item: string; title: string }[] }
@@ -71,6 +83,9 @@ describe('breachwatch notice', () => {
     const rows = await mergeRows(out);
     const email = rows.filter((x) => x.channel === 'email');
     expect(email.length).toBe(summary.by_channel.email);
+    // The default: every message in notices.mbox, each at its own range.
+    expect(new Set(email.map((x) => x.message_file))).toEqual(new Set(['notices.mbox']));
+    expect(new Set(email.map((x) => x.message_offset)).size).toBe(email.length);
     expect(r.stdout + r.stderr).not.toContain('minseo@example.org'); // personal data stays out of the output
 
     const db = join(dir, 'ledger.duckdb');
@@ -88,6 +103,9 @@ describe('breachwatch notice', () => {
       const a = got.get(row.message_id);
       expect(a, row.notice_id).toBeDefined();
       expect(a!.to).toBe(row.email);
+      // What arrived is byte for byte what the render stored and hashed.
+      expect(a!.sha256).toBe(row.sha256);
+      expect(createHash('sha256').update(await messageOf(out, row)).digest('hex')).toBe(row.sha256);
       expect(a!.html).not.toBe('');
       const t = await template(row.locale);
       for (const sec of t.sections) expect(a!.text, `${row.locale} ${sec.item}`).toContain(sec.title);
@@ -128,6 +146,26 @@ describe('breachwatch notice', () => {
     expect(w.stderr).toContain('authentication refused');
     expect(w.stderr).not.toContain('wrong');
     expect(sink.arrived.length).toBe(before);
+  });
+
+  it('does not send a message changed in the mbox after the render; the others go', async () => {
+    const out = join(dir, 'tampered');
+    expect((await runCli(['notice', 'render', '--scope', join(FIX, 'scope'), '--directory', join(FIX, 'customers.csv'),
+      '--incident', join(FIX, 'incident.yaml'), '--out', out, '--quiet'])).code).toBe(0);
+    const email = (await mergeRows(out)).filter((x) => x.channel === 'email');
+    const victim = email[1]!;
+    const mbox = join(out, 'notices.mbox');
+    const bytes = await readFile(mbox);
+    const at = victim.message_offset + victim.message_length - 10;
+    bytes[at] = bytes[at] === 0x41 ? 0x42 : 0x41;
+    await writeFile(mbox, bytes);
+    const before = sink.arrived.length;
+    const s = await runCli(sendArgs(out, join(dir, 'tampered.duckdb')), { env });
+    expect(s.code).toBe(1);
+    expect(JSON.parse(s.stdout)).toMatchObject({ sent: email.length - 1, failed: 1 });
+    const got = new Set(sink.arrived.slice(before).map((a) => a.messageId));
+    expect(got.has(victim.message_id)).toBe(false);
+    expect(got.size).toBe(email.length - 1);
   });
 
   it('sends follow-ups only to persons added or whose fields grew', async () => {
@@ -181,29 +219,33 @@ describe('breachwatch notice', () => {
     expect(g.code, g.stderr).toBe(0);
     const t = parse(await readFile(join(ROOT, 'data/notice/templates/eu-gdpr/en.yaml'), 'utf8')) as Template;
     const one = (await mergeRows(gdpr)).find((x) => x.channel === 'email')!;
-    const eml = await readFile(join(gdpr, `eml/${one.notice_id.slice(2, 4)}/${one.notice_id}.eml`), 'utf8');
+    const eml = await messageOf(gdpr, one);
     expect(one.locale).toBe('en');
     const { simpleParser } = await import('mailparser');
     const text = (await simpleParser(eml)).text ?? '';
     for (const sec of t.sections) expect(text, sec.item).toContain(sec.title);
   });
 
-  it('resumes a SIGKILLed send: nobody gets the same notice twice, nothing is lost unaccounted', async () => {
+  it.each(['mbox', 'eml'])('resumes a SIGKILLed send (--format %s): nobody gets the same notice twice, nothing is lost unaccounted', async (format) => {
     const n = 40;
-    const scope = join(dir, 'big-scope');
+    const domain = `kill-${format}.example.org`;
+    const scope = join(dir, `big-scope-${format}`);
     await mkdir(scope);
     const ids = Array.from({ length: n }, (_, i) => `p-${String(i).padStart(5, '0')}`);
     await writeFile(join(scope, 'affected_accounts.csv'), `account_id,fields,first_access,last_access,accesses,src_ips\n${
       ids.map((id, i) => `${id},${i % 2 === 0 ? 'email;name' : 'address;phone'},2025-06-24T00:00:00Z,2025-06-25T00:00:00Z,2,203.0.113.9`).join('\n')}\n`);
     await writeFile(join(scope, 'summary.json'), JSON.stringify({ accounts_affected: n }));
-    const directory = join(dir, 'big-customers.csv');
+    const directory = join(dir, `big-customers-${format}.csv`);
     await writeFile(directory, `account_id,name,email,phone,locale\n${
-      ids.map((id, i) => `${id},Test Person ${i},${id}@kill.example.org,,${i % 3 === 0 ? 'en' : 'ko'}`).join('\n')}\n`);
-    const out = join(dir, 'big');
-    expect((await runCli(['notice', 'render', '--scope', scope, '--directory', directory, '--incident', join(FIX, 'incident.yaml'), '--out', out, '--quiet'])).code).toBe(0);
+      ids.map((id, i) => `${id},Test Person ${i},${id}@${domain},,${i % 3 === 0 ? 'en' : 'ko'}`).join('\n')}\n`);
+    const out = join(dir, `big-${format}`);
+    const rendered = await runCli(['notice', 'render', '--scope', scope, '--directory', directory, '--incident', join(FIX, 'incident.yaml'), '--out', out, '--format', format, '--quiet']);
+    expect(rendered.code, rendered.stderr).toBe(0);
+    expect(JSON.parse(rendered.stdout)).toMatchObject({ format });
     const rows = await mergeRows(out);
-    const mine = (a: Arrived): boolean => a.to.endsWith('@kill.example.org');
-    const db = join(dir, 'kill.duckdb');
+    expect(rows.every((r) => (format === 'mbox' ? r.message_file === 'notices.mbox' : r.message_file.endsWith('.eml')))).toBe(true);
+    const mine = (a: Arrived): boolean => a.to.endsWith(`@${domain}`);
+    const db = join(dir, `kill-${format}.duckdb`);
 
     const child = spawn(process.execPath, [BIN, ...sendArgs(out, db, '--rate', '8')], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'ignore' });
     const exited = new Promise<unknown>((res) => child.on('exit', (code, sig) => res(sig ?? code)));
@@ -229,6 +271,8 @@ describe('breachwatch notice', () => {
     expect(arrived.length).toBeLessThanOrEqual(n);
     const missing = rows.filter((row) => !seen.has(row.message_id));
     expect(missing.length).toBeLessThanOrEqual(doubt);
+    const hashOf = new Map(rows.map((row) => [row.message_id, row.sha256]));
+    for (const a of arrived) expect(a.sha256, a.messageId).toBe(hashOf.get(a.messageId));
 
     // A third run sends nothing.
     const third = await runCli(sendArgs(out, db), { env });

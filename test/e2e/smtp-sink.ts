@@ -1,9 +1,11 @@
 /**
  * A real SMTP server for tests (`smtp-server`, STARTTLS with a certificate made for the run,
  * AUTH PLAIN/LOGIN), on 127.0.0.1 and a free port. Every message that arrives is parsed with
- * `mailparser` and kept; a test can make it refuse a recipient for now (451) a number of times.
+ * `mailparser` and kept with the hash of its bytes; a test can make it refuse a recipient for now (451) a number of times.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +20,8 @@ export interface Arrived {
   readonly text: string;
   readonly html: string;
   readonly headers: ReadonlyMap<string, unknown>;
+  /** SHA-256 (hex) of the message's bytes as they arrived. */
+  readonly sha256: string;
 }
 
 /** A running sink. */
@@ -53,10 +57,13 @@ export async function startSmtpSink(dir: string, user: string, pass: string): Pr
       } else cb();
     },
     onData(stream, session, cb) {
-      simpleParser(stream).then((m) => {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      once(stream, 'end').then(() => simpleParser(Buffer.concat(chunks))).then((m) => {
         arrived.push({
           messageId: m.messageId ?? '', to: session.envelope.rcptTo.map((r) => r.address).join(','), subject: m.subject ?? '',
           text: m.text ?? '', html: typeof m.html === 'string' ? m.html : '', headers: m.headers,
+          sha256: createHash('sha256').update(Buffer.concat(chunks)).digest('hex'),
         });
         cb();
       }, (e: Error) => cb(e));

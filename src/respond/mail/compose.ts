@@ -1,18 +1,22 @@
 /**
  * Builds a MIME message — multipart/alternative (text and HTML), or text alone — for breach
- * notices and for the portal's one-time codes alike, synchronously and in one pass. Header
+ * notices and for the portal's one-time codes alike, synchronously and in one pass: into a
+ * buffer of its own ({@link composeMessage}) or appended to a {@link ByteBlock} that a bulk
+ * render fills with a whole batch of messages ({@link composeInto}). Header
  * values are encoded by nodemailer's own encoder (`MimeNode.encodeHeaderValue`: addresses
- * punycoded and quoted, RFC 2047 words for non-ASCII, line breaks stripped) and folded by its
- * `foldLines`; bodies are UTF-8 in base64 (RFC 2045), 76 characters a line. nodemailer's
+ * punycoded and quoted, RFC 2047 words for non-ASCII, line breaks stripped) — a single named
+ * mailbox the same way without its address parser (mailbox-value.ts) — and folded by its
+ * `foldLines`; values that repeat from message to message are encoded once; bodies are UTF-8 in base64 (RFC 2045), 76 characters a line. nodemailer's
  * stream-based composer took milliseconds per message; this takes microseconds (see
  * bench/notices.ts). The caller fixes the Message-ID (the idempotency key of a delivery) and
  * the Date, and the boundary is derived from the Message-ID, so the same parts always give the
  * same bytes: a message can be rebuilt, hashed and recorded before anything is sent.
  */
-import { createHash } from 'node:crypto';
 import MimeNode from 'nodemailer/lib/mime-node';
 import { foldLines } from 'nodemailer/lib/mime-funcs';
 import { BreachwatchError } from '../../model/index.js';
+import { ByteBlock } from './byte-block.js';
+import { mailboxValue } from './mailbox-value.js';
 
 /** A mailbox: an address and an optional display name. */
 export interface Mailbox {
@@ -43,7 +47,8 @@ const MEMO_LIMIT = 4096;
 
 // One node is the header encoder for every message; it keeps no state between calls.
 const encoder = new MimeNode('text/plain');
-const memo = new Map<string, string>();
+/** Encoded lines by header name, then value (a mailbox as name and address). */
+const memo = new Map<string, Map<string, string>>();
 
 // A value nodemailer's encoder leaves as it is: printable ASCII words, single spaces between.
 const PLAIN_VALUE = /^[!-~]+(?: [!-~]+)*$/;
@@ -54,25 +59,42 @@ const PLAIN_MESSAGE_ID = /^<[!-~]+>$/;
 
 /** `Key: value`, encoded and folded at 76 columns the way nodemailer writes it. */
 function headerLine(key: string, value: string | Mailbox): string {
-  const line = `${key}: ${typeof value === 'string' ? value : ''}`;
-  // A short plain value of an extension header, or a plain message id, is its own encoding and needs no folding.
-  if (typeof value === 'string' && line.length <= 76) {
-    if (PLAIN_KEY.test(key) && PLAIN_VALUE.test(value)) return line;
-    if (key === 'Message-ID' && PLAIN_MESSAGE_ID.test(value)) return line;
+  if (typeof value === 'string') {
+    const line = `${key}: ${value}`;
+    // A short plain value of an extension header, or a plain message id, is its own encoding and needs no folding.
+    if (line.length <= 76) {
+      if (PLAIN_KEY.test(key) && PLAIN_VALUE.test(value)) return line;
+      if (key === 'Message-ID' && PLAIN_MESSAGE_ID.test(value)) return line;
+    }
+    return foldLines(`${key}: ${encoder.encodeHeaderValue(key, value)}`, 76);
   }
-  return foldLines(`${key}: ${encoder.encodeHeaderValue(key, typeof value === 'string' ? value : { ...value })}`, 76);
+  // A named mailbox, as nodemailer encodes it, without its address parser (see mailbox-value.ts).
+  const v = mailboxValue(value) ?? encoder.encodeHeaderValue(key, { ...value });
+  const line = `${key}: ${v}`;
+  // foldLines leaves a line shorter than its width as it is.
+  return line.length < 76 ? line : foldLines(line, 76);
 }
 
 /** {@link headerLine} for values that repeat across messages. */
 function memoLine(key: string, value: string | Mailbox): string {
-  const k = typeof value === 'string' ? `${key}\u0000${value}` : `${key}\u0000${value.name ?? ''}\u0000${value.address}`;
-  let line = memo.get(k);
+  let lines = memo.get(key);
+  if (lines === undefined) memo.set(key, (lines = new Map<string, string>()));
+  const k = typeof value === 'string' ? value : `${value.name ?? ''}\u0000${value.address}`;
+  let line = lines.get(k);
   if (line === undefined) {
     line = headerLine(key, value);
-    if (memo.size >= MEMO_LIMIT) memo.clear();
-    memo.set(k, line);
+    if (lines.size >= MEMO_LIMIT) lines.clear();
+    lines.set(k, line);
   }
   return line;
+}
+
+/** The Date header's value (one kept: a render dates every message alike). */
+let lastDate: { readonly ms: number; readonly line: string } | undefined;
+function dateLine(d: Date): string {
+  const ms = d.getTime();
+  if (lastDate?.ms !== ms) lastDate = { ms, line: memoLine('Date', d.toUTCString().replace(/GMT$/, '+0000')) };
+  return lastDate.line;
 }
 
 /** Bytes `utf8` takes in base64 at 76 characters a line, each ending in CRLF. */
@@ -116,10 +138,18 @@ const HTML_HEAD = partHead('text/html');
 
 /**
  * The boundary of a message: `=_` cannot occur in base64 (nor in quoted-printable), so no body
- * line can be mistaken for it; the hash of the Message-ID keeps it stable per message.
+ * line can be mistaken for it, whatever follows; a hash of the Message-ID (FNV-1a, 64 bits
+ * from two 32-bit passes: it needs to be stable, not secret) keeps it stable per message.
  */
 function boundaryOf(messageId: string): string {
-  return `=_bw_${createHash('sha256').update(messageId).digest('hex').slice(0, 24)}`;
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < messageId.length; i++) {
+    const c = messageId.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x01000193) >>> 0;
+  }
+  return `=_bw_${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
 }
 
 /** A body in UTF-8 (a Uint8Array is taken as UTF-8 already, without a copy). */
@@ -135,6 +165,17 @@ const FIELD_NAME = /^[!-9;-~]+$/;
  * @throws BreachwatchError `ERR_INPUT_INVALID` for an extra header whose name is not a field name.
  */
 export function composeMessage(m: MessageParts): Buffer {
+  const block = new ByteBlock(0);
+  composeInto(m, block);
+  return block.view();
+}
+
+/**
+ * Appends the bytes of `m` (as {@link composeMessage} gives them) to `block`; returns where
+ * they start (they end at `block.length`).
+ * @throws BreachwatchError `ERR_INPUT_INVALID` for an extra header whose name is not a field name.
+ */
+export function composeInto(m: MessageParts, block: ByteBlock): number {
   // An automatic message (RFC 3834): mail systems do not answer it with auto-replies.
   const head: string[] = [memoLine('Auto-Submitted', 'auto-generated')];
   for (const [k, v] of Object.entries(m.headers ?? {})) {
@@ -142,35 +183,37 @@ export function composeMessage(m: MessageParts): Buffer {
     head.push(headerLine(k, v));
   }
   head.push(memoLine('From', m.from), headerLine('To', m.to), memoLine('Subject', m.subject), headerLine('Message-ID', m.messageId),
-    memoLine('Date', m.date.toUTCString().replace(/GMT$/, '+0000')), 'MIME-Version: 1.0');
+    dateLine(m.date), 'MIME-Version: 1.0');
   const text = utf8(m.text);
   if (m.html === undefined) {
     // A single part: its Content-* headers are the message's own.
-    return assemble(`${head.join(CRLF)}${CRLF}${TEXT_HEAD}`, [text], '', '');
+    return assemble(block, `${head.join(CRLF)}${CRLF}${TEXT_HEAD}`, [text], '', '');
   }
   const b = boundaryOf(m.messageId);
   head.push(`Content-Type: multipart/alternative;${CRLF} boundary="${b}"`);
-  return assemble(`${head.join(CRLF)}${CRLF}${CRLF}--${b}${CRLF}${TEXT_HEAD}`, [text, utf8(m.html)], `--${b}${CRLF}${HTML_HEAD}`, `--${b}--${CRLF}`);
+  return assemble(block, `${head.join(CRLF)}${CRLF}${CRLF}--${b}${CRLF}${TEXT_HEAD}`, [text, utf8(m.html)], `--${b}${CRLF}${HTML_HEAD}`, `--${b}--${CRLF}`);
 }
 
 /**
- * `head`, then each body in base64 (`between` after the first when there are two), then
- * `tail`, in one buffer. The head is ASCII but for an address whose local part is UTF-8
- * (SMTPUTF8), which nodemailer keeps as it is.
+ * Appends `head`, then each body in base64 (`between` after the first when there are two),
+ * then `tail`, to `block`; returns where they start. The head is ASCII but for an address
+ * whose local part is UTF-8 (SMTPUTF8), which nodemailer keeps as it is.
  */
-function assemble(head: string, bodies: readonly Buffer[], between: string, tail: string): Buffer {
+function assemble(block: ByteBlock, head: string, bodies: readonly Buffer[], between: string, tail: string): number {
   const headBytes = Buffer.byteLength(head, 'utf8');
   let size = headBytes + between.length + tail.length;
   for (const body of bodies) size += base64Size(body.length);
-  const out = Buffer.allocUnsafe(size);
-  let at = out.write(head, 0, 'utf8');
+  const out = block.reserve(size);
+  const start = block.length;
+  let at = start + out.write(head, start, 'utf8');
   at = writeBase64Lines(bodies[0]!, out, at);
   if (bodies.length > 1) {
     at += out.write(between, at, 'latin1');
     at = writeBase64Lines(bodies[1]!, out, at);
   }
   at += out.write(tail, at, 'latin1');
-  return at === size ? out : out.subarray(0, at);
+  block.length = at;
+  return start;
 }
 
 /** The domain part of an address (for Message-IDs). */

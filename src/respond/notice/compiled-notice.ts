@@ -9,8 +9,10 @@
  * once against a plain {@link renderNotice} of a real person: a template the markers cannot
  * stand in for (a personal value in a section title, whose underline depends on its width)
  * renders every notice the plain way. The literals are also kept in UTF-8, so a message's
- * bodies are mostly copied, not encoded, per person ({@link CompiledNotice.renderBytes}).
+ * bodies are mostly copied, not encoded, per person ({@link CompiledNotice.renderBytes}), into
+ * memory the caller reuses from person to person.
  */
+import { ByteBlock } from '../mail/index.js';
 import { namesIn } from './interpolate.js';
 import { escapeHtml, renderNotice, type NoticeContent, type RenderedNotice } from './render-notice.js';
 import type { NoticeTemplate } from './template-file.js';
@@ -94,16 +96,23 @@ export class CompiledNotice {
     return fillVariant(v, p);
   }
 
-  /** {@link render} with the bodies in UTF-8, the literals copied rather than encoded again. */
-  renderBytes(p: PersonalContent): RenderedBytes {
+  /**
+   * {@link render} with the bodies in UTF-8, the literals copied rather than encoded again.
+   * With `scratch`, the bodies are written after what it holds and are views of it (valid
+   * until the caller reuses it: a bulk render empties it for every person); else each is a
+   * buffer of its own.
+   */
+  renderBytes(p: PersonalContent, scratch?: ByteBlock): RenderedBytes {
+    const text = scratch ?? new ByteBlock(0);
+    const html = scratch ?? new ByteBlock(0);
     const v = this.variantOf(p);
     if (v === null) {
       const r = renderNotice(this.template, this.content(p));
-      return { subject: r.subject, text: Buffer.from(r.text, 'utf8'), html: Buffer.from(r.html, 'utf8'), sms: r.sms };
+      return { subject: r.subject, text: writeText(r.text, text), html: writeText(r.html, html), sms: r.sms };
     }
     const t = (n: number): string => textSlot(p, n);
     return {
-      subject: fill(v.subject, t), text: fillBytes(v.text, v.textBytes, t), html: fillBytes(v.html, v.htmlBytes, (n) => htmlSlot(p, n)), sms: fill(v.sms, t),
+      subject: fill(v.subject, t), text: fillBytes(v.text, v.textBytes, t, text), html: fillBytes(v.html, v.htmlBytes, (n) => htmlSlot(p, n), html), sms: fill(v.sms, t),
     };
   }
 
@@ -176,8 +185,20 @@ function fill(s: Split, slot: (n: number) => string): string {
   return out;
 }
 
-/** {@link fill} into UTF-8: the literals' bytes (`bytes[k]` is literal k) with each slot encoded between. */
-function fillBytes(s: Split, bytes: readonly Buffer[], slot: (n: number) => string): Buffer {
+/** `s` in UTF-8 appended to `into`; returns a view of what it wrote. */
+function writeText(s: string, into: ByteBlock): Buffer {
+  const start = into.length;
+  const size = Buffer.byteLength(s, 'utf8');
+  into.reserve(size).write(s, start, 'utf8');
+  into.length += size;
+  return into.view(start);
+}
+
+/**
+ * {@link fill} into UTF-8 appended to `into`: the literals' bytes (`bytes[k]` is literal k)
+ * with each slot encoded between; returns a view of what it wrote.
+ */
+function fillBytes(s: Split, bytes: readonly Buffer[], slot: (n: number) => string, into: ByteBlock): Buffer {
   const values: string[] = [];
   let size = 0;
   for (const b of bytes) size += b.length;
@@ -186,13 +207,15 @@ function fillBytes(s: Split, bytes: readonly Buffer[], slot: (n: number) => stri
     values.push(v);
     size += Buffer.byteLength(v, 'utf8');
   }
-  const out = Buffer.allocUnsafe(size);
-  let at = bytes[0]!.copy(out, 0);
+  const start = into.length;
+  const out = into.reserve(size);
+  let at = start + bytes[0]!.copy(out, start);
   for (let k = 0; k < values.length; k++) {
     at += out.write(values[k]!, at, 'utf8');
     at += bytes[k + 1]!.copy(out, at);
   }
-  return out;
+  into.length = at;
+  return out.subarray(start, at);
 }
 
 function fillVariant(v: Variant, p: PersonalContent): RenderedNotice {

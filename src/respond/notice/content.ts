@@ -4,6 +4,7 @@
  * values in the person's locale. What is the same for every person of a locale is built once.
  */
 import { BreachwatchError } from '../../model/index.js';
+import type { ByteBlock } from '../mail/index.js';
 import type { IncidentInfo } from './incident-info.js';
 import { listFor, textFor } from './incident-info.js';
 import type { NoticeKit } from './kit.js';
@@ -127,8 +128,8 @@ export class ContentBuilder {
     return this.partsFor(locale).compiled.render(this.personal(n, locale));
   }
 
-  /** {@link render} with the bodies in UTF-8 (for the message). */
-  renderBytes(n: PlannedNotice, locale: string): RenderedBytes {
-    return this.partsFor(locale).compiled.renderBytes(this.personal(n, locale));
+  /** {@link render} with the bodies in UTF-8 (for the message), in `scratch` when given (see {@link CompiledNotice.renderBytes}). */
+  renderBytes(n: PlannedNotice, locale: string, scratch?: ByteBlock): RenderedBytes {
+    return this.partsFor(locale).compiled.renderBytes(this.personal(n, locale), scratch);
   }
 }

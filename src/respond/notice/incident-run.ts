@@ -21,7 +21,7 @@ import { loadNoticeKit } from './kit.js';
 import { populationFile } from './population.js';
 import { RENDER_FILES } from './render-folder.js';
 import { renderNotices, type RenderProgress, type RenderSummary } from './render-run.js';
-import type { AffectedPerson, AffectedSource } from './types.js';
+import type { AffectedPerson, AffectedSource, MessageFormat } from './types.js';
 
 /** The affected persons of saved run `runId`, from the store, sorted by account_id. */
 export function runSource(store: ScopeRunStore, runId: string): AffectedSource {
@@ -73,6 +73,8 @@ export interface RunNoticeOptions {
   readonly directory: string;
   /** Render folder to create (new or empty). */
   readonly out: string;
+  /** How the messages are stored (default `DEFAULTS.notice.format`). */
+  readonly format?: MessageFormat;
   /** Rules id instead of the incident's jurisdiction. */
   readonly rules?: string;
   /** A folder laid out like `data/notice/`. */
@@ -122,6 +124,7 @@ export async function renderRunNotices(ctx: RespondContext, o: RunNoticeOptions)
         incident, kit, directory, quarantine, out: o.out, current: runSource(ctx.store, runId), expected: run.accounts, evidence,
         ...(o.previousRunId !== undefined && { previous: runSource(ctx.store, o.previousRunId) }),
         ...(population !== undefined && { population }), ...(o.onProgress !== undefined && { onProgress: o.onProgress }),
+        ...(o.format !== undefined && { format: o.format }),
         ...(ctx.now !== undefined && { now: ctx.now }),
       });
       await evidence.checkpoint();

@@ -2,13 +2,13 @@
  * Breach notices to each affected person (issue 11, part 2): the inputs behind small
  * interfaces (a scope run's affected persons, the customer directory, the incident), the
  * wording as data (rules and templates per jurisdiction, field labels per locale), the bulk
- * renderer (`.eml` per person, mail-merge CSV/NDJSON, website posting pages) and the sender
- * with its durable delivery ledger.
+ * renderer (the messages in one mbox or an `.eml` per person, mail-merge CSV/NDJSON, website
+ * posting pages) and the sender with its durable delivery ledger.
  */
 export type {
-  AffectedPerson, AffectedSource, Contact, ContactDirectory, NoticeChannel, NoticeKind, NoticeReason, PlanCounts, PlannedNotice,
+  AffectedPerson, AffectedSource, Contact, ContactDirectory, MessageFormat, NoticeChannel, NoticeKind, NoticeReason, PlanCounts, PlannedNotice,
 } from './types.js';
-export { NOTICE_KINDS } from './types.js';
+export { MESSAGE_FORMATS, NOTICE_KINDS } from './types.js';
 export { loadIncidentFile, incidentInfoOf, textFor, listFor, type IncidentInfo, type Localized, type PossibleLeak } from './incident-info.js';
 export { loadLabels, type FieldLabels } from './labels.js';
 export { loadRules, type NoticeRules, type RequiredItem } from './rules.js';

@@ -1,20 +1,22 @@
 /**
- * The folder a render writes (`--out DIR`; see docs/NOTICES.md): one `.eml` per email notice
- * under `eml/`, the mail-merge file in two forms (`mail-merge.csv`, `mail-merge.ndjson`), the
- * website posting pages, the quarantine, and `manifest.json` last — a folder without a
- * manifest is an unfinished render, and `notice send` refuses it. Everything is 0600 in a 0700
- * folder: it holds the personal data of every person it notifies.
+ * The folder a render writes (`--out DIR`; see docs/NOTICES.md): the email messages — all in
+ * one `notices.mbox` (format `mbox`, written here in large appends) or one `.eml` each under
+ * `eml/` (format `eml`, written by the render threads) — the mail-merge file in two forms
+ * (`mail-merge.csv`, `mail-merge.ndjson`; each email row names its message by file, byte
+ * offset and length), the website posting pages, the quarantine, and `manifest.json` last — a
+ * folder without a manifest is an unfinished render, and `notice send` refuses it. Everything
+ * is 0600 in a 0700 folder: it holds the personal data of every person it notifies.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { mkdir, readdir, rename, writeFile } from 'node:fs/promises';
 import { once } from 'node:events';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { BreachwatchError } from '../../model/index.js';
-import type { NoticeChannel, NoticeKind, NoticeReason } from './types.js';
+import type { MessageFormat, NoticeChannel, NoticeKind, NoticeReason } from './types.js';
 
-/** Version of the folder's format (manifest and mail-merge columns). */
-export const RENDER_FORMAT_VERSION = 1;
+/** Version of the folder's format (manifest and mail-merge columns; 2: messages by file, offset and length). */
+export const RENDER_FORMAT_VERSION = 2;
 
 /** One notice in the mail-merge file. Lists are `;`-separated in the CSV. */
 export interface MergeRow {
@@ -37,12 +39,17 @@ export interface MergeRow {
   readonly new_fields: string;
   readonly first_access: string;
   readonly last_access: string;
-  /** The message file (email channel), relative to the folder, else empty. */
-  readonly eml: string;
-  /** SHA-256 of the message file (email) or of the SMS text (sms); empty for posting. */
+  /** SHA-256 of the message (email) or of the SMS text (sms); empty for posting. */
   readonly sha256: string;
+  /** Bytes of the message (email; what is sent and hashed) or of the SMS text (sms). */
   readonly bytes: number;
   readonly sms_text: string;
+  /** The file holding the message (email channel), relative to the folder (`notices.mbox` or `eml/…`), else empty. */
+  readonly message_file: string;
+  /** Where the message starts in that file (0 for an `.eml`, and without a message). */
+  readonly message_offset: number;
+  /** Bytes it takes there (in an mbox, with its mboxrd quoting; 0 without a message). */
+  readonly message_length: number;
   /** The `notice_rendered` entry in the evidence log, or -1 without one. */
   readonly evidence_index: number;
 }
@@ -50,13 +57,16 @@ export interface MergeRow {
 /** The mail-merge columns, in order. */
 export const MERGE_COLUMNS = [
   'notice_id', 'message_id', 'kind', 'reason', 'account_id', 'locale', 'template', 'channel', 'name', 'email', 'phone',
-  'subject', 'fields', 'field_names', 'new_fields', 'first_access', 'last_access', 'eml', 'sha256', 'bytes', 'sms_text',
-  'evidence_index',
+  'subject', 'fields', 'field_names', 'new_fields', 'first_access', 'last_access', 'sha256', 'bytes', 'sms_text',
+  'message_file', 'message_offset', 'message_length', 'evidence_index',
 ] as const satisfies readonly (keyof MergeRow)[];
+
+/** The columns a render thread formats (the main thread appends offset, length and evidence index, which only it knows). */
+export const THREAD_COLUMNS = MERGE_COLUMNS.slice(0, MERGE_COLUMNS.indexOf('message_offset')) as Exclude<(typeof MERGE_COLUMNS)[number], 'message_offset' | 'message_length' | 'evidence_index'>[];
 
 /** Names of the folder's files. */
 export const RENDER_FILES = {
-  manifest: 'manifest.json', csv: 'mail-merge.csv', ndjson: 'mail-merge.ndjson', quarantine: 'quarantine.ndjson',
+  manifest: 'manifest.json', csv: 'mail-merge.csv', ndjson: 'mail-merge.ndjson', quarantine: 'quarantine.ndjson', mbox: 'notices.mbox',
 } as const;
 
 const FLUSH_AT = 1 << 16;
@@ -84,6 +94,8 @@ class ChunkedFile {
   private buf = '';
   private readonly out: WriteStream;
   private failure: Error | undefined;
+  /** Bytes handed to the file so far (its size once written). */
+  private size = 0;
 
   constructor(path: string) {
     this.out = createWriteStream(path, { mode: 0o600 });
@@ -95,8 +107,24 @@ class ChunkedFile {
     if (this.buf.length >= FLUSH_AT) await this.push();
   }
 
+  /**
+   * Appends `bytes` (already a large block) after what is buffered; returns the offset it
+   * starts at. `written` is called once the bytes are in the file (not before: until then the
+   * memory must not change).
+   */
+  async append(bytes: Uint8Array, written?: () => void): Promise<number> {
+    await this.push();
+    if (this.failure !== undefined) throw this.failure;
+    const at = this.size;
+    this.size += bytes.byteLength;
+    if (!this.out.write(bytes, (e) => { if (e == null) written?.(); })) await once(this.out, 'drain');
+    return at;
+  }
+
   private async push(): Promise<void> {
     if (this.failure !== undefined) throw this.failure;
+    if (this.buf === '') return;
+    this.size += Buffer.byteLength(this.buf);
     const ok = this.out.write(this.buf);
     this.buf = '';
     if (!ok) await once(this.out, 'drain');
@@ -114,43 +142,45 @@ class ChunkedFile {
 export class RenderFolder {
   private readonly csv: ChunkedFile;
   private readonly ndjson: ChunkedFile;
-  private readonly madeDirs = new Set<string>();
+  private readonly mbox: ChunkedFile | undefined;
 
-  private constructor(readonly dir: string) {
+  private constructor(readonly dir: string, readonly format: MessageFormat) {
     this.csv = new ChunkedFile(join(dir, RENDER_FILES.csv));
     this.ndjson = new ChunkedFile(join(dir, RENDER_FILES.ndjson));
+    this.mbox = format === 'mbox' ? new ChunkedFile(join(dir, RENDER_FILES.mbox)) : undefined;
   }
 
   /**
-   * Creates `dir` (or takes an empty one; a quarantine file is allowed).
+   * Creates `dir` (or takes an empty one; a quarantine file is allowed) for messages in `format`.
    * @throws BreachwatchError `ERR_USAGE` when it holds anything else.
    */
-  static async create(dir: string): Promise<RenderFolder> {
+  static async create(dir: string, format: MessageFormat): Promise<RenderFolder> {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     // The caller may have opened the quarantine inside already (it comes before the render).
     if ((await readdir(dir)).some((n) => n !== RENDER_FILES.quarantine)) throw new BreachwatchError('ERR_USAGE', `--out ${dir} is not empty (a render writes a new folder)`);
-    const f = new RenderFolder(dir);
+    const f = new RenderFolder(dir, format);
     await f.csv.write(stringify([MERGE_COLUMNS]));
     return f;
   }
 
-  /** Writes one message file (`rel` as {@link emlPath} gives it). */
-  async writeMessage(rel: string, bytes: Buffer): Promise<void> {
-    const d = dirname(rel);
-    if (!this.madeDirs.has(d)) {
-      await mkdir(join(this.dir, d), { recursive: true, mode: 0o700 });
-      this.madeDirs.add(d);
-    }
-    await writeFile(join(this.dir, rel), bytes, { mode: 0o600 });
+  /**
+   * Appends a batch of messages, already in mbox form (see `RenderedBatch` in render-one.ts), to
+   * `notices.mbox`; returns the offset the batch starts at. `written` is called once they are
+   * in the file.
+   */
+  async appendMessages(mbox: Uint8Array, written?: () => void): Promise<number> {
+    if (this.mbox === undefined) throw new BreachwatchError('ERR_INTERNAL', `a render in format ${this.format} has no ${RENDER_FILES.mbox}`);
+    return this.mbox.append(mbox, written);
   }
 
   /**
    * Appends one notice to both mail-merge files, given as its CSV line and NDJSON object up to
-   * the last column, `evidence_index` (see `RenderedRow` in render-one.ts).
+   * `message_offset` (see `RenderedRow` in render-one.ts), and the three columns only the main
+   * thread knows.
    */
-  async addRow(csv: string, json: string, evidenceIndex: number): Promise<void> {
-    await this.csv.write(`${csv},${evidenceIndex}\n`);
-    await this.ndjson.write(`${json},"evidence_index":${evidenceIndex}}\n`);
+  async addRow(csv: string, json: string, last: { readonly offset: number; readonly length: number; readonly evidenceIndex: number }): Promise<void> {
+    await this.csv.write(`${csv},${last.offset},${last.length},${last.evidenceIndex}\n`);
+    await this.ndjson.write(`${json},"message_offset":${last.offset},"message_length":${last.length},"evidence_index":${last.evidenceIndex}}\n`);
   }
 
   /** Writes a small file whole (posting pages). */
@@ -158,8 +188,9 @@ export class RenderFolder {
     await writeFile(join(this.dir, name), text, { mode: 0o600 });
   }
 
-  /** Closes the mail-merge files and writes the manifest last (atomically). */
+  /** Closes the message and mail-merge files and writes the manifest last (atomically). */
   async finish(manifest: object): Promise<void> {
+    await this.mbox?.close();
     await this.csv.close();
     await this.ndjson.close();
     const tmp = join(this.dir, `.${RENDER_FILES.manifest}.tmp`);
@@ -169,6 +200,7 @@ export class RenderFolder {
 
   /** Closes the files of a render that failed (no manifest: the folder stays unfinished). */
   async abandon(): Promise<void> {
+    await this.mbox?.close().catch(() => undefined);
     await this.csv.close().catch(() => undefined);
     await this.ndjson.close().catch(() => undefined);
   }

@@ -1,8 +1,9 @@
 /**
  * `notice render` as a function: plans every person's notice in one sorted pass on the main
  * thread and hands them in batches to render threads (render-pool.ts), which word each in the
- * person's locale, compose the email message, write its file and format its mail-merge row;
- * the main thread takes the batches back in order, records each notice in the evidence log,
+ * person's locale, compose the email message, store it (a block of mbox text per batch, or a
+ * file each) and format its mail-merge row; the main thread takes the batches back in order,
+ * appends each batch's block to `notices.mbox`, records each notice in the evidence log,
  * writes the mail-merge files in account order, and ends with the posting pages and the
  * manifest. Progress goes to a callback as counts only.
  */
@@ -18,9 +19,9 @@ import { emptyCounts, planNotices } from './plan.js';
 import type { Population } from './population.js';
 import { PostingScope, renderPostings } from './posting.js';
 import { RenderFolder, RENDER_FILES } from './render-folder.js';
-import type { RenderedRow } from './render-one.js';
+import type { RenderedBatch, RenderedRow } from './render-one.js';
 import { startRenderer } from './render-pool.js';
-import type { AffectedSource, ContactDirectory, NoticeChannel, PlanCounts, PlannedNotice } from './types.js';
+import type { AffectedSource, ContactDirectory, MessageFormat, NoticeChannel, PlanCounts, PlannedNotice } from './types.js';
 
 /** Notices a render thread gets at once (a message costs tens of µs; a batch, one round trip). */
 const BATCH = 128;
@@ -46,6 +47,8 @@ export interface RenderOptions {
   readonly population?: Population;
   /** The render folder to create (new or empty). */
   readonly out: string;
+  /** How the messages are stored (default `DEFAULTS.notice.format`): one `notices.mbox`, or an `.eml` each. */
+  readonly format?: MessageFormat;
   /** Where bad input rows go (the caller opens it, usually inside `out`). */
   readonly quarantine: QuarantineWriter;
   /** Record each notice as a `notice_rendered` entry. */
@@ -61,6 +64,7 @@ export interface RenderOptions {
 /** What a render did (also the manifest's body). */
 export interface RenderSummary {
   readonly out: string;
+  readonly format: MessageFormat;
   readonly incident_id: string;
   /** The envelope sender `notice send` uses. */
   readonly sender: string;
@@ -88,7 +92,8 @@ export async function renderNotices(opts: RenderOptions): Promise<RenderSummary>
   const { incident, kit } = opts;
   const started = performance.now();
   const now = (opts.now ?? (() => new Date()))();
-  const folder = await RenderFolder.create(opts.out);
+  const format = opts.format ?? DEFAULTS.notice.format;
+  const folder = await RenderFolder.create(opts.out, format);
   const content = new ContentBuilder(kit, incident, now.getTime());
   const evidence = opts.evidence === undefined ? undefined : new EvidenceBatch(opts.evidence, 'notice_rendered');
   const firstEntry = opts.evidence?.size ?? 0;
@@ -100,24 +105,27 @@ export async function renderNotices(opts: RenderOptions): Promise<RenderSummary>
   let messageBytes = 0;
   let rendered = 0;
 
-  const emit = async ({ row, csv, json }: RenderedRow): Promise<void> => {
+  const emit = async (r: RenderedRow, base: number): Promise<void> => {
     let evidenceIndex = -1;
-    if (evidence !== undefined && row.channel !== 'posting') {
+    const f = r.facts;
+    if (evidence !== undefined && f !== undefined && r.channel !== 'posting') {
       evidenceIndex = await evidence.add({
-        incident_id: incident.id, notice_id: row.notice_id, message_id: row.message_id, account_id: row.account_id,
-        kind: row.kind, reason: row.reason, channel: row.channel, locale: row.locale, template: row.template,
-        rules: kit.rules.id, rules_as_of: kit.rules.as_of, sha256: row.sha256, bytes: row.bytes,
+        incident_id: incident.id, notice_id: f.notice_id, message_id: f.message_id, account_id: f.account_id,
+        kind: f.kind, reason: f.reason, channel: r.channel, locale: r.locale, template: f.template,
+        rules: kit.rules.id, rules_as_of: kit.rules.as_of, sha256: f.sha256, bytes: r.bytes,
       });
     }
-    await folder.addRow(csv, json, evidenceIndex);
-    byChannel[row.channel]++;
-    byLocale[row.locale] = (byLocale[row.locale] ?? 0) + 1;
-    if (row.channel === 'email') { messages++; messageBytes += row.bytes; }
+    await folder.addRow(r.csv, r.json, { offset: r.length === 0 ? 0 : base + r.offset, length: r.length, evidenceIndex });
+    byChannel[r.channel]++;
+    byLocale[r.locale] = (byLocale[r.locale] ?? 0) + 1;
+    if (r.channel === 'email') { messages++; messageBytes += r.bytes; }
     if (++rendered % 1000 === 0) opts.onProgress?.({ rendered, expected: opts.expected, elapsedMs: performance.now() - started });
   };
 
-  const pool = startRenderer(kit, incident, { now, dir: opts.out, threads: opts.threads ?? DEFAULTS.notice.renderWorkers });
-  const inFlight: Promise<readonly RenderedRow[]>[] = [];
+  const pool = startRenderer(kit, incident, {
+    now, dir: opts.out, format, facts: evidence !== undefined, threads: opts.threads ?? DEFAULTS.notice.renderWorkers,
+  });
+  const inFlight: Promise<RenderedBatch>[] = [];
   let batch: PlannedNotice[] = [];
   const send = (): void => {
     const job = pool.render(batch);
@@ -126,7 +134,11 @@ export async function renderNotices(opts: RenderOptions): Promise<RenderSummary>
     batch = [];
   };
   const drain = async (): Promise<void> => {
-    for (const r of await inFlight.shift()!) await emit(r);
+    const b = await inFlight.shift()!;
+    // One large append per batch; the rows' offsets are relative to its start.
+    const { mbox } = b;
+    const base = mbox === undefined ? 0 : await folder.appendMessages(mbox, () => { pool.recycle(mbox); });
+    for (const r of b.rows) await emit(r, base);
   };
   try {
     const plan = planNotices({
@@ -159,7 +171,7 @@ export async function renderNotices(opts: RenderOptions): Promise<RenderSummary>
     await evidence?.flush();
     await opts.quarantine.drain();
     const summary: RenderSummary = {
-      out: opts.out, incident_id: incident.id, sender: incident.sender.email,
+      out: opts.out, format, incident_id: incident.id, sender: incident.sender.email,
       rules: { id: kit.rules.id, as_of: kit.rules.as_of, reviewed_by: kit.rules.reviewed_by },
       templates: [...kit.templates.values()].map((t) => ({ locale: t.locale, template: t.template, version: t.version })),
       rendered_at: now.toISOString(), scope: opts.current.describe, previous_scope: opts.previous?.describe ?? null,

@@ -1,5 +1,6 @@
 /**
- * `notice send` as a function: delivers a finished render folder through the mail component,
+ * `notice send` as a function: delivers a finished render folder (its messages in one mbox or
+ * an `.eml` each, read by the offset and length each row names) through the mail component,
  * keeping the delivery ledger in the store so that a rerun (or a run after a crash) never
  * sends a person the same notice twice.
  *
@@ -24,7 +25,9 @@ import type { EvidenceLog } from '../../evidence/index.js';
 import type { DeliveryIntent, DeliveryRecord, DeliveryState, DeliveryStore } from '../../store/index.js';
 import { retryDelayMs, type Mailer, type OutgoingMessage } from '../mail/index.js';
 import { EvidenceBatch } from './evidence-batch.js';
+import { MessageReader } from './message-reader.js';
 import { RENDER_FILES, RENDER_FORMAT_VERSION, type MergeRow } from './render-folder.js';
+import { MESSAGE_FORMATS, type MessageFormat } from './types.js';
 
 /** Rows read, recorded and checked against the ledger at once. */
 const PAGE = 1000;
@@ -82,7 +85,7 @@ export interface SendSummary {
   readonly elapsed_ms: number;
 }
 
-interface Manifest { readonly v: number; readonly kind: string; readonly incident_id: string; readonly sender: string }
+interface Manifest { readonly v: number; readonly kind: string; readonly format: MessageFormat; readonly incident_id: string; readonly sender: string }
 
 async function readManifest(folder: string): Promise<Manifest> {
   const path = join(folder, RENDER_FILES.manifest);
@@ -97,6 +100,7 @@ async function readManifest(folder: string): Promise<Manifest> {
     throw new BreachwatchError('ERR_INPUT_INVALID', `${path}: not a breachwatch notice render`);
   }
   if (m.v !== RENDER_FORMAT_VERSION) throw new BreachwatchError('ERR_INPUT_INVALID', `${path}: format v${String(m.v)}, this breachwatch reads v${RENDER_FORMAT_VERSION}`);
+  if (!(MESSAGE_FORMATS as readonly unknown[]).includes(m.format)) throw new BreachwatchError('ERR_INPUT_INVALID', `${path}: message format ${String(m.format)} is not one of ${MESSAGE_FORMATS.join(', ')}`);
   return m as Manifest;
 }
 
@@ -141,11 +145,12 @@ export async function sendNotices(opts: SendOptions): Promise<SendSummary> {
   const from: DeliveryState[] = [...(opts.resendInDoubt === true ? ['in_doubt' as const] : []), ...(opts.retryFailed === true ? ['failed' as const] : [])];
   const requeued = from.length > 0 ? await ledger.requeueDeliveries({ incident_id: incident, from }) : 0;
 
+  const messages = new MessageReader(opts.folder, m.format);
   const message = async (row: MergeRow): Promise<OutgoingMessage | string> => {
     if (row.channel === 'sms') return sha256(row.sms_text) === row.sha256 ? { channel: 'sms', id: row.message_id, to: row.phone, text: row.sms_text } : 'sms text changed since render';
-    const raw = await readFile(join(opts.folder, row.eml)).catch(() => undefined);
-    if (raw === undefined) return 'message file missing';
-    if (sha256(raw) !== row.sha256) return 'message file changed since render';
+    const raw = await messages.read(row);
+    if (typeof raw === 'string') return raw;
+    if (sha256(raw) !== row.sha256) return 'message changed since render';
     return { channel: 'email', id: row.message_id, from: m.sender, to: row.email, raw };
   };
 
@@ -238,6 +243,7 @@ export async function sendNotices(opts: SendOptions): Promise<SendSummary> {
     }
   } finally {
     await flushEvidence().catch(() => undefined);
+    await messages.close().catch(() => undefined);
   }
   const counts = await ledger.deliveryCounts(incident);
   return {

@@ -14,6 +14,12 @@ export const NOTICE_KINDS = ['initial', 'update', 'possible_leak'] as const sati
 /** Why a person gets a notice in a follow-up run (`--previous-scope`). */
 export type NoticeReason = 'first' | 'added' | 'fields_grew' | 'possible';
 
+/** How a render stores its messages: one mbox file for all, or one `.eml` file each. */
+export type MessageFormat = 'mbox' | 'eml';
+
+/** Every message format (`notice render --format`). */
+export const MESSAGE_FORMATS = ['mbox', 'eml'] as const satisfies readonly MessageFormat[];
+
 /** How a notice reaches its person. */
 export type NoticeChannel = 'email' | 'sms' | 'posting';
 
