@@ -7,8 +7,9 @@
  * written together at the end of the event-loop turn (one write for all the requests of that
  * turn); a crash loses at most that turn's lines.
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
+import { TurnWriter } from './turn-writer.js';
 
 /** Audited steps. */
 export type AuditStep =
@@ -27,31 +28,20 @@ export interface AuditIds {
 /** The audit file. */
 export class AuditLog {
   private readonly fd: number;
-  private pending = '';
-  private flushing: NodeJS.Immediate | undefined;
+  private readonly out: TurnWriter;
 
   constructor(dir: string, private readonly now: () => number) {
     this.fd = openSync(join(dir, 'audit.ndjson'), 'a', 0o600);
+    this.out = new TurnWriter(this.fd);
   }
 
   write(step: AuditStep, ids: AuditIds): void {
     const line = { time: new Date(this.now()).toISOString(), step, ...ids, ...(ids.key !== undefined && { key: ids.key.slice(0, 16) }) };
-    this.pending += `${JSON.stringify(line)}\n`;
-    this.flushing ??= setImmediate(() => this.flush());
-  }
-
-  /** Writes the lines not yet written. */
-  flush(): void {
-    if (this.flushing !== undefined) clearImmediate(this.flushing);
-    this.flushing = undefined;
-    if (this.pending === '') return;
-    const text = this.pending;
-    this.pending = '';
-    writeSync(this.fd, text);
+    this.out.append(`${JSON.stringify(line)}\n`);
   }
 
   close(): void {
-    this.flush();
+    this.out.flush();
     closeSync(this.fd);
   }
 }

@@ -21,16 +21,6 @@ function escapedOf<T extends Readonly<Record<string, string>>>(t: T): T {
   }
   return e as T;
 }
-const URLS = new Map<string, string>();
-/** `url` escaped (the portal has one public address; memoized). */
-function escapedUrl(url: string): string {
-  let e = URLS.get(url);
-  if (e === undefined) {
-    e = h(url);
-    if (URLS.size < 16) URLS.set(url, e);
-  }
-  return e;
-}
 
 /** What every page needs. */
 export interface PageBase {
@@ -73,7 +63,7 @@ export function layout(b: PageBase, title: string, body: string): string {
 <link rel="stylesheet" href="/static/portal.css"></head>
 <body><a class="skip" href="#main">${E.skip}</a>
 <header><p class="site">${E.site_title}</p>
-<p class="official">${E.official_address} <strong>${escapedUrl(b.publicUrl)}</strong></p>
+<p class="official">${E.official_address} <strong>${h(b.publicUrl)}</strong></p>
 <nav><a href="?lang=${other}" lang="${other}" hreflang="${other}">${E.language}</a></nav></header>
 <main id="main" tabindex="-1"><h1>${h(title)}</h1>
 ${body}
@@ -155,7 +145,7 @@ export function mePage(v: MeView): string {
 <tr><th scope="row">${E.times}</th><td>${e.accesses}</td></tr></tbody></table>`;
   const actions = `<h2>${E.what_you_can_do}</h2><ul>${[...v.actions, t.default_actions].map((a) => `<li>${h(a)}</li>`).join('')}</ul>
 <h2>${E.vishing_title}</h2><p class="alert">${E.vishing_text}</p>
-<p>${E.official_address} <strong>${escapedUrl(v.publicUrl)}</strong></p>
+<p>${E.official_address} <strong>${h(v.publicUrl)}</strong></p>
 <h2>${E.contacts_title}</h2><ul>${v.contacts.map((c) => `<li>${h(c)}</li>`).join('')}</ul>`;
   const cert = e === undefined ? '' : `<h2>${E.certificate_title}</h2><p>${E.certificate_intro}</p>
 <ul><li><a href="/certificate.jws" download>${E.download_jws}</a></li><li><a href="/certificate.pdf" download>${E.download_pdf}</a></li></ul>`;

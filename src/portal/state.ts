@@ -12,6 +12,7 @@
  */
 import { closeSync, fdatasyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
+import { TurnWriter } from './turn-writer.js';
 
 /** A code sent (or, for an identifier not in the directory, pretended to be). */
 export interface Challenge {
@@ -90,11 +91,9 @@ export class PortalState {
   readonly certificates = new Map<string, CertificateRecord>();
   /** account → claim. */
   readonly claims = new Map<string, ClaimRecord>();
-  private fd = -1;
   private lines = 0;
-  /** Lines applied in memory and not yet written (see {@link flush}). */
-  private pending = '';
-  private flushing: NodeJS.Immediate | undefined;
+  /** The journal's file (its fd) and the lines applied in memory, written at the end of the turn. */
+  private readonly out = new TurnWriter(-1);
   private readonly path: string;
 
   constructor(dir: string, private readonly now: () => number, readOnly = false) {
@@ -142,26 +141,14 @@ export class PortalState {
 
   private write(l: Line, sync = false): void {
     this.apply(l);
-    this.pending += `${JSON.stringify(l)}\n`;
+    this.out.append(`${JSON.stringify(l)}\n`);
     if (sync) {
-      this.flush();
-      fdatasyncSync(this.fd);
-    } else {
-      this.flushing ??= setImmediate(() => this.flush());
+      this.out.flush();
+      fdatasyncSync(this.out.fd);
     }
     this.lines++;
     const live = this.challenges.size + this.sessions.size + this.locks.size + this.certificates.size + this.claims.size;
     if (this.lines > 10_000 && this.lines > 4 * live) this.compact();
-  }
-
-  /** Writes the lines not yet written (at the end of the turn, before a synced line, at close). */
-  flush(): void {
-    if (this.flushing !== undefined) clearImmediate(this.flushing);
-    this.flushing = undefined;
-    if (this.pending === '' || this.fd < 0) return;
-    const text = this.pending;
-    this.pending = '';
-    writeSync(this.fd, text);
   }
 
   /** Drops expired entries from memory (the journal follows at the next compaction). */
@@ -177,11 +164,9 @@ export class PortalState {
   /** Rewrites the journal with only the live state (atomically), and appends from there. */
   compact(): void {
     this.sweep();
-    // What is pending is already in memory, so in the compacted file.
-    this.pending = '';
-    if (this.flushing !== undefined) clearImmediate(this.flushing);
-    this.flushing = undefined;
-    if (this.fd >= 0) closeSync(this.fd);
+    // What is queued is already in memory, so in the compacted file.
+    this.out.discard();
+    if (this.out.fd >= 0) closeSync(this.out.fd);
     const tmp = `${this.path}.tmp`;
     const fd = openSync(tmp, 'w', 0o600);
     const out: Line[] = [
@@ -195,7 +180,7 @@ export class PortalState {
     fdatasyncSync(fd);
     closeSync(fd);
     renameSync(tmp, this.path);
-    this.fd = openSync(this.path, 'a', 0o600);
+    this.out.fd = openSync(this.path, 'a', 0o600);
     this.lines = out.length;
   }
 
@@ -217,8 +202,8 @@ export class PortalState {
   putClaim(v: ClaimRecord): void { this.write({ t: 'claim', v }, true); }
 
   close(): void {
-    this.flush();
-    if (this.fd >= 0) closeSync(this.fd);
-    this.fd = -1;
+    this.out.flush();
+    if (this.out.fd >= 0) closeSync(this.out.fd);
+    this.out.fd = -1;
   }
 }

@@ -83,9 +83,13 @@ export interface ClusterRun {
 
 /** Starts `breachwatch worker` for partition `n`. */
 export function startWorker(r: ClusterRun, n: number): WorkerProc {
-  const args = [BIN, 'worker', '--partition', String(n), '--partitions', String(r.partitions), '--nats', r.nats, '--stream', r.stream,
-    '--store', r.store, '--state', r.state, '--subject', r.subject, ...refFlags(r.sim), ...(r.workerFlags ?? [])];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawnCli(['worker', '--partition', String(n), '--partitions', String(r.partitions), '--nats', r.nats, '--stream', r.stream,
+    '--store', r.store, '--state', r.state, '--subject', r.subject, ...refFlags(r.sim), ...(r.workerFlags ?? [])]);
+}
+
+/** Starts the CLI with `args`, its output gathered; `stdin: 'pipe'` to feed it. */
+export function spawnCli(args: readonly string[], stdin: 'pipe' | 'ignore' = 'ignore'): WorkerProc {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: [stdin, 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout?.setEncoding('utf8').on('data', (d: string) => { stdout += d; });

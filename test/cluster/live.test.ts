@@ -4,7 +4,7 @@
  * stdin then ends the run as a file does. SIGTERM to `ship` on a live feed publishes what was
  * read, sends no end-of-input mark and exits 1 saying so.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +12,9 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startClickHouse, type ClickHouseServer } from '../fixtures/store/clickhouse-server.js';
-import { BIN, ROOT } from '../e2e/run-cli.js';
+import { ROOT } from '../e2e/run-cli.js';
 import { startNatsServer, type NatsServer } from '../server/nats-server.js';
-import { finished, until, type WorkerProc } from './harness.js';
+import { finished, spawnCli, until, type WorkerProc } from './harness.js';
 
 const FIX = join(ROOT, 'test/fixtures/ingest');
 let dir = '';
@@ -36,16 +36,9 @@ afterAll(async () => {
 
 /** A CLI process with its output gathered. */
 function cli(args: readonly string[], stdin: 'pipe' | 'ignore'): WorkerProc {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: [stdin, 'pipe', 'pipe'] });
-  started.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (d: string) => { stdout += d; });
-  child.stderr?.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((res) => {
-    child.on('close', (code, signal) => res({ code, signal, stdout, stderr }));
-  });
-  return { child, done };
+  const w = spawnCli(args, stdin);
+  started.push(w.child);
+  return w;
 }
 
 /** The fixture's access lines that are not blank. */
