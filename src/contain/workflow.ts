@@ -97,8 +97,19 @@ function checkActor(who: string): string {
   return w;
 }
 
+/** One step of a proposal, as the evidence log records it. */
+interface StepRecord {
+  readonly step: ContainStep;
+  /** The admin who took it. */
+  readonly by: string;
+  readonly at: number;
+  /** Step-specific fields of the entry. */
+  readonly extra: JsonObject;
+}
+
 /** Appends one step to the incident's evidence log. */
-async function record(ctx: RespondContext, p: Proposal, step: ContainStep, by: string, at: number, extra: JsonObject): Promise<void> {
+async function record(ctx: RespondContext, p: Proposal, r: StepRecord): Promise<void> {
+  const { step, by, at, extra } = r;
   const log = await openIncidentLog(ctx, incidentPaths(ctx.home, p.incident_id), p.incident_id);
   try {
     await log.append({ kind: 'containment', payload: {
@@ -137,7 +148,7 @@ export async function propose(ctx: RespondContext, o: ProposeOptions): Promise<A
   if (o.dryRun === true) return { proposal, proposal_sha256: sha, state: 'proposed' };
   const paths = actionPaths(incidentPaths(ctx.home, o.incidentId).dir, actionId);
   await writePrivate(paths.proposal, `${JSON.stringify(proposal, null, 2)}\n`);
-  await record(ctx, proposal, 'proposed', by, at, { warnings: plan.warnings.length });
+  await record(ctx, proposal, { step: 'proposed', by, at, extra: { warnings: plan.warnings.length } });
   return { proposal, proposal_sha256: sha, state: 'proposed' };
 }
 
@@ -183,7 +194,7 @@ export async function approve(ctx: RespondContext, o: ApproveOptions): Promise<A
   const approval: Approval = { action_id: o.actionId, approved_by: by, approved_at: toRfc3339(at), proposal_sha256: st.proposal_sha256 };
   const paths = actionPaths(incidentPaths(ctx.home, o.incidentId).dir, o.actionId);
   if (!await createOnce(paths.approval, `${JSON.stringify(approval, null, 2)}\n`)) refuse(`${o.actionId} was approved already: an approval is given once`);
-  await record(ctx, st.proposal, 'approved', by, at, {});
+  await record(ctx, st.proposal, { step: 'approved', by, at, extra: {} });
   return { ...st, state: 'approved', approval };
 }
 
@@ -220,8 +231,10 @@ export async function execute(ctx: RespondContext, o: ExecuteOptions): Promise<A
       execution = { action_id: o.actionId, executed_by: by, executed_at: toRfc3339(at), state: 'failed', result: partial, error: (e as Error).message };
     }
     await writePrivate(paths.execution, `${JSON.stringify(execution, null, 2)}\n`);
-    await record(ctx, st.proposal, execution.state === 'executed' ? 'executed' : 'execution_failed', by, at,
-      { result_sha256: sha256Canonical(execution.result), ...(execution.error !== undefined && { error: execution.error.slice(0, 300) }) });
+    await record(ctx, st.proposal, {
+      step: execution.state === 'executed' ? 'executed' : 'execution_failed', by, at,
+      extra: { result_sha256: sha256Canonical(execution.result), ...(execution.error !== undefined && { error: execution.error.slice(0, 300) }) },
+    });
     return { ...st, state: execution.state, execution };
   } finally {
     await rm(paths.lock, { force: true });

@@ -95,6 +95,20 @@ export interface LogState {
  * const proof = log.inclusionProof(index, cp.checkpoint.size);
  * await log.close();
  */
+/** One filled chunk on its way to disk (see the log's private commit). */
+interface ChunkCommit {
+  readonly c: Chunk;
+  /** The hasher's answer for the chunk. */
+  readonly hashed: Promise<ChunkTree>;
+  /** The commit of the chunk before, which is written first. */
+  readonly before: Promise<void> | undefined;
+  /** The entries file's size once the chunk is in. */
+  readonly entriesBytes: number;
+  readonly onProgress: BatchProgress | undefined;
+  /** The log's size when the batch began (progress counts from there). */
+  readonly first: number;
+}
+
 export class EvidenceLog {
   /** The log's directory. */
   readonly dir: string;
@@ -186,7 +200,7 @@ export class EvidenceLog {
         const c = chunk;
         const hashed = this.s.hasher!.hash(c, total - (c.used - 1));
         hashed.catch(() => undefined); // awaited in order by the write below
-        last = this.commit(c, hashed, last, total, onProgress, first);
+        last = this.commit({ c, hashed, before: last, entriesBytes: total, onProgress, first });
         last.catch(() => undefined); // awaited before the chunk is reused, and at the end
         done[k] = last;
         k = (k + 1) % this.chunks.length;
@@ -249,7 +263,8 @@ export class EvidenceLog {
    * Writes chunk `c` once the commit before it (`before`) is written and the hasher has
    * answered for `c` (`hashed`): entries, offsets and tree hashes made durable, then the new head.
    */
-  private async commit(c: Chunk, hashed: Promise<ChunkTree>, before: Promise<void> | undefined, entriesBytes: number, onProgress: BatchProgress | undefined, first: number): Promise<void> {
+  private async commit(w: ChunkCommit): Promise<void> {
+    const { c, hashed, before, entriesBytes, onProgress, first } = w;
     let head: Head;
     try {
       if (before !== undefined) await before;

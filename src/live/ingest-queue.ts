@@ -15,13 +15,18 @@ export interface CommitOutcome {
 }
 
 /** One channel's parsed events waiting for commit. */
-export interface QueueEntry {
+export interface Delivery {
   readonly source: string;
   readonly access: readonly AccessEvent[];
   readonly ledger: readonly LedgerEvent[];
+  /** The delivery's size on the wire (the queue's byte limit counts it). */
   readonly bytes: number;
   /** Delivery id (e.g. `nats:<stream>:<seq>`): a delivery committed before is dropped whole. */
   readonly key?: string;
+}
+
+/** A queued {@link Delivery} and the promise its submitter waits on. */
+export interface QueueEntry extends Delivery {
   resolve(o: CommitOutcome): void;
   reject(e: unknown): void;
 }

@@ -48,14 +48,14 @@ function durableName(base: string, kind: EventKind, i: number): string {
 /** Commits one message; resolves when it may be acked (or must be nak'd). */
 async function handle(m: JsMsg, kind: EventKind, stream: string, t: JetStreamTarget): Promise<'ack' | 'nak'> {
   const source = `nats-${kind}`;
-  const p = await parseDelivery(kind, Buffer.from(m.data), `nats:${m.subject}:${m.seq}`, t.parse, source, `nats:${m.subject}`);
+  const p = await parseDelivery(Buffer.from(m.data), { kind, file: `nats:${m.subject}:${m.seq}`, source, feed: `nats:${m.subject}` }, t.parse);
   await t.settler.settle();
   t.onQuarantine?.(source, p.reasons);
   // A refused message (too many bad lines) is acked: redelivering it cannot make it better.
   if (p.refused !== undefined) return 'ack';
   if (p.access.length + p.ledger.length === 0) return 'ack';
   for (;;) {
-    const done = t.pipeline.submit(source, p.access, p.ledger, m.data.length, `nats:${stream}:${m.seq}`);
+    const done = t.pipeline.submit({ source, access: p.access, ledger: p.ledger, bytes: m.data.length, key: `nats:${stream}:${m.seq}` });
     if (done !== undefined) {
       try { await done; return 'ack'; } catch { return 'nak'; }
     }
@@ -64,7 +64,17 @@ async function handle(m: JsMsg, kind: EventKind, stream: string, t: JetStreamTar
   }
 }
 
-async function pull(c: Consumer, kind: EventKind, s: NatsSettings, t: JetStreamTarget, stop: { v: boolean }, count: { n: number }, log: LiveLog): Promise<void> {
+/** What every pull loop of one {@link startJetStream} shares: settings, target, stop flag, ack count, log. */
+interface PullRun {
+  readonly s: NatsSettings;
+  readonly t: JetStreamTarget;
+  readonly stop: { v: boolean };
+  readonly count: { n: number };
+  readonly log: LiveLog;
+}
+
+async function pull(c: Consumer, kind: EventKind, run: PullRun): Promise<void> {
+  const { s, t, stop, count, log } = run;
   while (!stop.v) {
     if (t.pipeline.busy || t.pipeline.failed) { await sleep(50); continue; }
     try {
@@ -92,6 +102,7 @@ export async function startJetStream(s: NatsSettings, t: JetStreamTarget, log: L
   const js = jetstream(nc);
   const stop = { v: false };
   const count = { n: 0 };
+  const run: PullRun = { s, t, stop, count, log };
   const loops: Promise<void>[] = [];
   for (const kind of ['access', 'ledger'] as const) {
     for (const [i, subject] of s.subjects[kind].entries()) {
@@ -101,7 +112,7 @@ export async function startJetStream(s: NatsSettings, t: JetStreamTarget, log: L
         filter_subject: subject, ack_wait: 30_000_000_000, max_ack_pending: Math.max(1000, s.batch * 4),
       });
       const c = await js.consumers.get(s.stream, name);
-      loops.push(pull(c, kind, s, t, stop, count, log));
+      loops.push(pull(c, kind, run));
     }
   }
   log.info({ stream: s.stream, consumers: loops.length }, 'jetstream consumers started');

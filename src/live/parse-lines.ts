@@ -100,18 +100,26 @@ function* linesOf(body: Buffer): Generator<DeliveryItem> {
   }
 }
 
-/**
- * Parses an NDJSON delivery of `kind` from `source` (whose event times the time gate judges).
- * `file` names the delivery in quarantine records and event refs (e.g.
- * `http-access:<request id>`); `feed` names the sender for per-feed clock offsets (e.g.
- * `http-access@192.0.2.10`; default: the file).
- */
-export function parseDelivery(kind: EventKind, body: Buffer, file: string, ctx: ParseContext, source = file, feed?: string): Promise<ParsedDelivery> {
-  return parseItems(kind, linesOf(body), file, ctx, source, feed);
+/** What a delivery is and where it came from. */
+export interface DeliveryOrigin {
+  readonly kind: EventKind;
+  /** Names the delivery in quarantine records and event refs (e.g. `http-access:<request id>`). */
+  readonly file: string;
+  /** The source whose event times the time gate judges (default: the file). */
+  readonly source?: string;
+  /** The sender, for per-feed clock offsets (e.g. `http-access@192.0.2.10`; default: the file). */
+  readonly feed?: string;
+}
+
+/** Parses an NDJSON delivery (see {@link DeliveryOrigin}). */
+export function parseDelivery(body: Buffer, origin: DeliveryOrigin, ctx: ParseContext): Promise<ParsedDelivery> {
+  return parseItems(linesOf(body), origin, ctx);
 }
 
 /** Parses items (see {@link DeliveryItem}) as {@link parseDelivery} parses lines. */
-export async function parseItems(kind: EventKind, items: Iterable<DeliveryItem>, file: string, ctx: ParseContext, source = file, feed?: string): Promise<ParsedDelivery> {
+export async function parseItems(items: Iterable<DeliveryItem>, origin: DeliveryOrigin, ctx: ParseContext): Promise<ParsedDelivery> {
+  const { kind, file, feed } = origin;
+  const source = origin.source ?? file;
   const limits = ctx.limits ?? DEFAULT_LIMITS;
   const access: AccessEvent[] = [];
   const ledger: LedgerEvent[] = [];
@@ -130,6 +138,7 @@ export async function parseItems(kind: EventKind, items: Iterable<DeliveryItem>,
     else if (omitted === undefined) omitted = { first: line, n: 1 };
     else omitted.n++;
   };
+  const sink: Sink = { kind, ctx, source, access, ledger, reject };
   let line = 0;
   let sliceStart = performance.now();
   for (const item of items) {
@@ -146,7 +155,7 @@ export async function parseItems(kind: EventKind, items: Iterable<DeliveryItem>,
       const text = item.endsWith('\r') ? item.slice(0, -1) : item;
       if (text.trim() === '') continue;
       lines++;
-      parseOne(kind, text, feed === undefined ? { file, line } : { file, line, feed }, ctx, source, { access, ledger, reject });
+      parseOne(text, feed === undefined ? { file, line } : { file, line, feed }, sink);
     }
     if (quarantined > limits.maxBadLines) break;
   }
@@ -165,14 +174,20 @@ export async function parseItems(kind: EventKind, items: Iterable<DeliveryItem>,
   return { access, ledger, quarantined, reasons, errors, notNdjson: lines > 0 && notJson === lines };
 }
 
+/** One delivery's parse: what it is, and where its events and rejects go. */
 interface Sink {
+  readonly kind: EventKind;
+  readonly ctx: ParseContext;
+  /** The source the time gate judges. */
+  readonly source: string;
   readonly access: AccessEvent[];
   readonly ledger: LedgerEvent[];
   reject(line: number, reason: string, message: string, text: string): void;
 }
 
 /** Parses one non-blank line into `out`, then lets the time gate judge its time. */
-function parseOne(kind: EventKind, text: string, ref: { file: string; line: number; feed?: string }, ctx: ParseContext, source: string, out: Sink): void {
+function parseOne(text: string, ref: { file: string; line: number; feed?: string }, out: Sink): void {
+  const { kind, ctx, source } = out;
   const r = kind === 'access' ? parseAccessLine(text, ref, { catalog: ctx.catalog, jwt: ctx.jwt }) : parseLedgerLine(text, ref);
   if (!r.ok) {
     out.reject(ref.line, r.issues[0]?.code ?? 'invalid', r.issues.map((x) => x.message).join('; '), text);

@@ -19,14 +19,14 @@
  * says which conditions hold. Rows the store refused are handed to `onRejected` (quarantine).
  */
 import { mkdir } from 'node:fs/promises';
-import type { AccessEvent, Alert, LedgerEvent, ReferenceData } from '../model/index.js';
+import type { AccessEvent, Alert, ReferenceData } from '../model/index.js';
 import { BreachwatchError, DEFAULTS, isTransientError } from '../model/index.js';
 import { Engine } from '../detect/index.js';
 import type { Detector, DetectSettings } from '../detect/index.js';
 import type { AlertStore, IngestStore, RejectedRow, StoreOperations } from '../store/index.js';
 import { CHECKPOINT_VERSION, checkpointPath, writeCheckpoint } from './checkpoint.js';
 import { rememberIds } from './commit-ids.js';
-import { IngestQueue, type CommitOutcome, type QueueEntry } from './ingest-queue.js';
+import { IngestQueue, type CommitOutcome, type Delivery, type QueueEntry } from './ingest-queue.js';
 import { Journal, type CommitGroup } from './journal.js';
 import { SILENT_LOG, type LiveLog } from './log.js';
 import { RecentIds } from './recent-ids.js';
@@ -228,12 +228,12 @@ export class LivePipeline {
    * Offers one delivery's events. Resolves after they are durably stored; `undefined` when the
    * queue is full (nothing was taken). Rejects with ERR_STORE when the commit failed.
    */
-  submit(source: string, access: readonly AccessEvent[], ledger: readonly LedgerEvent[], bytes: number, key?: string): Promise<CommitOutcome> | undefined {
+  submit(d: Delivery): Promise<CommitOutcome> | undefined {
     if (this.failure !== undefined) return Promise.reject(new BreachwatchError('ERR_STORE', 'the store failed; restart the service'));
     if (this.stopping) return undefined;
     let entry: QueueEntry | undefined;
     const done = new Promise<CommitOutcome>((resolve, reject) => {
-      entry = { source, access, ledger, bytes, resolve, reject, ...(key !== undefined && { key }) };
+      entry = { ...d, resolve, reject };
     });
     if (!this.queue.offer(entry as unknown as QueueEntry)) {
       this.counters.rejectedBusy++;

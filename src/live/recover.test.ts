@@ -41,7 +41,7 @@ async function committedTen(): Promise<{ db: string; state: string; next: number
   const db = join(dir, 'bw.duckdb');
   const state = join(dir, 'live');
   const s = await open(db, state);
-  expect(await s.p.submit('http-access', range(0, 10), [], 100)).toEqual({ stored: 10, duplicates: 0 });
+  expect(await s.p.submit({ source: 'http-access', access: range(0, 10), ledger: [], bytes: 100 })).toEqual({ stored: 10, duplicates: 0 });
   await s.close();
   const cp = JSON.parse(await readFile(join(state, 'checkpoint.json'), 'utf8')) as { seq: number };
   return { db, state, next: cp.seq + 1 };
@@ -59,7 +59,7 @@ describe('live recovery', () => {
     await crashAfterJournal(state, next, [{ groups: [{ source: 'http-access', access: range(10, 15), ledger: [] }] }]);
     let s = await open(db, state);
     expect(await s.count()).toBe(15);
-    expect(await s.p.submit('http-access', range(10, 20), [], 100)).toEqual({ stored: 5, duplicates: 5 });
+    expect(await s.p.submit({ source: 'http-access', access: range(10, 20), ledger: [], bytes: 100 })).toEqual({ stored: 5, duplicates: 5 });
     expect(await s.count()).toBe(20);
     await s.close();
     // Nothing is rewritten on a clean restart.
@@ -100,7 +100,7 @@ describe('live recovery', () => {
     const s = await open(db, state);
     expect(await s.count()).toBe(15);
     // Both records' ids are remembered: a retry of either is a duplicate.
-    expect(await s.p.submit('http-access', range(11, 16), [], 100)).toEqual({ stored: 1, duplicates: 4 });
+    expect(await s.p.submit({ source: 'http-access', access: range(11, 16), ledger: [], bytes: 100 })).toEqual({ stored: 1, duplicates: 4 });
     await s.close();
   });
 
@@ -112,7 +112,7 @@ describe('live recovery', () => {
   it('makes acknowledged events visible in the store without waiting for a checkpoint', async () => {
     dir = await mkdtemp(join(tmpdir(), 'bw-recover-'));
     const s = await open(join(dir, 'bw.duckdb'), join(dir, 'live'));
-    expect(await s.p.submit('http-access', range(0, 10), [], 100)).toEqual({ stored: 10, duplicates: 0 });
+    expect(await s.p.submit({ source: 'http-access', access: range(0, 10), ledger: [], bytes: 100 })).toEqual({ stored: 10, duplicates: 0 });
     expect(await s.count()).toBe(10);
     await s.close();
   });

@@ -40,7 +40,7 @@ export async function commitParsed(ctx: AppContext, source: string, p: ParsedDel
   ctx.metrics.countQuarantine(source, p.reasons);
   let o: CommitOutcome = { stored: 0, duplicates: 0 };
   if (p.access.length + p.ledger.length > 0) {
-    const done = ctx.pipeline.submit(source, p.access, p.ledger, bytes);
+    const done = ctx.pipeline.submit({ source, access: p.access, ledger: p.ledger, bytes });
     if (done === undefined) throw new HttpError('ERR_BUSY', 'ingest queue is full; retry later', ctx.config.queue.retry_after_s);
     o = await done;
   }
@@ -56,7 +56,7 @@ function route(app: FastifyInstance, ctx: AppContext, kind: EventKind): void {
   }, async (req: FastifyRequest, reply: FastifyReply) => {
     const body = req.body;
     if (!Buffer.isBuffer(body)) throw new HttpError('ERR_BAD_REQUEST', 'expected an NDJSON body');
-    const parsed = await parseDelivery(kind, body, `${source}:${req.id}`, ctx.parse, source, `${source}@${req.ip}`);
+    const parsed = await parseDelivery(body, { kind, file: `${source}:${req.id}`, source, feed: `${source}@${req.ip}` }, ctx.parse);
     await ctx.settler.settle();
     refuseBad(ctx, source, parsed);
     if (parsed.notNdjson) {

@@ -37,7 +37,7 @@ export function registerOtlp(app: FastifyInstance, ctx: AppContext): void {
     const items = otlpToLines(parsed);
     const ignored = items.filter((l) => l === undefined).length;
     // Non-access records are blank items: line numbers stay record positions.
-    const p = await parseItems('access', items, `${SOURCE}:${req.id}`, ctx.parse, SOURCE, `${SOURCE}@${req.ip}`);
+    const p = await parseItems(items, { kind: 'access', file: `${SOURCE}:${req.id}`, source: SOURCE, feed: `${SOURCE}@${req.ip}` }, ctx.parse);
     await ctx.settler.settle();
     refuseBad(ctx, SOURCE, p);
     const answer = await commitParsed(ctx, SOURCE, p, body.length);

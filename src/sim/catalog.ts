@@ -19,31 +19,32 @@ export interface SimRoute {
   readonly frag: string;
 }
 
-function r(method: string, route: string, kind: RouteKind, fields: string[], base: number, perRecord = 0, bit = 0): SimRoute {
-  return { method, route, kind, fields, base, perRecord, bit, frag: `"method":"${method}","route":"${route}"` };
+/** A route of the table; a missing perRecord or bit is 0. */
+function r(d: Omit<SimRoute, 'frag' | 'perRecord' | 'bit'> & Partial<Pick<SimRoute, 'perRecord' | 'bit'>>): SimRoute {
+  return { perRecord: 0, bit: 0, ...d, frag: `"method":"${d.method}","route":"${d.route}"` };
 }
 
 /** Every route, by short name. */
 export const R = {
-  addresses: r('GET', '/v1/members/{id}/addresses', 'personal', ['name', 'phone', 'address', 'entrance_code'], 220, 410, 1),
-  profile: r('GET', '/v1/members/{id}/profile', 'personal', ['name', 'email', 'phone'], 640, 0, 2),
-  orders: r('GET', '/v1/orders', 'personal', ['order_history', 'address'], 300, 520, 4),
-  order: r('GET', '/v1/orders/{id}', 'personal', ['order_history', 'name', 'phone', 'address'], 1900, 0, 8),
-  products: r('GET', '/v1/products', 'browse', [], 18000, 0),
-  product: r('GET', '/v1/products/{id}', 'browse', [], 9000, 0),
-  search: r('GET', '/v1/search', 'browse', [], 14000, 0),
-  category: r('GET', '/v1/categories/{id}', 'browse', [], 16000, 0),
-  cart: r('GET', '/v1/cart', 'cart', [], 1200, 600),
-  cartAdd: r('POST', '/v1/cart/items', 'cart', [], 180, 0),
-  cartDel: r('DELETE', '/v1/cart/items/{id}', 'cart', [], 90, 0),
-  checkout: r('POST', '/v1/checkout', 'checkout', [], 820, 0),
-  payment: r('POST', '/v1/payments', 'checkout', [], 450, 0),
-  login: r('POST', '/v1/auth/login', 'auth', [], 1100, 0),
-  refresh: r('POST', '/v1/auth/refresh', 'auth', [], 1050, 0),
-  logout: r('POST', '/v1/auth/logout', 'auth', [], 40, 0),
-  banners: r('GET', '/v1/banners', 'other', [], 5200, 0),
-  telemetry: r('POST', '/v1/events', 'other', [], 30, 0),
-  config: r('GET', '/v1/app/config', 'other', [], 2400, 0),
+  addresses: r({ method: 'GET', route: '/v1/members/{id}/addresses', kind: 'personal', fields: ['name', 'phone', 'address', 'entrance_code'], base: 220, perRecord: 410, bit: 1 }),
+  profile: r({ method: 'GET', route: '/v1/members/{id}/profile', kind: 'personal', fields: ['name', 'email', 'phone'], base: 640, bit: 2 }),
+  orders: r({ method: 'GET', route: '/v1/orders', kind: 'personal', fields: ['order_history', 'address'], base: 300, perRecord: 520, bit: 4 }),
+  order: r({ method: 'GET', route: '/v1/orders/{id}', kind: 'personal', fields: ['order_history', 'name', 'phone', 'address'], base: 1900, bit: 8 }),
+  products: r({ method: 'GET', route: '/v1/products', kind: 'browse', fields: [], base: 18000 }),
+  product: r({ method: 'GET', route: '/v1/products/{id}', kind: 'browse', fields: [], base: 9000 }),
+  search: r({ method: 'GET', route: '/v1/search', kind: 'browse', fields: [], base: 14000 }),
+  category: r({ method: 'GET', route: '/v1/categories/{id}', kind: 'browse', fields: [], base: 16000 }),
+  cart: r({ method: 'GET', route: '/v1/cart', kind: 'cart', fields: [], base: 1200, perRecord: 600 }),
+  cartAdd: r({ method: 'POST', route: '/v1/cart/items', kind: 'cart', fields: [], base: 180 }),
+  cartDel: r({ method: 'DELETE', route: '/v1/cart/items/{id}', kind: 'cart', fields: [], base: 90 }),
+  checkout: r({ method: 'POST', route: '/v1/checkout', kind: 'checkout', fields: [], base: 820 }),
+  payment: r({ method: 'POST', route: '/v1/payments', kind: 'checkout', fields: [], base: 450 }),
+  login: r({ method: 'POST', route: '/v1/auth/login', kind: 'auth', fields: [], base: 1100 }),
+  refresh: r({ method: 'POST', route: '/v1/auth/refresh', kind: 'auth', fields: [], base: 1050 }),
+  logout: r({ method: 'POST', route: '/v1/auth/logout', kind: 'auth', fields: [], base: 40 }),
+  banners: r({ method: 'GET', route: '/v1/banners', kind: 'other', fields: [], base: 5200 }),
+  telemetry: r({ method: 'POST', route: '/v1/events', kind: 'other', fields: [], base: 30 }),
+  config: r({ method: 'GET', route: '/v1/app/config', kind: 'other', fields: [], base: 2400 }),
 } as const;
 
 /** Personal routes in exposure-bit order. */

@@ -7,7 +7,7 @@
 import { DAY, HOUR, MINUTE, SECOND } from '../model/index.js';
 import { CONSOLE_UA } from './agents.js';
 import { R } from './catalog.js';
-import { ATTACKER, BENIGN, source, tokenJson, uuid } from './emit.js';
+import { ATTACKER, BENIGN, source, tokenJson, uuid, type SimToken } from './emit.js';
 import { HQ } from './network.js';
 import { accountId } from './population.js';
 import { CONSOLE_KID, supportAgentIds, supportTeamSize } from './reference.js';
@@ -38,12 +38,13 @@ export function consoleDay(w: World, d: ConsoleDay): void {
   let auth = '';
   let iatMs = 0;
   const signIn = (grant: 'sso' | 'refresh'): void => {
-    emit.access(t, src, grant === 'sso' ? R.login : R.refresh, 200, 0, '', mark);
+    emit.access(t, src, { route: grant === 'sso' ? R.login : R.refresh }, mark);
     const ti = t + 20 + rng.int(200);
     const jti = uuid(rng);
     const iat = Math.floor(ti / SECOND);
-    emit.issue(ti, jti, CONSOLE_KID, d.staff, iat + 3600, 'cs-console', grant, src.ip, `ws-${num}`);
-    auth = `,"token":${tokenJson(jti, CONSOLE_KID, d.staff, iat, iat + 3600, 'cs-console')}`;
+    const claims: SimToken = { jti, kid: CONSOLE_KID, sub: d.staff, iat, exp: iat + 3600, client: 'cs-console' };
+    emit.issue(ti, claims, { grant, ip: src.ip, device: `ws-${num}` });
+    auth = `,"token":${tokenJson(claims)}`;
     iatMs = iat * SECOND;
     t = ti + 500 + rng.int(2000);
   };
@@ -58,14 +59,14 @@ export function consoleDay(w: World, d: ConsoleDay): void {
     if (!d.attacker && w.honey[customer] === 1) continue;
     const who = d.attacker ? customer : BENIGN;
     const acct = `,"account_id":"${accountId(customer)}"` + auth;
-    emit.access(t, src, R.profile, 200, 1, acct, who);
+    emit.access(t, src, { route: R.profile, records: 1, auth: acct }, who);
     if (rng.chance(d.pAddresses)) {
       t += 2 * SECOND + rng.int(15 * SECOND);
-      emit.access(t, src, R.addresses, 200, pop.addrCount[customer] ?? 1, acct, who);
+      emit.access(t, src, { route: R.addresses, records: pop.addrCount[customer] ?? 1, auth: acct }, who);
     }
     if (rng.chance(d.pOrders)) {
       t += 2 * SECOND + rng.int(20 * SECOND);
-      emit.access(t, src, R.orders, 200, pop.orderCount[customer] ?? 0, acct, who);
+      emit.access(t, src, { route: R.orders, records: pop.orderCount[customer] ?? 0, auth: acct }, who);
     }
   }
 }

@@ -6,7 +6,7 @@
 import { HOUR, MINUTE, SECOND } from '../model/index.js';
 import { clientId, isApp, isPhone, userAgent } from './agents.js';
 import { R, type SimRoute } from './catalog.js';
-import { authFrag, source, tokenJson, uuid, type Source } from './emit.js';
+import { authFrag, source, tokenJson, uuid, type SimToken, type Source } from './emit.js';
 import { CARRIERS, ISPS, ipString, residentialIp } from './network.js';
 import { accountId, deviceId } from './population.js';
 import { CUSTOMER_KID } from './reference.js';
@@ -94,13 +94,14 @@ export function customerSession(w: World, i: number, t0: number): void {
   let iatMs = 0;
   let jti = '';
   const signIn = (grant: string): void => {
-    emit.access(t, src, grant === 'refresh' ? R.refresh : R.login, 200, 0, '');
+    emit.access(t, src, { route: grant === 'refresh' ? R.refresh : R.login });
     const ti = t + 20 + rng.int(230);
     jti = uuid(rng);
     const iat = Math.floor(ti / SECOND);
     const exp = iat + 3600;
-    const tok = tokenJson(jti, CUSTOMER_KID, account, iat, exp, client);
-    emit.issue(ti, jti, CUSTOMER_KID, account, exp, client, grant, src.ip, deviceId(pop, i, slot));
+    const claims: SimToken = { jti, kid: CUSTOMER_KID, sub: account, iat, exp, client };
+    const tok = tokenJson(claims);
+    emit.issue(ti, claims, { grant, ip: src.ip, device: deviceId(pop, i, slot) });
     auth = authFrag(account, tok);
     iatMs = iat * SECOND;
     w.onIssue?.(i, ti, jti, tok, exp);
@@ -109,7 +110,7 @@ export function customerSession(w: World, i: number, t0: number): void {
   if (!anonymous) {
     const grant = grantFor(rng, app);
     if (grant !== 'refresh' && rng.chance(0.03)) {
-      emit.access(t, src, R.login, 401, 0, '');
+      emit.access(t, src, { route: R.login, status: 401 });
       t += 4 * SECOND + rng.int(12 * SECOND);
     }
     signIn(grant);
@@ -118,11 +119,11 @@ export function customerSession(w: World, i: number, t0: number): void {
   for (const route of routes) {
     if (!anonymous && t - iatMs > 55 * MINUTE) signIn('refresh');
     const records = route === R.addresses ? (pop.addrCount[i] ?? 1) : route === R.orders ? (pop.orderCount[i] ?? 0) : 1;
-    emit.access(t, src, route, status(rng, route), records, auth);
+    emit.access(t, src, { route, status: status(rng, route), records, auth });
     t += 1500 + Math.floor(rng.exp(22 * SECOND));
   }
   if (!anonymous && !app && rng.chance(0.08)) {
-    emit.access(t, src, R.logout, 200, 0, auth);
+    emit.access(t, src, { route: R.logout, auth });
     emit.revoke(t + 15 + rng.int(100), jti);
   }
 }

@@ -30,9 +30,36 @@ export function authFrag(account: string, tokenJson: string): string {
   return `,"account_id":"${account}","token":${tokenJson}`;
 }
 
+/** A simulated token's claims (iat and exp in Unix seconds). */
+export interface SimToken {
+  readonly jti: string;
+  readonly kid: string;
+  readonly sub: string;
+  readonly iat: number;
+  readonly exp: number;
+  readonly client: string;
+}
+
+/** How a token was issued, as its ledger record says. */
+export interface Issuance {
+  readonly grant: string;
+  readonly ip: string;
+  readonly device: string;
+}
+
+/** One simulated request; a missing status is 200, missing records 0, missing auth anonymous. */
+export interface SimRequest {
+  readonly route: SimRoute;
+  readonly status?: number;
+  /** Records in a personal response (ignored unless the route is personal and the status 2xx). */
+  readonly records?: number;
+  /** The `account_id` + `token` fragment ({@link authFrag}), or '' for none. */
+  readonly auth?: string;
+}
+
 /** Verified token claims as JSON. */
-export function tokenJson(jti: string, kid: string, sub: string, iat: number, exp: number, client: string): string {
-  return `{"jti":"${jti}","kid":"${kid}","sub":"${sub}","iat":${iat},"exp":${exp},"client_id":"${client}"}`;
+export function tokenJson(tok: SimToken): string {
+  return `{"jti":"${tok.jti}","kid":"${tok.kid}","sub":"${tok.sub}","iat":${tok.iat},"exp":${tok.exp},"client_id":"${tok.client}"}`;
 }
 
 /** A random (version 4 shaped) UUID. */
@@ -57,25 +84,46 @@ export interface GatewayB {
   readonly offsetMs: number;
 }
 
+/** What an {@link Emitter} writes to and draws from. */
+export interface EmitterParts {
+  readonly access: Timeline;
+  readonly ledger: Timeline;
+  readonly ids: RequestIds;
+  /** Its own stream (byte sizes), so that the sessions' draws do not depend on it. */
+  readonly rng: Rng;
+  /** Records the attacker's requests as the run's truth; null in a benign run. */
+  readonly tracker: AttackTracker | null;
+  readonly faults?: FeedFaults | null;
+  readonly gatewayB?: GatewayB | null;
+}
+
 /** Writes access and ledger lines (through the run's feed faults, if any). */
 export class Emitter {
   private readonly iso = new IsoTime();
+  private readonly access_: Timeline;
+  private readonly ledger_: Timeline;
+  private readonly ids: RequestIds;
+  private readonly rng: Rng;
+  private readonly tracker: AttackTracker | null;
+  private readonly faults: FeedFaults | null;
+  private readonly gatewayB: GatewayB | null;
 
-  constructor(
-    private readonly access_: Timeline,
-    private readonly ledger_: Timeline,
-    private readonly ids: RequestIds,
-    private readonly rng: Rng,
-    private readonly tracker: AttackTracker | null,
-    private readonly faults: FeedFaults | null = null,
-    private readonly gatewayB: GatewayB | null = null,
-  ) {}
+  constructor(p: EmitterParts) {
+    this.access_ = p.access;
+    this.ledger_ = p.ledger;
+    this.ids = p.ids;
+    this.rng = p.rng;
+    this.tracker = p.tracker;
+    this.faults = p.faults ?? null;
+    this.gatewayB = p.gatewayB ?? null;
+  }
 
   /**
    * One request. `who` is {@link BENIGN}, {@link ATTACKER}, or the victim's account index
    * for an attacker request that may expose that account's data.
    */
-  access(t: number, src: Source, route: SimRoute, status: number, records: number, auth: string, who = BENIGN): boolean {
+  access(t: number, src: Source, req: SimRequest, who = BENIGN): boolean {
+    const { route, status = 200, records = 0, auth = '' } = req;
     const attacker = who !== BENIGN;
     const ok = status < 300;
     const personal = ok && route.bit !== 0;
@@ -93,8 +141,10 @@ export class Emitter {
     return pushed;
   }
 
-  /** An issuance record. */
-  issue(t: number, jti: string, kid: string, sub: string, exp: number, client: string, grant: string, ip: string, device: string): boolean {
+  /** The issuance record of `tok` at `t`. */
+  issue(t: number, tok: SimToken, how: Issuance): boolean {
+    const { jti, kid, sub, exp, client } = tok;
+    const { grant, ip, device } = how;
     // a record lost to a feed fault: the token was issued all the same
     if (this.faults !== null && ledgerDrops(this.faults, t)) return true;
     return this.ledger_.push(

@@ -89,7 +89,7 @@ export async function simulate(opts: SimOptions): Promise<SimReport> {
   const faults = feedFaults(scenario, start, days);
   const gw: GatewayB | null = faults?.gatewayB == null ? null
     : { timeline: new Timeline(start, days * SLICES_PER_DAY), faults, offsetMs: faults.gatewayB.offsetMs };
-  const emit = new Emitter(access, ledger, new RequestIds(key), new Rng(seed, 4), tracker, faults, gw);
+  const emit = new Emitter({ access, ledger, ids: new RequestIds(key), rng: new Rng(seed, 4), tracker, faults, gatewayB: gw });
   const world: World = { start, days, pop, offices, rng, emit, honey: honey.mask, onIssue: null };
   const window = attackWindow(start, days);
   const attack: Attack | null = benign ? null : createAttack(scenario, { world, window, faults });

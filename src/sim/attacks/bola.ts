@@ -9,7 +9,7 @@
 import { HOUR, MINUTE, SECOND } from '../../model/index.js';
 import { userAgent } from '../agents.js';
 import { R } from '../catalog.js';
-import { ATTACKER, BENIGN, authFrag, source, tokenJson, uuid } from '../emit.js';
+import { ATTACKER, BENIGN, authFrag, source, tokenJson, uuid, type SimToken } from '../emit.js';
 import { CARRIERS, ISPS, ipString } from '../network.js';
 import { accountId, deviceId } from '../population.js';
 import { CUSTOMER_KID } from '../reference.js';
@@ -41,19 +41,20 @@ export function bolaAttack(ctx: AttackContext): Attack {
     let tok = '';
     let iatMs = 0;
     const signIn = (grant: 'password' | 'refresh'): void => {
-      emit.access(t, src, grant === 'refresh' ? R.refresh : R.login, 200, 0, '', ATTACKER);
+      emit.access(t, src, { route: grant === 'refresh' ? R.refresh : R.login }, ATTACKER);
       const ti = t + 30 + rng.int(200);
       const jti = uuid(rng);
       const iat = Math.floor(ti / SECOND);
-      emit.issue(ti, jti, CUSTOMER_KID, sub, iat + 3600, 'android', grant, src.ip, device);
+      const claims: SimToken = { jti, kid: CUSTOMER_KID, sub, iat, exp: iat + 3600, client: 'android' };
+      emit.issue(ti, claims, { grant, ip: src.ip, device });
       jtis++;
-      tok = tokenJson(jti, CUSTOMER_KID, sub, iat, iat + 3600, 'android');
+      tok = tokenJson(claims);
       iatMs = iat * SECOND;
       t = ti + 500 + rng.int(1500);
     };
     signIn('password');
     // Their own profile first, as the app does (not part of the harvest).
-    emit.access(t, src, R.profile, 200, 1, authFrag(sub, tok), BENIGN);
+    emit.access(t, src, { route: R.profile, records: 1, auth: authFrag(sub, tok) }, BENIGN);
     for (let k = 0; k < count; k++) {
       t += 20 * SECOND + rng.int(70 * SECOND);
       if (t - iatMs > 55 * MINUTE) signIn('refresh');
@@ -63,10 +64,10 @@ export function bolaAttack(ctx: AttackContext): Attack {
       next = (v + 1) % n;
       // The id in the path is someone else's; the token is still the attacker's own.
       const other = authFrag(accountId(v), tok);
-      emit.access(t, src, R.profile, 200, 1, other, v);
+      emit.access(t, src, { route: R.profile, records: 1, auth: other }, v);
       if (rng.chance(0.7)) {
         t += 2 * SECOND + rng.int(6 * SECOND);
-        emit.access(t, src, R.addresses, 200, pop.addrCount[v] ?? 1, other, v);
+        emit.access(t, src, { route: R.addresses, records: pop.addrCount[v] ?? 1, auth: other }, v);
       }
       victims++;
     }

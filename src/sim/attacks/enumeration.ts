@@ -44,19 +44,19 @@ export function enumerationAttack(ctx: AttackContext): Attack {
     if (!probed) {
       // The routes that kept their auth check answer 401 first.
       probed = true;
-      emit.access(t, src, R.addresses, 401, 0, '', ATTACKER);
-      emit.access(t + 700, src, R.orders, 401, 0, '', ATTACKER);
+      emit.access(t, src, { route: R.addresses, status: 401 }, ATTACKER);
+      emit.access(t + 700, src, { route: R.orders, status: 401 }, ATTACKER);
       t += 1500 + rng.int(2 * SECOND);
     }
     const i = startId + k;
     if (i >= n) {
       notFound++;
-      emit.access(t, src, R.profile, 404, 0, '', ATTACKER);
+      emit.access(t, src, { route: R.profile, status: 404 }, ATTACKER);
       return;
     }
     served++;
     firstExposure ??= t;
-    emit.access(t, src, R.profile, 200, 1, `,"account_id":"${accountId(i)}"`, i);
+    emit.access(t, src, { route: R.profile, records: 1, auth: `,"account_id":"${accountId(i)}"` }, i);
   };
 
   return {

@@ -75,9 +75,9 @@ export function forgedTokenAttack(ctx: AttackContext, swarm: boolean, faults: Fe
       }
     }
     const sub = accountId(a);
-    const tok = tokenJson(uuid(rng), CUSTOMER_KID, sub, iat, exp, clientId(kind));
+    const tok = tokenJson({ jti: uuid(rng), kid: CUSTOMER_KID, sub, iat, exp, client: clientId(kind) });
     forged++;
-    harvest(w, a, t, src, authFrag(sub, tok));
+    harvest(w, { victim: a, at: t, src, auth: authFrag(sub, tok) });
   };
 
   return {

@@ -35,7 +35,7 @@ export function tokenReplayAttack(ctx: AttackContext): Attack {
     if (at > exp * SECOND - MINUTE || at >= ctx.window.to) return;
     replays[a] = (replays[a] ?? 0) + 1;
     replayed.push(jti);
-    harvest(w, a, at, rng.pick(sources), authFrag(accountId(a), token), 0.4);
+    harvest(w, { victim: a, at, src: rng.pick(sources), auth: authFrag(accountId(a), token), pOrderDetail: 0.4 });
   };
   return {
     kind: 'token-replay',

@@ -7,7 +7,7 @@
 import { SECOND } from '../../model/index.js';
 import { SCRIPT_UAS } from '../agents.js';
 import { R } from '../catalog.js';
-import { ATTACKER, authFrag, source, tokenJson, uuid } from '../emit.js';
+import { ATTACKER, authFrag, source, tokenJson, uuid, type SimToken } from '../emit.js';
 import { HOSTING } from '../network.js';
 import { Permutation } from '../permutation.js';
 import { accountId } from '../population.js';
@@ -47,18 +47,19 @@ export function credentialStuffingAttack(ctx: AttackContext): Attack {
     const reused = a >= 0 && permute32(a, reusedKey) / 4294967296 < REUSED_SHARE;
     if (!reused) {
       failed++;
-      emit.access(t, src, R.login, rng.chance(0.05) ? 429 : 401, 0, '', ATTACKER);
+      emit.access(t, src, { route: R.login, status: rng.chance(0.05) ? 429 : 401 }, ATTACKER);
       return;
     }
-    emit.access(t, src, R.login, 200, 0, '', ATTACKER);
+    emit.access(t, src, { route: R.login }, ATTACKER);
     const ti = t + 30 + rng.int(200);
     const jti = uuid(rng);
     const iat = Math.floor(ti / SECOND);
     const sub = accountId(a);
-    emit.issue(ti, jti, CUSTOMER_KID, sub, iat + 3600, 'android', 'password', h.ip, device);
+    const claims: SimToken = { jti, kid: CUSTOMER_KID, sub, iat, exp: iat + 3600, client: 'android' };
+    emit.issue(ti, claims, { grant: 'password', ip: h.ip, device });
     compromised++;
     jtis.push(jti);
-    harvest(w, a, ti + 20 * SECOND + rng.int(300 * SECOND), src, authFrag(sub, tokenJson(jti, CUSTOMER_KID, sub, iat, iat + 3600, 'android')));
+    harvest(w, { victim: a, at: ti + 20 * SECOND + rng.int(300 * SECOND), src, auth: authFrag(sub, tokenJson(claims)) });
   };
 
   return {

@@ -10,7 +10,7 @@
 import { SECOND } from '../../model/index.js';
 import { SCRIPT_UAS } from '../agents.js';
 import { R } from '../catalog.js';
-import { ATTACKER, authFrag, source, tokenJson, uuid, type Source } from '../emit.js';
+import { ATTACKER, authFrag, source, tokenJson, uuid, type SimToken, type Source } from '../emit.js';
 import { Permutation } from '../permutation.js';
 import { accountId } from '../population.js';
 import { CUSTOMER_KID } from '../reference.js';
@@ -43,17 +43,18 @@ export function takeoverAttack(ctx: AttackContext): Attack {
     let t = t0;
     const hop = (): Source => rng.pick(pool);
     const login = hop();
-    emit.access(t, login, R.login, 200, 0, '', ATTACKER);
+    emit.access(t, login, { route: R.login }, ATTACKER);
     const ti = t + 40 + rng.int(200);
     const jti = uuid(rng);
     const iat = Math.floor(ti / SECOND);
     const sub = accountId(a);
-    emit.issue(ti, jti, CUSTOMER_KID, sub, iat + 3600, 'android', 'password', login.ip, device);
-    const auth = authFrag(sub, tokenJson(jti, CUSTOMER_KID, sub, iat, iat + 3600, 'android'));
+    const claims: SimToken = { jti, kid: CUSTOMER_KID, sub, iat, exp: iat + 3600, client: 'android' };
+    emit.issue(ti, claims, { grant: 'password', ip: login.ip, device });
+    const auth = authFrag(sub, tokenJson(claims));
     t = ti + 2 * SECOND + rng.int(8 * SECOND);
     for (const route of [R.profile, R.addresses, R.orders]) {
       const records = route === R.addresses ? (pop.addrCount[a] ?? 1) : route === R.orders ? (pop.orderCount[a] ?? 0) : 1;
-      emit.access(t, hop(), route, 200, records, auth, a);
+      emit.access(t, hop(), { route, records, auth }, a);
       t += 1500 + rng.int(6 * SECOND);
     }
     sessions++;
